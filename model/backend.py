@@ -1,0 +1,140 @@
+"""The backend seam: the few operations on which Python, numpy and Z3 differ.
+
+The rule semantics (:mod:`model.semantics`) is written once.  Arithmetic and
+comparisons (``+``, ``*``, ``<``, ``<=``, ``==``) are shared by Python ints, numpy
+arrays and Z3 terms, so the semantics uses them directly; the boolean connectives,
+if-then-else and counting go through a :class:`Backend`.
+
+* :data:`PY` -- concrete values, the reference evaluator;
+* :data:`NP` -- numpy arrays, one meeting per element (simulations);
+* :class:`Z3Backend` -- Z3 terms (proofs); imported lazily so the model does not need Z3.
+
+Examples
+--------
+>>> PY.ite(PY.and_(True, 3 > 2), "a", "b"), PY.count([True, False, True])
+('a', 2)
+>>> import numpy as np
+>>> NP.count([np.array([True, False]), np.array([True, True])]).tolist()
+[2, 1]
+>>> z = Z3Backend()
+>>> import z3
+>>> x = z3.Int("x")
+>>> z3.simplify(z.ite(z.and_(x > 1, True), x, 0)).sexpr()
+'(ite (<= x 1) 0 x)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+__all__ = ["Backend", "PythonBackend", "NumpyBackend", "Z3Backend", "PY", "NP"]
+
+
+class Backend(Protocol):
+    """What the semantics needs besides the operators all three share."""
+
+    def and_(self, *xs: Any) -> Any: ...
+    def or_(self, *xs: Any) -> Any: ...
+    def not_(self, x: Any) -> Any: ...
+    def ite(self, c: Any, a: Any, b: Any) -> Any: ...
+    def count(self, xs: Sequence[Any]) -> Any: ...
+    def is_false(self, x: Any) -> bool: ...
+
+
+class PythonBackend:
+    """Concrete Python values: the reference evaluator."""
+
+    def and_(self, *xs: Any) -> bool:
+        return all(xs)
+
+    def or_(self, *xs: Any) -> bool:
+        return any(xs)
+
+    def not_(self, x: Any) -> bool:
+        return not x
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        return a if c else b
+
+    def count(self, xs: Sequence[Any]) -> int:
+        return sum(1 for x in xs if x)
+
+    def is_false(self, x: Any) -> bool:
+        return x is False or x == 0
+
+
+class NumpyBackend:
+    """Vectorised: every term is an array over a batch of meetings (or a broadcast scalar)."""
+
+    def and_(self, *xs: Any) -> Any:
+        return np.logical_and.reduce([np.asarray(x, dtype=bool) for x in xs]) if xs else True
+
+    def or_(self, *xs: Any) -> Any:
+        return np.logical_or.reduce([np.asarray(x, dtype=bool) for x in xs]) if xs else False
+
+    def not_(self, x: Any) -> Any:
+        return np.logical_not(x)
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        return np.where(c, a, b)
+
+    def count(self, xs: Sequence[Any]) -> Any:
+        total: Any = 0
+        for x in xs:
+            total = total + np.asarray(x, dtype=np.int64)
+        return total
+
+    def is_false(self, x: Any) -> bool:
+        return isinstance(x, bool | np.bool_) and not x
+
+
+class Z3Backend:
+    """Symbolic: Z3 terms.  Python constants mix in freely and are folded early."""
+
+    def __init__(self) -> None:
+        import z3
+
+        self._z3 = z3
+
+    def and_(self, *xs: Any) -> Any:
+        if any(x is False for x in xs):
+            return False
+        rest = [x for x in xs if x is not True]
+        if not rest:
+            return True
+        return rest[0] if len(rest) == 1 else self._z3.And(*rest)
+
+    def or_(self, *xs: Any) -> Any:
+        if any(x is True for x in xs):
+            return True
+        rest = [x for x in xs if x is not False]
+        if not rest:
+            return False
+        return rest[0] if len(rest) == 1 else self._z3.Or(*rest)
+
+    def not_(self, x: Any) -> Any:
+        if isinstance(x, bool):
+            return not x
+        return self._z3.Not(x)
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        if isinstance(c, bool):
+            return a if c else b
+        return self._z3.If(c, a, b)
+
+    def count(self, xs: Sequence[Any]) -> Any:
+        consts = sum(1 for x in xs if x is True)
+        terms = [self._z3.If(x, 1, 0) for x in xs if not isinstance(x, bool)]
+        if not terms:
+            return consts
+        return self._z3.Sum(terms) + consts if consts else self._z3.Sum(terms)
+
+    def is_false(self, x: Any) -> bool:
+        return x is False
+
+
+PY = PythonBackend()
+NP = NumpyBackend()

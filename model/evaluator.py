@@ -1,0 +1,188 @@
+"""The reference evaluator: ``decide(rules, meeting) -> Decision``.
+
+Pure Python, the oracle every other backend is tested against.  It runs the one
+semantics (:mod:`model.semantics`) with the Python backend under every choice of
+readings of the rule set's open points, and explains the outcome with reasons that
+cite their clause in English and Chinese.
+
+Examples
+--------
+>>> from model.meeting import Meeting
+>>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
+...                    n=7, present=5, yes=4)
+>>> d = decide(m)
+>>> d.outcome.label, d.tally.yes, d.tally.due
+('passed', 4, 7)
+>>> print(d.reasons[-1].en)
+yes votes 4 meet more than 1/2 of due (7): at least 4 needed
+>>> decide(Meeting.simple("prefecture_medical_security_party_group", "party_group",
+...                       "ordinary", n=7, present=5, yes=3)).outcome.label
+'rejected'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from model.backend import PY
+from model.loader import load_institution
+from model.meeting import Meeting, Outcome
+from model.rules import Institution, RuleSet, RuleSpec
+from model.semantics import CHECK_FIELDS, DEFERRALS, VIOLATIONS, Evaluation, evaluate
+
+__all__ = ["Reason", "Tally", "Decision", "decide", "ruleset_for"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One step of the decision: the rule field, its clause, and a line in English and Chinese."""
+
+    rule: str
+    cite: str
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    due: int
+    present: int
+    eligible: int
+    yes: int
+    no: int
+    abstain: int
+    defer: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of one meeting under its rules, with tally, reasons and readings."""
+
+    institution: str
+    body: str
+    matter: str
+    outcome: Outcome
+    tally: Tally
+    reasons: tuple[Reason, ...]
+    reading: Mapping[str, str]
+    by_reading: tuple[tuple[Mapping[str, str], Outcome], ...]
+
+    @property
+    def readings_agree(self) -> bool:
+        return len({o for _, o in self.by_reading}) <= 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "institution": self.institution, "body": self.body, "matter": self.matter,
+            "outcome": self.outcome.label, "outcome_zh": self.outcome.zh,
+            "tally": self.tally.__dict__,
+            "reasons": [r.__dict__ for r in self.reasons],
+            "reading": dict(self.reading),
+            "readings_agree": self.readings_agree,
+            "by_reading": [{"reading": dict(c), "outcome": o.label} for c, o in self.by_reading],
+        }
+
+
+def ruleset_for(meeting: Meeting, rules: Institution | RuleSet | None = None) -> RuleSet:
+    """The rule set that governs ``meeting`` (loads the institution it names if needed)."""
+    if isinstance(rules, RuleSet):
+        return rules
+    inst = rules if rules is not None else load_institution(meeting.institution)
+    return inst.ruleset(meeting.body, meeting.matter.category)
+
+
+def decide(meeting: Meeting, rules: Institution | RuleSet | None = None,
+           choice: Mapping[str, str] | None = None) -> Decision:
+    """Decide ``meeting``.  With ``choice`` only that reading; else every reading, the
+    default one giving :attr:`Decision.outcome`."""
+    rs = ruleset_for(meeting, rules)
+    terms = meeting.terms()
+    choices = [dict(choice)] if choice is not None else list(rs.choices())
+    results = [(c, evaluate(rs.spec(c), terms, PY)) for c in choices]
+    first_choice, first = results[0]
+    spec = rs.spec(first_choice)
+    by_reading = tuple((c, Outcome(e.outcome)) for c, e in results)
+    reasons = _reasons(rs, spec, first_choice, first, meeting)
+    if len({o for _, o in by_reading}) > 1:
+        differing = sorted({f"{k}={v}" for c, o in by_reading for k, v in c.items()
+                            if o != by_reading[0][1]})
+        reasons.append(Reason(
+            "readings", "", f"readings disagree on this meeting: {', '.join(differing)} give another "
+            f"outcome than the default ({by_reading[0][1].label})",
+            f"不同解读结论不一致: {', '.join(differing)} 与默认解读({by_reading[0][1].zh})不同"))
+    return Decision(meeting.institution, meeting.body, meeting.matter.category,
+                    Outcome(first.outcome), Tally(**first.tally), tuple(reasons), first_choice,
+                    by_reading)
+
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "ad_hoc": ("an ad-hoc item (临时动议) is not allowed here", "不得临时动议"),
+    "recusal": ("a member involved in the item did not recuse", "涉及本人或亲属的成员未回避"),
+    "last_speaker": ("the speaking order breaks the speak-last rule (末位表态)",
+                     "未执行末位表态"),
+    "owner_first": ("the portfolio owner did not speak first", "分管领导未首先发表意见"),
+    "owner_absent_violation": ("the portfolio owner is absent but must attend", "分管领导必须到会而未到会"),
+    "separation_of_duties": ("the leader runs a portfolio he may not run directly",
+                             "一把手直接分管了不得直接分管的工作"),
+    "vote_not_called": ("the chair did not put the item to a vote", "主持人未决定进入表决程序"),
+    "deferral": ("the split is close enough that the item must be deferred", "意见分歧, 应暂缓决定"),
+    "owner_absent_defer": ("the portfolio owner is absent, so the item is not decided",
+                           "分管成员未出席, 一般不研究决定其分管的重大事项"),
+    "chief_undecided": ("the chair stated no decision", "主持人未作出决定"),
+}
+
+
+def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluation,
+             meeting: Meeting) -> list[Reason]:
+    t, c = ev.tally, ev.checks
+    out: list[Reason] = []
+
+    def add(check: str, en: str, zh: str) -> None:
+        field = CHECK_FIELDS[check]
+        out.append(Reason(field, rs.citation(field, choice), en, zh))
+
+    q = spec.quorum
+    if q is None:
+        add("quorum_met", f"no quorum rule; {t['present']} of {meeting.terms().n} present",
+            f"无法定人数规定; 到会{t['present']}人")
+    else:
+        need = q.min_count(meeting.terms().n)
+        ok = "met" if c["quorum_met"] else "NOT met"
+        add("quorum_met", f"quorum {ok}: {t['present']} present of {meeting.terms().n} due, "
+            f"{q.describe()} needs {need}",
+            f"到会{t['present']}人, 应到{meeting.terms().n}人, {q.describe_zh()}须{need}人: "
+            f"{'达到' if c['quorum_met'] else '未达到'}法定人数")
+    if not c["quorum_met"]:
+        return out
+    for k in (*VIOLATIONS, *DEFERRALS):
+        if c[k]:
+            add(k, *_TEXT[k])
+    matter_amount = meeting.matter.amount
+    if matter_amount is not None:
+        inst = load_institution(rs.institution)
+        lim = inst.matters[rs.matter].amount
+        if lim is not None:
+            hit = lim.holds(matter_amount)
+            out.append(Reason("amount", inst.matters[rs.matter].amount_cite,
+                              f"amount {matter_amount} {'meets' if hit else 'does NOT meet'} the "
+                              f"limit {lim.describe()} of this matter category",
+                              f"金额{matter_amount}{'达到' if hit else '未达到'}{lim.describe_zh()}的标准"))
+    if any(c[k] for k in VIOLATIONS) or any(c[k] for k in DEFERRALS):
+        return out
+    if spec.decision_mode == "chief_decides":
+        add("chief_undecided", "the chair decides after discussion (行政首长负责制): "
+            + ("yes" if c["passes"] else "no"), "行政首长负责制: 主持人" +
+            ("同意" if c["passes"] else "不同意"))
+    elif spec.passing is not None:
+        p = spec.passing
+        base = {"due": t["due"], "present": t["present"], "eligible": t["eligible"],
+                "decisive": t["yes"] + t["no"]}[p.base.value]
+        need = max(p.share.min_count(base), 1)
+        verb = "meet" if c["passes"] else "do NOT meet"
+        add("passes", f"yes votes {t['yes']} {verb} {p.share.describe()} of {p.base.value} "
+            f"({base}): at least {need} needed",
+            f"赞成{t['yes']}票, 基数{base}, {p.share.describe_zh()}须{need}票: "
+            f"{'通过' if c['passes'] else '未通过'}")
+    return out

@@ -1,0 +1,164 @@
+"""The rule semantics, written once for every backend.
+
+:func:`evaluate` maps a :class:`~model.rules.RuleSpec` and a
+:class:`~model.meeting.MeetingTerms` to an :class:`Evaluation`: the outcome code,
+the tally, and every intermediate check by name.  It uses ``+ - * < <= ==`` directly
+(shared by ints, numpy arrays and Z3 terms) and :class:`~model.backend.Backend` for
+and/or/not/if-then-else/count.  No ``if`` here ever branches on a term; ``if``
+branches only on the (static) spec.
+
+Order of decision (each step cites its rule field):
+
+1. quorum not met                                   -> ``no_quorum``
+2. any procedure violation (ad-hoc item, an involved member who did not recuse,
+   speaking order, absent portfolio owner where attendance is required, the
+   leader running a portfolio he may not run)        -> ``procedure_violation``
+3. the chair does not put it to a vote, a deferral condition holds, the portfolio
+   owner is absent where that defers, or (chief decides) the chief does not decide
+                                                     -> ``deferred``
+4. the passing threshold is met (or the chief says yes) -> ``passed``, else ``rejected``
+
+Examples
+--------
+>>> from model.backend import PY
+>>> from model.loader import load_institution
+>>> from model.meeting import Meeting, Outcome
+>>> spec = load_institution("prefecture_medical_security_party_group").ruleset(
+...     "party_group", "ordinary").default()
+>>> m = Meeting.simple("x", "party_group", "ordinary", n=7, present=5, yes=4)
+>>> Outcome(evaluate(spec, m.terms(), PY).outcome).label
+'passed'
+>>> m = Meeting.simple("x", "party_group", "ordinary", n=7, present=4, yes=4)
+>>> Outcome(evaluate(spec, m.terms(), PY).outcome).label   # 3*4 < 2*7: no quorum
+'no_quorum'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from model.backend import Backend
+from model.meeting import MeetingTerms, Outcome, Vote
+from model.rules import Base, RuleSpec
+
+__all__ = ["Evaluation", "evaluate", "CHECK_FIELDS", "VIOLATIONS", "DEFERRALS"]
+
+# Each named check and the rule field (hence clause) it comes from.
+CHECK_FIELDS: dict[str, str] = {
+    "quorum_met": "quorum",
+    "ad_hoc": "ad_hoc",
+    "recusal": "recusal",
+    "last_speaker": "last_speaker",
+    "owner_first": "owner_speaks_first",
+    "owner_absent_violation": "owner_absent",
+    "separation_of_duties": "leader_may_not_own",
+    "vote_not_called": "chair_calls_vote",
+    "deferral": "deferral",
+    "owner_absent_defer": "owner_absent",
+    "chief_undecided": "decision_mode",
+    "passes": "passing",
+}
+VIOLATIONS = ("ad_hoc", "recusal", "last_speaker", "owner_first", "owner_absent_violation",
+              "separation_of_duties")
+DEFERRALS = ("vote_not_called", "deferral", "owner_absent_defer", "chief_undecided")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The outcome term, the tally terms and every named check term."""
+
+    outcome: Any
+    tally: dict[str, Any]
+    checks: dict[str, Any]
+
+
+def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
+    """Evaluate one rule spec on one (concrete, vectorised or symbolic) meeting."""
+    n = m.n
+    members = range(n)
+    speaker = [B.and_(m.present[i], B.not_(m.recused[i])) for i in members]
+
+    def tally(code: Vote) -> Any:
+        cast = B.count([B.and_(speaker[i], m.vote[i] == int(code)) for i in members])
+        if spec.absentee_opinions == "counted":
+            cast = cast + B.count([B.and_(B.not_(m.present[i]), m.opinion[i] == int(code))
+                                   for i in members])
+        return cast
+
+    yes, no, abstain, defer = (tally(v) for v in (Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.DEFER))
+    present = B.count(m.present)
+    eligible = B.count(speaker)
+    recused = B.count(m.recused)
+    due = n if spec.recused_in_base else n - recused
+    t = {"due": due, "present": present, "eligible": eligible, "yes": yes, "no": no,
+         "abstain": abstain, "defer": defer}
+
+    c: dict[str, Any] = {}
+    c["quorum_met"] = True if spec.quorum is None else spec.quorum.holds(present, n)
+
+    # -- procedure violations ------------------------------------------------------
+    c["ad_hoc"] = {"allowed": False, "forbidden": m.ad_hoc,
+                   "forbidden_except_emergency": B.and_(m.ad_hoc, B.not_(m.emergency))}[spec.ad_hoc]
+    c["recusal"] = (B.or_(*[B.and_(m.present[i], m.interested[i], B.not_(m.recused[i]))
+                            for i in members]) if spec.recusal == "required" else False)
+    if spec.last_speaker == "none":
+        c["last_speaker"] = False
+    else:
+        who = m.chair if spec.last_speaker == "chair" else [i == m.leader for i in members]
+        if spec.last_speaker == "leader_not_first":  # must not speak before every other speaker
+            others = [j for j in members if j != m.leader]
+            L = m.leader
+            c["last_speaker"] = B.and_(speaker[L], B.or_(*[speaker[j] for j in others]),
+                                       *[B.or_(B.not_(speaker[j]), m.pos[L] < m.pos[j])
+                                         for j in others])
+        else:
+            c["last_speaker"] = B.or_(*[B.and_(who[i], speaker[i], speaker[j], m.pos[j] > m.pos[i])
+                                        for i in members for j in members if i != j])
+    c["owner_first"] = (B.or_(*[B.and_(m.owner[i], speaker[i], speaker[j], B.not_(m.owner[j]),
+                                       m.pos[j] < m.pos[i])
+                                for i in members for j in members if i != j])
+                        if spec.owner_speaks_first else False)
+    owner_absent = B.or_(*[B.and_(m.owner[i], B.not_(m.present[i])) for i in members])
+    c["owner_absent_violation"] = owner_absent if spec.owner_absent == "violation" else False
+    c["separation_of_duties"] = (m.owner[m.leader]
+                                 if m.portfolio is not None and m.portfolio in spec.leader_may_not_own
+                                 else False)
+
+    # -- deferral --------------------------------------------------------------------
+    c["vote_not_called"] = B.not_(m.vote_called) if spec.chair_calls_vote else False
+    d = spec.deferral
+    if d.kind == "margin":
+        cond = B.and_(yes - no <= d.at_most, no - yes <= d.at_most)
+    elif d.kind == "defer_votes" and d.share is not None:
+        cond = d.share.holds(defer, present)
+    else:
+        cond = False
+    c["deferral"] = B.and_(cond, B.not_(m.emergency)) if d.emergency_overrides else cond
+    c["owner_absent_defer"] = owner_absent if spec.owner_absent == "defer" else False
+
+    # -- decision --------------------------------------------------------------------
+    if spec.decision_mode == "chief_decides":
+        chief = [B.and_(m.chair[i], speaker[i]) for i in members]
+        says_yes = B.or_(*[B.and_(chief[i], m.vote[i] == int(Vote.YES)) for i in members])
+        says_no = B.or_(*[B.and_(chief[i], m.vote[i] == int(Vote.NO)) for i in members])
+        c["chief_undecided"] = B.not_(B.or_(says_yes, says_no))
+        c["passes"] = says_yes
+    else:
+        c["chief_undecided"] = False
+        p = spec.passing
+        if p is None:
+            c["passes"] = False
+        else:
+            base = {Base.DUE: due, Base.PRESENT: present, Base.ELIGIBLE: eligible,
+                    Base.DECISIVE: yes + no}[p.base]
+            c["passes"] = B.and_(p.share.holds(yes, base), yes > 0)
+
+    violation = B.or_(*[c[k] for k in VIOLATIONS])
+    deferred = B.or_(*[c[k] for k in DEFERRALS])
+    outcome = B.ite(
+        B.not_(c["quorum_met"]), int(Outcome.NO_QUORUM),
+        B.ite(violation, int(Outcome.PROCEDURE_VIOLATION),
+              B.ite(deferred, int(Outcome.DEFERRED),
+                    B.ite(c["passes"], int(Outcome.PASSED), int(Outcome.REJECTED)))))
+    return Evaluation(outcome, t, c)

@@ -1,0 +1,1 @@
+"""quorumlab.proofs: Z3 encoding, property catalogue, counterexamples."""

@@ -1,0 +1,1 @@
+"""quorumlab: command-line front end over model, proofs and simulations."""

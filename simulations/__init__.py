@@ -1,0 +1,1 @@
+"""quorumlab.simulations: Monte Carlo, exact probabilities, power indices, plots."""
