@@ -156,6 +156,19 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
             f"{'达到' if c['quorum_met'] else '未达到'}法定人数")
     if not c["quorum_met"]:
         return out
+    if meeting.written_opinions:
+        counted = spec.absentee_opinions == "counted"
+        out.append(Reason(
+            "absentee_opinions", rs.citation("absentee_opinions", choice),
+            f"{len(meeting.written_opinions)} written opinion(s) of absent members "
+            f"{'counted as votes' if counted else 'heard but NOT counted as votes'}",
+            f"未到会成员书面意见{len(meeting.written_opinions)}份{'计入票数' if counted else '不计入票数'}"))
+    if meeting.recused:
+        out.append(Reason(
+            "recusal", rs.citation("recusal", choice),
+            f"{', '.join(sorted(meeting.recused))} recused: no vote; "
+            f"{'still' if spec.recused_in_base else 'not'} counted in the 'due' base ({t['due']})",
+            f"{'、'.join(sorted(meeting.recused))}回避, 不参加表决; 应到会基数{t['due']}"))
     for k in (*VIOLATIONS, *DEFERRALS):
         if c[k]:
             add(k, *_TEXT[k])

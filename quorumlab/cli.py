@@ -1,0 +1,123 @@
+"""The ``quorumlab`` command.
+
+Model commands live here (``list``, ``show``, ``validate``, ``decide``); the proofs and
+simulations packages register theirs (``check``, ``compare``, ``properties``;
+``simulate``, ``sweep``, ``power``).  A user error (:class:`model.errors.QuorumlabError`)
+is printed as one line on stderr and exits with status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from model.errors import MeetingFileError, QuorumlabError
+from model.evaluator import decide
+from model.io import load_meeting
+from model.loader import builtin_ids, load_institution, load_rule_file
+from quorumlab.render import render_decision, render_institution
+
+__all__ = ["main"]
+
+
+class _Group(click.Group):
+    """A click group that turns quorumlab's user errors into one line and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuorumlabError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="quorumlab")
+def main() -> None:
+    """Formal models of the meeting rules of public bodies: decide, prove, simulate."""
+
+
+@main.command("list")
+def list_cmd() -> None:
+    """List the built-in institutions with their bodies and matters."""
+    for iid in builtin_ids():
+        inst = load_institution(iid)
+        click.echo(f"{iid}  (seed {inst.seed})  {inst.name} / {inst.name_zh}")
+        for bid, body in inst.bodies.items():
+            click.echo(f"    {bid:<16} {body.name} / {body.name_zh}")
+            click.echo(f"    {'':<16} matters: {', '.join(body.matters)}")
+
+
+@main.command()
+@click.argument("institution")
+def show(institution: str) -> None:
+    """Show the rules of INSTITUTION (an id or a rule-file path) with citations."""
+    click.echo(render_institution(load_institution(institution)))
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate(file: str) -> None:
+    """Check a rule file or a meeting file; print what it holds or the one error."""
+    path = Path(file)
+    if path.suffix == ".toml" and "institution" in _toml_keys(path):
+        inst = load_rule_file(path)
+        click.echo(f"ok: rule file {file}: institution {inst.id}, {len(inst.bodies)} bodies, "
+                   f"{len(inst.rulesets)} (body, matter) rule sets")
+        return
+    meeting = load_meeting(path)
+    rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
+    click.echo(f"ok: meeting file {file}: {len(meeting.members)} members at {rs.institution} / "
+               f"{rs.body} / {rs.matter}")
+
+
+def _toml_keys(path: Path) -> set[str]:
+    try:
+        return set(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {"institution"}  # let the rule-file loader report the exact error
+
+
+@main.command("decide")
+@click.argument("meeting_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@click.option("--reading", multiple=True, metavar="FIELD=NAME",
+              help="Decide under one reading of an open point (repeatable).")
+def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> None:
+    """Decide the meeting in MEETING_FILE: outcome, tally and cited reasons."""
+    meeting = load_meeting(meeting_file)
+    choice = None
+    if reading:
+        choice = {}
+        for item in reading:
+            if "=" not in item:
+                raise MeetingFileError("--reading", f"{item!r} is not FIELD=NAME",
+                                       fix="write e.g. --reading deferral=close_split")
+            k, v = item.split("=", 1)
+            choice[k] = v
+        rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
+        full = next(iter(rs.choices()), {})
+        choice = {**full, **choice}
+    d = decide(meeting, choice=choice)
+    if as_json:
+        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_decision(d))
+
+
+def _register_plugins() -> None:
+    from quorumlab import cli_proofs, cli_sim
+
+    cli_proofs.register(main)
+    cli_sim.register(main)
+
+
+try:  # the proofs and simulations commands (during development a plugin may be missing)
+    _register_plugins()
+except ImportError:  # pragma: no cover
+    pass
