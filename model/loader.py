@@ -2,7 +2,8 @@
 
 Every field of every (body, matter) must be set, with a citation, somewhere in the
 file: in ``[defaults]``, in ``[bodies.B.rules]`` or in ``[bodies.B.overrides.M]``
-(later wins).  Where the source is silent or vague the file says so with
+(later wins).  ``[bodies.B.groups]`` names sets of matters, so one override table
+(``[bodies.B.overrides.GROUP]``) can serve several matters; overrides apply in file order.  Where the source is silent or vague the file says so with
 ``readings = [...]``; nothing falls back to a silent default.
 
 Examples
@@ -126,13 +127,20 @@ def _build(data: Mapping[str, Any], path: str) -> Institution:
         bodies[bid] = Body(bid, _req(b, "name", where), _req(b, "name_zh", where),
                            _req(b, "cite", where), body_matters)
         overrides = b.get("overrides", {})
-        for mid in overrides:
-            if mid not in body_matters:
-                raise RuleFileError(f"{where}.overrides.{mid}", "override for a matter this body "
-                                    "does not decide", fix=f"use one of {list(body_matters)}")
+        groups = b.get("groups", {})
+        for gid, members in groups.items():
+            if not isinstance(members, list) or any(x not in body_matters for x in members):
+                raise RuleFileError(f"{where}.groups.{gid}", f"should list matters of this body, "
+                                    f"got {members!r}", fix=f"use matters from {list(body_matters)}")
+        for key in overrides:
+            if key not in body_matters and key not in groups:
+                raise RuleFileError(f"{where}.overrides.{key}", "override for a matter this body "
+                                    "does not decide", fix=f"use one of {list(body_matters)} or a "
+                                    f"group of [{where}.groups]")
         for mid in body_matters:
-            layers = [("defaults", defaults), (f"{where}.rules", b.get("rules", {})),
-                      (f"{where}.overrides.{mid}", overrides.get(mid, {}))]
+            layers = [("defaults", defaults), (f"{where}.rules", b.get("rules", {}))]
+            layers += [(f"{where}.overrides.{key}", table) for key, table in overrides.items()
+                       if key == mid or mid in groups.get(key, ())]
             rulesets[(bid, mid)] = _ruleset(inst_id, bid, mid, layers)
     return Institution(
         id=inst_id, name=_req(head, "name", "institution"), name_zh=_req(head, "name_zh", "institution"),
@@ -157,6 +165,7 @@ def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Mapping[
                 raise RuleFileError(loc, f"should be a table with a citation, got {entry!r}",
                                     fix=f'write {name} = {{ value = ..., cite = "seed NNN, 第X条" }}')
             points.pop(name, None)
+            notes.pop(name, None)
             if "readings" in entry:
                 points[name] = _point(name, entry, loc)
                 values[name] = points[name].readings[0].value

@@ -4,7 +4,7 @@ Examples
 --------
 >>> from model import load_institution
 >>> text = render_institution(load_institution("xiuzhou_district"))
->>> "模本一 三、3" in text and "Quorum" not in text
+>>> "quorum               at least 2/3 of due (三分之二以上)" in text and "[seed 002, 模本一 三、3]" in text
 True
 """
 
@@ -34,10 +34,15 @@ def render_value(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _ruleset_lines(rs: RuleSet) -> list[str]:
+def _field_key(rs: RuleSet, field: str) -> Any:
+    points = {p.field: p for p in rs.points}
+    return points.get(field) or (rs.values[field], rs.cite[field], rs.notes.get(field, ""))
+
+
+def _ruleset_lines(rs: RuleSet, fields: list[str]) -> list[str]:
     points = {p.field: p for p in rs.points}
     lines = []
-    for field in FIELD_DOCS:
+    for field in fields:
         if field in points:
             p = points[field]
             lines.append(f"    {field:<20} OPEN ({p.kind}): {p.note}")
@@ -56,12 +61,18 @@ def render_institution(inst: Institution) -> str:
     out = [f"{inst.name} / {inst.name_zh}   (id: {inst.id}, seed {inst.seed})"]
     for bid, body in inst.bodies.items():
         out.append(f"\n  Body {bid}: {body.name} / {body.name_zh}  [{body.cite}]")
-        for mid in body.matters:
+        sets = [inst.ruleset(bid, mid) for mid in body.matters]
+        common = [f for f in FIELD_DOCS
+                  if all(_field_key(rs, f) == _field_key(sets[0], f) for rs in sets)]
+        out.append("   Rules for every matter of this body:")
+        out.extend(_ruleset_lines(sets[0], common))
+        for mid, rs in zip(body.matters, sets, strict=True):
             m = inst.matters[mid]
             extra = f"; amount {m.amount.describe()} ({m.amount.describe_zh()})" if m.amount else ""
             port = f"; portfolio {m.portfolio}" if m.portfolio else ""
             out.append(f"\n   Matter {mid}: {m.name} / {m.name_zh}  [{m.cite}]{port}{extra}")
-            out.extend(_ruleset_lines(inst.ruleset(bid, mid)))
+            own = [f for f in FIELD_DOCS if f not in common]
+            out.extend(_ruleset_lines(rs, own) if own else ["    (the body's rules above)"])
     return "\n".join(out)
 
 
