@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -70,10 +71,14 @@ class NumpyBackend:
     """Vectorised: every term is an array over a batch of meetings (or a broadcast scalar)."""
 
     def and_(self, *xs: Any) -> Any:
-        return np.logical_and.reduce([np.asarray(x, dtype=bool) for x in xs]) if xs else True
+        if any(x is False for x in xs):
+            return False
+        return functools.reduce(np.logical_and, [x for x in xs if x is not True], True)
 
     def or_(self, *xs: Any) -> Any:
-        return np.logical_or.reduce([np.asarray(x, dtype=bool) for x in xs]) if xs else False
+        if any(x is True for x in xs):
+            return True
+        return functools.reduce(np.logical_or, [x for x in xs if x is not False], False)
 
     def not_(self, x: Any) -> Any:
         return np.logical_not(x)

@@ -1,0 +1,284 @@
+"""Board compositions: who sits on a body and how each member behaves.
+
+A :class:`Board` is a frozen, validated description of a body's members for
+simulation: size, roles (one ``leader``, ``deputy`` s, ``member`` s), portfolios
+(分管), factions, and per member the attendance probability, competence (the
+probability that the member's private judgement of a matter is right), conformity
+(the weight the member gives to positions already stated) and abstention
+probability; for the whole board the leader's extra influence and the correlation
+of attendance (a shared shock: a Gaussian copula with correlation
+``attendance_correlation``).
+
+Board file (TOML or JSON), every key optional except ``size`` or ``members``::
+
+    [board]
+    name = "15-member party group"
+    size = 15                 # members m0..m14; m0 leads; then `deputies` deputies
+    deputies = 3
+    leader_influence = 1.0    # the leader's stated position weighs 1 + this
+    attendance_correlation = 0.2
+    [defaults]                # per-member values unless a member overrides them
+    attendance = 0.9
+    competence = 0.7
+    conformity = 0.5
+    abstain = 0.0
+    [[members]]               # optional: explicit members (then `size` may be omitted)
+    id = "sec"
+    role = "leader"
+    portfolios = []
+    faction = "a"
+    count = 1                 # repeat this entry (ids get a suffix)
+
+Examples
+--------
+>>> b = Board.uniform(7, attendance=0.8, deputies=2)
+>>> b.n, b.roles[:4], b.members[1].portfolios
+(7, ('leader', 'deputy', 'deputy', 'member'), ('personnel', 'construction', 'approval'))
+>>> Board.uniform(3, competence=1.5)
+Traceback (most recent call last):
+...
+simulations.compositions.BoardFileError: field 'members[0].competence': 1.5 is not a probability (fix: use a number between 0 and 1, e.g. 0.7)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from model.errors import QuorumlabError
+from model.meeting import ROLES
+
+__all__ = ["BoardFileError", "BoardMember", "Board", "load_board", "board_from_dict", "PORTFOLIOS"]
+
+PORTFOLIOS = ("personnel", "finance", "construction", "procurement", "approval")
+_PROBS = ("attendance", "competence", "abstain")
+_MEMBER_KEYS = {"id", "role", "portfolios", "faction", "count", "conformity", *_PROBS}
+
+
+class BoardFileError(QuorumlabError, ValueError):
+    """A board composition (file or arguments) is malformed."""
+
+
+@dataclass(frozen=True)
+class BoardMember:
+    """One member: role, portfolios, faction and behaviour parameters.
+
+    ``competence`` is P(private signal is right); ``conformity`` >= 0 is the weight given to
+    earlier stated positions (0: independent, 1: Bayesian-like counting as in BHW 1992).
+    """
+
+    id: str
+    role: str = "member"
+    portfolios: tuple[str, ...] = ()
+    faction: str = ""
+    attendance: float = 1.0
+    competence: float = 0.7
+    conformity: float = 0.0
+    abstain: float = 0.0
+
+
+@dataclass(frozen=True)
+class Board:
+    """A validated board.  Invariants: exactly one leader, unique ids, probabilities in [0, 1],
+    conformity >= 0, leader_influence >= 0, 0 <= attendance_correlation < 1."""
+
+    members: tuple[BoardMember, ...]
+    leader_influence: float = 0.0
+    attendance_correlation: float = 0.0
+    name: str = ""
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.members:
+            raise BoardFileError("members", "the board has no members",
+                                 fix="give size = N or at least one [[members]] entry",
+                                 file=self.source or None)
+        ids = [m.id for m in self.members]
+        for i, m in enumerate(self.members):
+            where = f"members[{i}]"
+            if ids.count(m.id) > 1:
+                raise BoardFileError(f"{where}.id", f"member id {m.id!r} appears twice",
+                                     fix="give every member a unique id", file=self.source or None)
+            if m.role not in ROLES:
+                raise BoardFileError(f"{where}.role", f"unknown role {m.role!r}",
+                                     fix=f"use one of {', '.join(ROLES)}", file=self.source or None)
+            for name in _PROBS:
+                _check_prob(getattr(m, name), f"{where}.{name}", self.source)
+            if not (isinstance(m.conformity, int | float) and math.isfinite(m.conformity)
+                    and m.conformity >= 0):
+                raise BoardFileError(f"{where}.conformity", f"{m.conformity!r} is not a weight >= 0",
+                                     fix="use e.g. 0 (independent) or 1 (counts earlier positions "
+                                     "like its own signal)", file=self.source or None)
+        leaders = [m.id for m in self.members if m.role == "leader"]
+        if len(leaders) != 1:
+            raise BoardFileError("members", f"{len(leaders)} members have role 'leader'",
+                                 fix="mark exactly one member as role = 'leader'",
+                                 file=self.source or None)
+        if not (math.isfinite(self.leader_influence) and self.leader_influence >= 0):
+            raise BoardFileError("board.leader_influence", f"{self.leader_influence!r} is not >= 0",
+                                 fix="use e.g. 0 (none) or 1 (the leader's position counts double)",
+                                 file=self.source or None)
+        if not (0 <= self.attendance_correlation < 1):
+            raise BoardFileError("board.attendance_correlation",
+                                 f"{self.attendance_correlation!r} is not in [0, 1)",
+                                 fix="use e.g. 0 (independent) or 0.3", file=self.source or None)
+
+    @property
+    def n(self) -> int:
+        return len(self.members)
+
+    @property
+    def leader(self) -> int:
+        """Index of the leader (一把手)."""
+        return next(i for i, m in enumerate(self.members) if m.role == "leader")
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(m.role for m in self.members)
+
+    def chair_priority(self) -> tuple[int, ...]:
+        """Who chairs: the leader if present, else the first present deputy, else the first
+        present member (board order)."""
+        dep = [i for i, m in enumerate(self.members) if m.role == "deputy"]
+        rest = [i for i, m in enumerate(self.members) if m.role == "member"]
+        return (self.leader, *dep, *rest)
+
+    def owners(self, portfolio: str | None) -> tuple[bool, ...]:
+        """Per member: runs ``portfolio`` (分管领导)."""
+        return tuple(portfolio is not None and portfolio in m.portfolios for m in self.members)
+
+    def column(self, name: str) -> tuple[float, ...]:
+        """One behaviour parameter for every member."""
+        return tuple(float(getattr(m, name)) for m in self.members)
+
+    def with_values(self, **values: Any) -> Board:
+        """The same board with member parameters (attendance, competence, conformity,
+        abstain) or board parameters (leader_influence, attendance_correlation) replaced."""
+        member_vals = {k: v for k, v in values.items() if k in _MEMBER_KEYS}
+        board_vals = {k: v for k, v in values.items() if k not in _MEMBER_KEYS}
+        members = tuple(replace(m, **member_vals) for m in self.members)
+        return replace(self, members=members, **board_vals)
+
+    @classmethod
+    def uniform(cls, n: int, *, deputies: int | None = None, attendance: float = 1.0,
+                competence: float = 0.7, conformity: float = 0.0, abstain: float = 0.0,
+                leader_influence: float = 0.0, attendance_correlation: float = 0.0,
+                name: str = "") -> Board:
+        """``n`` alike members m0..m{n-1}: m0 leads, the next ``deputies`` (default
+        ``min(3, n - 1)``) are deputies who share the five standard portfolios round-robin."""
+        if not isinstance(n, int) or n < 1:
+            raise BoardFileError("board.size", f"{n!r} is not a board size", fix="use an integer >= 1")
+        d = min(3, n - 1) if deputies is None else deputies
+        if not 0 <= d < n:
+            raise BoardFileError("board.deputies", f"{d!r} deputies on a board of {n}",
+                                 fix=f"use 0..{n - 1}")
+        members = []
+        for i in range(n):
+            role = "leader" if i == 0 else "deputy" if i <= d else "member"
+            ports = tuple(p for k, p in enumerate(PORTFOLIOS) if d and k % d == i - 1) \
+                if role == "deputy" else ()
+            members.append(BoardMember(f"m{i}", role, ports, "", attendance, competence,
+                                       conformity, abstain))
+        return cls(tuple(members), leader_influence, attendance_correlation, name or f"uniform-{n}")
+
+
+def _check_prob(x: Any, where: str, source: str) -> None:
+    if not (isinstance(x, int | float) and not isinstance(x, bool) and 0 <= x <= 1):
+        raise BoardFileError(where, f"{x!r} is not a probability",
+                             fix="use a number between 0 and 1, e.g. 0.7", file=source or None)
+
+
+def board_from_dict(data: Mapping[str, Any], source: str = "") -> Board:
+    """Build a board from parsed TOML/JSON (see the module docstring for the format)."""
+    try:
+        return _build(data, source)
+    except QuorumlabError as err:
+        raise err.at(source) if source else err from None
+
+
+def _build(data: Mapping[str, Any], source: str) -> Board:
+    unknown = set(data) - {"board", "defaults", "members"}
+    if unknown:
+        raise BoardFileError(sorted(unknown)[0], "unknown section",
+                             fix="use [board], [defaults] and [[members]]")
+    head = dict(data.get("board", {}))
+    defaults = dict(data.get("defaults", {}))
+    for k in defaults:
+        if k not in _MEMBER_KEYS - {"id", "role", "count"}:
+            raise BoardFileError(f"defaults.{k}", "unknown member parameter",
+                                 fix="use attendance, competence, conformity, abstain, portfolios, "
+                                 "faction")
+    board_keys = {"name", "size", "deputies", "leader_influence", "attendance_correlation"}
+    for k in head:
+        if k not in board_keys:
+            raise BoardFileError(f"board.{k}", "unknown board parameter",
+                                 fix=f"use one of {', '.join(sorted(board_keys))}")
+    common = {k: head[k] for k in ("leader_influence", "attendance_correlation") if k in head}
+    for k, v in common.items():
+        if not isinstance(v, int | float) or isinstance(v, bool):
+            raise BoardFileError(f"board.{k}", f"should be a number, got {v!r}", fix=f"write {k} = 0.5")
+    entries = data.get("members")
+    if entries is None:
+        if "size" not in head:
+            raise BoardFileError("board.size", "is missing", fix="add size = 15 to [board], or list "
+                                 "[[members]]")
+        size = head["size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+            raise BoardFileError("board.size", f"{size!r} is not a board size", fix="write size = 15")
+        board = Board.uniform(size, deputies=head.get("deputies"), name=head.get("name", ""),
+                              **common)
+        values = {k: v for k, v in defaults.items() if k in (*_PROBS, "conformity")}
+        return replace(board.with_values(**values), source=source)
+    if not isinstance(entries, list) or not entries:
+        raise BoardFileError("members", "should be a list of [[members]] tables",
+                             fix='write [[members]] with id = "m1", role = "member"')
+    members: list[BoardMember] = []
+    for i, e in enumerate(entries):
+        where = f"members[{i}]"
+        if not isinstance(e, dict):
+            raise BoardFileError(where, f"should be a table, got {e!r}", fix="write [[members]]")
+        bad = set(e) - _MEMBER_KEYS
+        if bad:
+            raise BoardFileError(f"{where}.{sorted(bad)[0]}", "unknown member key",
+                                 fix=f"use one of {', '.join(sorted(_MEMBER_KEYS))}")
+        merged = {**defaults, **e}
+        count = merged.pop("count", 1)
+        if not isinstance(count, int) or count < 1:
+            raise BoardFileError(f"{where}.count", f"{count!r} is not a count", fix="write count = 3")
+        base_id = merged.pop("id", f"m{len(members)}")
+        ports = merged.pop("portfolios", [])
+        if not isinstance(ports, list) or not all(isinstance(p, str) for p in ports):
+            raise BoardFileError(f"{where}.portfolios", f"should be a list of names, got {ports!r}",
+                                 fix='write portfolios = ["finance"]')
+        for k in range(count):
+            mid = base_id if count == 1 else f"{base_id}{k + 1}"
+            try:
+                members.append(BoardMember(mid, portfolios=tuple(ports), **merged))
+            except TypeError as err:
+                raise BoardFileError(where, str(err), fix="check the member keys") from None
+    return Board(tuple(members), name=head.get("name", ""), source=source, **common)
+
+
+def load_board(path: str | Path) -> Board:
+    """Read a board file (``.toml`` or ``.json``); errors name the file, the field and a fix."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BoardFileError(None, "file not found", fix="check the path", file=str(path)) from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
+        raise BoardFileError(None, f"not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {err}",
+                             fix="correct the syntax at that line", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise BoardFileError(None, "should be a table", fix="see the board file format",
+                             file=str(path))
+    return board_from_dict(data, str(path))
+
+
