@@ -105,16 +105,34 @@ def decide(meeting: Meeting, rules: Institution | RuleSet | None = None,
     spec = rs.spec(first_choice)
     by_reading = tuple((c, Outcome(e.outcome)) for c, e in results)
     reasons = _reasons(rs, spec, first_choice, first, meeting)
-    if len({o for _, o in by_reading}) > 1:
-        differing = sorted({f"{k}={v}" for c, o in by_reading for k, v in c.items()
-                            if o != by_reading[0][1]})
-        reasons.append(Reason(
-            "readings", "", f"readings disagree on this meeting: {', '.join(differing)} give another "
-            f"outcome than the default ({by_reading[0][1].label})",
-            f"不同解读结论不一致: {', '.join(differing)} 与默认解读({by_reading[0][1].zh})不同"))
+    reasons.extend(_disagreements(rs, by_reading))
     return Decision(meeting.institution, meeting.body, meeting.matter.category,
                     Outcome(first.outcome), Tally(**first.tally), tuple(reasons), first_choice,
                     by_reading)
+
+
+def _disagreements(rs: RuleSet, by_reading: tuple[tuple[Mapping[str, str], Outcome], ...]
+                   ) -> list[Reason]:
+    """One reason per open point whose readings alone change the outcome (others at default)."""
+    if len({o for _, o in by_reading}) <= 1:
+        return []
+    default = dict(by_reading[0][0])
+    out = []
+    for p in rs.points:
+        per: dict[Outcome, list[str]] = {}
+        for choice, outcome in by_reading:
+            if all(choice[k] == v for k, v in default.items() if k != p.field):
+                per.setdefault(outcome, []).append(choice[p.field])
+        if len(per) > 1:
+            en = "; ".join(f"{', '.join(names)} -> {o.label}" for o, names in per.items())
+            zh = "; ".join(f"{'、'.join(names)} -> {o.zh}" for o, names in per.items())
+            out.append(Reason(p.field, rs.citation(p.field, default),
+                              f"the readings of this {p.kind} point disagree here: {en}",
+                              f"此处不同解读结论不一致: {zh}"))
+    if not out:
+        out.append(Reason("readings", "", "the readings disagree here only in combination "
+                          "(see by_reading)", "不同解读的组合结论不一致"))
+    return out
 
 
 _TEXT: dict[str, tuple[str, str]] = {

@@ -7,7 +7,9 @@ probability that the member's private judgement of a matter is right), conformit
 (the weight the member gives to positions already stated) and abstention
 probability; for the whole board the leader's extra influence and the correlation
 of attendance (a shared shock: a Gaussian copula with correlation
-``attendance_correlation``).
+``attendance_correlation``) and of judgements (``signal_correlation``: per meeting
+every member's signal is right with one shared probability drawn from a Beta law
+with the board's mean competence and this intra-class correlation).
 
 Board file (TOML or JSON), every key optional except ``size`` or ``members``::
 
@@ -17,6 +19,7 @@ Board file (TOML or JSON), every key optional except ``size`` or ``members``::
     deputies = 3
     leader_influence = 1.0    # the leader's stated position weighs 1 + this
     attendance_correlation = 0.2
+    signal_correlation = 0.0  # shared shock on judgements: P(right) ~ Beta, this intra-class corr.
     [defaults]                # per-member values unless a member overrides them
     attendance = 0.9
     competence = 0.7
@@ -57,6 +60,7 @@ __all__ = ["BoardFileError", "BoardMember", "Board", "load_board", "board_from_d
 
 PORTFOLIOS = ("personnel", "finance", "construction", "procurement", "approval")
 _PROBS = ("attendance", "competence", "abstain")
+_BOARD_NUMBERS = ("leader_influence", "attendance_correlation", "signal_correlation")
 _MEMBER_KEYS = {"id", "role", "portfolios", "faction", "count", "conformity", *_PROBS}
 
 
@@ -90,6 +94,7 @@ class Board:
     members: tuple[BoardMember, ...]
     leader_influence: float = 0.0
     attendance_correlation: float = 0.0
+    signal_correlation: float = 0.0
     name: str = ""
     source: str = field(default="", compare=False)
 
@@ -123,10 +128,10 @@ class Board:
             raise BoardFileError("board.leader_influence", f"{self.leader_influence!r} is not >= 0",
                                  fix="use e.g. 0 (none) or 1 (the leader's position counts double)",
                                  file=self.source or None)
-        if not (0 <= self.attendance_correlation < 1):
-            raise BoardFileError("board.attendance_correlation",
-                                 f"{self.attendance_correlation!r} is not in [0, 1)",
-                                 fix="use e.g. 0 (independent) or 0.3", file=self.source or None)
+        for name in ("attendance_correlation", "signal_correlation"):
+            if not (0 <= getattr(self, name) < 1):
+                raise BoardFileError(f"board.{name}", f"{getattr(self, name)!r} is not in [0, 1)",
+                                     fix="use e.g. 0 (independent) or 0.3", file=self.source or None)
 
     @property
     def n(self) -> int:
@@ -168,7 +173,7 @@ class Board:
     def uniform(cls, n: int, *, deputies: int | None = None, attendance: float = 1.0,
                 competence: float = 0.7, conformity: float = 0.0, abstain: float = 0.0,
                 leader_influence: float = 0.0, attendance_correlation: float = 0.0,
-                name: str = "") -> Board:
+                signal_correlation: float = 0.0, name: str = "") -> Board:
         """``n`` alike members m0..m{n-1}: m0 leads, the next ``deputies`` (default
         ``min(3, n - 1)``) are deputies who share the five standard portfolios round-robin."""
         if not isinstance(n, int) or n < 1:
@@ -184,7 +189,8 @@ class Board:
                 if role == "deputy" else ()
             members.append(BoardMember(f"m{i}", role, ports, "", attendance, competence,
                                        conformity, abstain))
-        return cls(tuple(members), leader_influence, attendance_correlation, name or f"uniform-{n}")
+        return cls(tuple(members), leader_influence, attendance_correlation, signal_correlation,
+                   name or f"uniform-{n}")
 
 
 def _check_prob(x: Any, where: str, source: str) -> None:
@@ -213,12 +219,12 @@ def _build(data: Mapping[str, Any], source: str) -> Board:
             raise BoardFileError(f"defaults.{k}", "unknown member parameter",
                                  fix="use attendance, competence, conformity, abstain, portfolios, "
                                  "faction")
-    board_keys = {"name", "size", "deputies", "leader_influence", "attendance_correlation"}
+    board_keys = {"name", "size", "deputies", *_BOARD_NUMBERS}
     for k in head:
         if k not in board_keys:
             raise BoardFileError(f"board.{k}", "unknown board parameter",
                                  fix=f"use one of {', '.join(sorted(board_keys))}")
-    common = {k: head[k] for k in ("leader_influence", "attendance_correlation") if k in head}
+    common = {k: head[k] for k in _BOARD_NUMBERS if k in head}
     for k, v in common.items():
         if not isinstance(v, int | float) or isinstance(v, bool):
             raise BoardFileError(f"board.{k}", f"should be a number, got {v!r}", fix=f"write {k} = 0.5")
