@@ -23,7 +23,7 @@ yes votes 4 meet more than 1/2 of due (7): at least 4 needed
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from model.backend import PY
@@ -98,6 +98,9 @@ def decide(meeting: Meeting, rules: Institution | RuleSet | None = None,
     """Decide ``meeting``.  With ``choice`` only that reading; else every reading, the
     default one giving :attr:`Decision.outcome`."""
     rs = ruleset_for(meeting, rules)
+    if meeting.matter.portfolio is None and rs.info is not None and rs.info.portfolio is not None:
+        # the matter belongs to its category's portfolio unless the meeting says otherwise
+        meeting = replace(meeting, matter=replace(meeting.matter, portfolio=rs.info.portfolio))
     terms = meeting.terms()
     choices = [dict(choice)] if choice is not None else list(rs.choices())
     results = [(c, evaluate(rs.spec(c), terms, PY)) for c in choices]
@@ -192,11 +195,10 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
             add(k, *_TEXT[k])
     matter_amount = meeting.matter.amount
     if matter_amount is not None:
-        inst = load_institution(rs.institution)
-        lim = inst.matters[rs.matter].amount
-        if lim is not None:
+        lim = rs.info.amount if rs.info is not None else None
+        if lim is not None and rs.info is not None:
             hit = lim.holds(matter_amount)
-            out.append(Reason("amount", inst.matters[rs.matter].amount_cite,
+            out.append(Reason("amount", rs.info.amount_cite,
                               f"amount {matter_amount} {'meets' if hit else 'does NOT meet'} the "
                               f"limit {lim.describe()} of this matter category",
                               f"金额{matter_amount}{'达到' if hit else '未达到'}{lim.describe_zh()}的标准"))

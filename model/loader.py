@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,7 @@ def _build(data: Mapping[str, Any], path: str) -> Institution:
             layers = [("defaults", defaults), (f"{where}.rules", b.get("rules", {}))]
             layers += [(f"{where}.overrides.{key}", table) for key, table in overrides.items()
                        if key == mid or mid in groups.get(key, ())]
-            rulesets[(bid, mid)] = _ruleset(inst_id, bid, mid, layers)
+            rulesets[(bid, mid)] = replace(_ruleset(inst_id, bid, mid, layers), info=matters[mid])
     return Institution(
         id=inst_id, name=_req(head, "name", "institution"), name_zh=_req(head, "name_zh", "institution"),
         seed=_req(head, "seed", "institution"), source=_req(head, "source", "institution"),

@@ -184,6 +184,7 @@ class RuleSet:
     cite: Mapping[str, str]
     notes: Mapping[str, str]
     points: tuple[OpenPoint, ...] = ()
+    info: Matter | None = None  # the matter category (portfolio, money limit)
 
     def spec(self, choice: Mapping[str, str] | None = None) -> RuleSpec:
         """The concrete spec for one choice of readings (default: each point's first)."""

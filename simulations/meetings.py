@@ -1,0 +1,274 @@
+"""The meeting model: draw a batch of meetings of one board on one matter.
+
+For each meeting, independently:
+
+1. **State of the world.** ``yes_is_right`` ~ Bernoulli(``prior_yes``): whether passing
+   the item is the correct decision.
+2. **Private signals.** Member *i* privately judges the item right with probability
+   ``competence[i]`` (Condorcet 1785; the jury theorem).  With ``signal_correlation``
+   rho > 0 the board shares one probability per meeting, p ~ Beta with mean the board's
+   mean competence and intra-class correlation rho (exchangeable, beta-binomial votes;
+   Ladha 1992).
+3. **Attendance.** Member *i* attends with probability ``attendance[i]``; with
+   ``attendance_correlation`` r > 0 through a shared shock (Gaussian copula).
+4. **Chair.** The leader if present, else the first present deputy, else the first
+   present member.
+5. **Speaking order** (``order``): ``"last"`` as the rules require (the chair speaks last;
+   the portfolio owner first where the rules say so), ``"first"`` (the chair first),
+   ``"seniority"`` (board order: the leader, the deputies, the members), ``"random"``.
+   Within these constraints the order is uniformly random when it can matter (someone
+   conforms, or ``order="random"``), else by board order (it changes nothing then).
+6. **Stated positions** (sequential, in speaking order).  Speaker *i* with signal
+   s_i = +/-1 states ``sign(L_i s_i + c_i * lam * S)``, where L_i = logit(competence_i),
+   c_i is the member's conformity, lam = logit(mean competence) and S is the sum of
+   earlier stated positions (+1 yes, -1 no, 0 abstain), the leader's weighted
+   1 + ``leader_influence``.  A tie is broken by a fair coin (``ties="coin"``, as in
+   Bikhchandani, Hirshleifer & Welch 1992) or by the own signal (``ties="own"``).
+   With c = 1, equal competence and no leader weight this is exactly the BHW
+   cascade model; with c = 0 votes are independent (Condorcet).  Ottaviani &
+   Sorensen (2001, "Order of advice on a committee", J. Public Econ.) study how
+   the order in which experts of different standing speak changes what is revealed;
+   the ``order`` switch lets one compare the leader speaking last with first.
+7. **Votes.** A speaker abstains with probability ``abstain[i]`` (states 0), else votes
+   as stated.  Absent members leave no written opinion.
+
+Nobody has a personal interest in the item (no recusal), and the chair always puts it
+to a vote; ``emergency`` and ``ad_hoc`` are drawn with probabilities ``p_emergency`` and
+``p_ad_hoc``.
+
+Arrays are stored member-major, shape ``(n, size)``, so each member's column of a
+batch is contiguous for the numpy backend.
+
+Examples
+--------
+>>> from simulations.compositions import Board
+>>> b = draw_meetings(Board.uniform(5, attendance=0.8), MeetingModel(), 4, seed=1)
+>>> b.size, b.present.shape, sorted(set(b.pos[:, 0].tolist()))[:2]
+(4, (5, 4), [-1, 0])
+>>> b.terms(0).n, b.meeting(0, "x", "b", "ordinary").leader_id
+(5, 'm0')
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+
+from model.meeting import MatterFacts, Meeting, MeetingTerms, Member, Vote
+from simulations.compositions import Board, BoardFileError
+from simulations.rng import Seed, as_generator
+
+__all__ = ["ORDERS", "MeetingModel", "MeetingBatch", "draw_meetings"]
+
+ORDERS = ("last", "first", "seniority", "random")
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class MeetingModel:
+    """How meetings unfold: speaking order, prior, tie rule, matter facts."""
+
+    order: str = "last"
+    prior_yes: float = 0.5
+    ties: str = "coin"
+    owner_speaks_first: bool = False
+    portfolio: str | None = None
+    p_emergency: float = 0.0
+    p_ad_hoc: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise BoardFileError("order", f"unknown speaking order {self.order!r}",
+                                 fix=f"use one of {', '.join(ORDERS)}")
+        if self.ties not in ("coin", "own"):
+            raise BoardFileError("ties", f"unknown tie rule {self.ties!r}", fix="use 'coin' or 'own'")
+        for name in ("prior_yes", "p_emergency", "p_ad_hoc"):
+            v = getattr(self, name)
+            if not 0 <= v <= 1:
+                raise BoardFileError(name, f"{v!r} is not a probability", fix="use a number in [0, 1]")
+
+
+@dataclass(frozen=True)
+class MeetingBatch:
+    """``size`` meetings of one board, member-major arrays of shape ``(n, size)``."""
+
+    board: Board
+    model: MeetingModel
+    present: np.ndarray  # bool (n, size)
+    vote: np.ndarray  # int8 (n, size), Vote codes
+    pos: np.ndarray  # int16 (n, size), -1 for non-speakers
+    chair: np.ndarray  # int (size,), member index
+    yes_is_right: np.ndarray  # bool (size,)
+    leader_signal: np.ndarray  # bool (size,): the leader's private preference is yes
+    emergency: np.ndarray | bool
+    ad_hoc: np.ndarray | bool
+
+    @property
+    def size(self) -> int:
+        return int(self.present.shape[1])
+
+    @property
+    def n(self) -> int:
+        return self.board.n
+
+    def _row(self, x: Any, j: int) -> bool:
+        return bool(x[j]) if isinstance(x, np.ndarray) else bool(x)
+
+    def terms(self, j: int) -> MeetingTerms[Any]:
+        """Meeting ``j`` as concrete per-member terms (Python values)."""
+        n = self.n
+        return MeetingTerms(
+            n=n, leader=self.board.leader,
+            present=[bool(x) for x in self.present[:, j]], recused=[False] * n,
+            interested=[False] * n, owner=list(self.board.owners(self.model.portfolio)),
+            chair=[i == int(self.chair[j]) for i in range(n)],
+            vote=[int(x) for x in self.vote[:, j]], opinion=[0] * n,
+            pos=[int(x) for x in self.pos[:, j]], emergency=self._row(self.emergency, j),
+            ad_hoc=self._row(self.ad_hoc, j), vote_called=True, portfolio=self.model.portfolio)
+
+    def meeting(self, j: int, institution: str, body: str, category: str) -> Meeting:
+        """Meeting ``j`` as a :class:`model.meeting.Meeting` for the reference evaluator."""
+        ids = [m.id for m in self.board.members]
+        order = sorted((int(p), ids[i]) for i, p in enumerate(self.pos[:, j]) if p >= 0)
+        present = frozenset(ids[i] for i in range(self.n) if self.present[i, j])
+        votes = {ids[i]: Vote(int(self.vote[i, j])) for i in range(self.n) if self.present[i, j]}
+        return Meeting(
+            institution, body,
+            MatterFacts(category, portfolio=self.model.portfolio,
+                        emergency=self._row(self.emergency, j), ad_hoc=self._row(self.ad_hoc, j)),
+            tuple(Member(m.id, m.role, m.portfolios) for m in self.board.members),
+            present, votes=votes, speaking_order=tuple(i for _, i in order),
+            chair=ids[int(self.chair[j])], vote_called=True)
+
+
+def _logit(p: np.ndarray | float) -> Any:
+    q = np.clip(p, _EPS, 1 - _EPS)
+    return np.log(q / (1 - q))
+
+
+def _attendance(board: Board, size: int, g: np.random.Generator) -> np.ndarray:
+    a = np.asarray(board.column("attendance"))
+    r = board.attendance_correlation
+    if r == 0:
+        return g.random((board.n, size), dtype=np.float32) < a.astype(np.float32)[:, None]
+    nd = NormalDist()
+    cut = np.array([math.inf if x >= 1 else -math.inf if x <= 0 else nd.inv_cdf(x) for x in a])
+    shock = g.standard_normal(size, dtype=np.float32)
+    own = g.standard_normal((board.n, size), dtype=np.float32)
+    return math.sqrt(r) * shock + math.sqrt(1 - r) * own < cut[:, None]
+
+
+def _signals(board: Board, right: np.ndarray, size: int, g: np.random.Generator) -> np.ndarray:
+    """Private signals as booleans 'yes' (n, size)."""
+    rho = board.signal_correlation
+    if rho == 0:
+        q = np.asarray(board.column("competence"), dtype=np.float32)[:, None]
+    else:
+        mean = float(np.mean(board.column("competence")))
+        k = (1 - rho) / rho
+        q = g.beta(max(mean * k, _EPS), max((1 - mean) * k, _EPS), size).astype(np.float32)[None, :]
+    correct = g.random((board.n, size), dtype=np.float32) < q
+    return correct == right[None, :]
+
+
+def _chair(board: Board, present: np.ndarray) -> np.ndarray:
+    prio = np.asarray(board.chair_priority())
+    here = present[prio]
+    first = np.argmax(here, axis=0)
+    chair = prio[first]
+    return np.where(here.any(axis=0), chair, board.leader)
+
+
+def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.ndarray,
+           shuffle: bool, g: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(pos, seq): pos[i, j] member i's place in meeting j (-1 if silent); seq[k, j] the
+    member at place k (members past the last speaker fill the tail)."""
+    n, size = present.shape
+    cols = np.arange(size)
+    owners = np.asarray(board.owners(model.portfolio))[:, None]
+    if model.order in ("seniority", "random"):
+        cls = np.zeros((n, size), dtype=np.int8)
+    else:
+        owner_cls = 0 if model.order == "last" else 1
+        cls = np.where(owners & model.owner_speaks_first, owner_cls, owner_cls + 1).astype(np.int8)
+        cls = np.broadcast_to(cls, (n, size)).copy()
+        cls[chair, cols] = 2 if model.order == "last" else 0
+    if shuffle:
+        key = cls.astype(np.float32) + g.random((n, size), dtype=np.float32)
+    else:
+        key = cls.astype(np.float32) + (np.arange(n, dtype=np.float32) / (n + 1))[:, None]
+    key[~present] = 99.0
+    seq = np.argsort(key, axis=0, kind="stable")
+    pos = np.empty((n, size), dtype=np.int16)
+    pos[seq, cols[None, :]] = np.arange(n, dtype=np.int16)[:, None]
+    pos[~present] = -1
+    return pos, seq
+
+
+def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.ndarray,
+            abstain: np.ndarray, seq: np.ndarray, g: np.random.Generator) -> np.ndarray:
+    """Stated positions +1 / -1 / 0 (n, size)."""
+    n, size = signal.shape
+    comp = np.asarray(board.column("competence"))
+    llr = (_logit(comp)[:, None] * np.where(signal, 1.0, -1.0)).astype(np.float64)
+    conf = np.asarray(board.column("conformity"))
+    coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
+    tie_value = np.where(coin, 1, -1).astype(np.int8)
+    if not conf.any():
+        stated = np.sign(llr).astype(np.int8)
+        stated = np.where(np.abs(llr) <= _EPS, tie_value, stated)
+        return np.where(abstain, 0, stated).astype(np.int8)
+    lam = float(_logit(float(np.mean(comp))))
+    weight = np.ones(n)
+    weight[board.leader] += board.leader_influence
+    cols = np.arange(size)
+    stated = np.zeros((n, size), dtype=np.int8)
+    running = np.zeros(size)
+    for k in range(n):
+        who = seq[k]
+        speaks = present[who, cols]
+        if not speaks.any():
+            break
+        ev = llr[who, cols] + conf[who] * lam * running
+        a = np.where(ev > _EPS, 1, np.where(ev < -_EPS, -1, tie_value[who, cols]))
+        a = np.where(abstain[who, cols] | ~speaks, 0, a).astype(np.int8)
+        stated[who, cols] = a
+        running += weight[who] * a
+    return stated
+
+
+def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = None) -> MeetingBatch:
+    """Draw ``size`` meetings (see the module docstring for the model).
+
+    Parameters
+    ----------
+    board : Board
+    model : MeetingModel
+    size : int
+        Number of meetings in the batch.
+    seed : int, Generator or None
+    """
+    g = as_generator(seed)
+    n = board.n
+    right = g.random(size) < model.prior_yes
+    signal = _signals(board, right, size, g)
+    present = _attendance(board, size, g)
+    abst_p = np.asarray(board.column("abstain"), dtype=np.float32)
+    abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() \
+        else np.zeros((n, size), dtype=bool)
+    chair = _chair(board, present)
+    herding = bool(any(board.column("conformity")))
+    pos, seq = _order(board, model, present, chair, herding or model.order == "random", g)
+    stated = _stated(board, model, signal, present, abstain, seq, g)
+    vote = np.where(stated > 0, int(Vote.YES), np.where(stated < 0, int(Vote.NO), int(Vote.ABSTAIN)))
+    vote = np.where(present, vote, int(Vote.NONE)).astype(np.int8)
+
+    def flag(p: float) -> np.ndarray | bool:
+        return bool(p) if p in (0.0, 1.0) else g.random(size) < p
+
+    return MeetingBatch(board, model, present, vote, pos, chair, right, signal[board.leader].copy(),
+                        flag(model.p_emergency), flag(model.p_ad_hoc))
