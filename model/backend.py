@@ -42,6 +42,7 @@ class Backend(Protocol):
     def not_(self, x: Any) -> Any: ...
     def ite(self, c: Any, a: Any, b: Any) -> Any: ...
     def count(self, xs: Sequence[Any]) -> Any: ...
+    def max_(self, xs: Sequence[Any]) -> Any: ...
     def is_false(self, x: Any) -> bool: ...
 
 
@@ -62,6 +63,9 @@ class PythonBackend:
 
     def count(self, xs: Sequence[Any]) -> int:
         return sum(1 for x in xs if x)
+
+    def max_(self, xs: Sequence[Any]) -> Any:
+        return max(xs)
 
     def is_false(self, x: Any) -> bool:
         return x is False or x == 0
@@ -91,6 +95,9 @@ class NumpyBackend:
         for x in xs:
             total = total + np.asarray(x, dtype=np.int64)
         return total
+
+    def max_(self, xs: Sequence[Any]) -> Any:
+        return functools.reduce(np.maximum, xs)
 
     def is_false(self, x: Any) -> bool:
         return isinstance(x, bool | np.bool_) and not x
@@ -136,6 +143,9 @@ class Z3Backend:
         if not terms:
             return consts
         return self._z3.Sum(terms) + consts if consts else self._z3.Sum(terms)
+
+    def max_(self, xs: Sequence[Any]) -> Any:
+        return functools.reduce(lambda a, b: self._z3.If(a >= b, a, b), xs)
 
     def is_false(self, x: Any) -> bool:
         return x is False

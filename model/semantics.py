@@ -4,7 +4,7 @@
 :class:`~model.meeting.MeetingTerms` to an :class:`Evaluation`: the outcome code,
 the tally, and every intermediate check by name.  It uses ``+ - * < <= ==`` directly
 (shared by ints, numpy arrays and Z3 terms) and :class:`~model.backend.Backend` for
-and/or/not/if-then-else/count.  No ``if`` here ever branches on a term; ``if``
+and/or/not/if-then-else/count/max.  Every check is linear in the board size.  No ``if`` here ever branches on a term; ``if``
 branches only on the (static) spec.
 
 Order of decision (each step cites its rule field):
@@ -102,23 +102,28 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
                    "forbidden_except_emergency": B.and_(m.ad_hoc, B.not_(m.emergency))}[spec.ad_hoc]
     c["recusal"] = (B.or_(*[B.and_(m.present[i], m.interested[i], B.not_(m.recused[i]))
                             for i in members]) if spec.recusal == "required" else False)
+    def speaks_after(who: list[Any]) -> Any:
+        """Some speaker outside ``who`` speaks after the last speaker of ``who``."""
+        last = B.max_([B.ite(B.and_(who[i], speaker[i]), m.pos[i], -1) for i in members])
+        return B.and_(B.or_(*[B.and_(who[i], speaker[i]) for i in members]),
+                      B.or_(*[B.and_(speaker[j], B.not_(who[j]), m.pos[j] > last)
+                              for j in members]))
+
+    def speaks_before(who: list[Any]) -> Any:
+        """Some speaker outside ``who`` speaks before the last speaker of ``who``."""
+        last = B.max_([B.ite(B.and_(who[i], speaker[i]), m.pos[i], -1) for i in members])
+        return B.or_(*[B.and_(speaker[j], B.not_(who[j]), m.pos[j] < last) for j in members])
+
+    is_leader = [i == m.leader for i in members]
     if spec.last_speaker == "none":
         c["last_speaker"] = False
+    elif spec.last_speaker == "leader_not_first":  # may not speak before every other speaker
+        others_speak = B.or_(*[speaker[j] for j in members if j != m.leader])
+        c["last_speaker"] = B.and_(speaker[m.leader], others_speak,
+                                   B.not_(speaks_before(is_leader)))
     else:
-        who = m.chair if spec.last_speaker == "chair" else [i == m.leader for i in members]
-        if spec.last_speaker == "leader_not_first":  # must not speak before every other speaker
-            others = [j for j in members if j != m.leader]
-            L = m.leader
-            c["last_speaker"] = B.and_(speaker[L], B.or_(*[speaker[j] for j in others]),
-                                       *[B.or_(B.not_(speaker[j]), m.pos[L] < m.pos[j])
-                                         for j in others])
-        else:
-            c["last_speaker"] = B.or_(*[B.and_(who[i], speaker[i], speaker[j], m.pos[j] > m.pos[i])
-                                        for i in members for j in members if i != j])
-    c["owner_first"] = (B.or_(*[B.and_(m.owner[i], speaker[i], speaker[j], B.not_(m.owner[j]),
-                                       m.pos[j] < m.pos[i])
-                                for i in members for j in members if i != j])
-                        if spec.owner_speaks_first else False)
+        c["last_speaker"] = speaks_after(m.chair if spec.last_speaker == "chair" else is_leader)
+    c["owner_first"] = speaks_before(m.owner) if spec.owner_speaks_first else False
     owner_absent = B.or_(*[B.and_(m.owner[i], B.not_(m.present[i])) for i in members])
     c["owner_absent_violation"] = owner_absent if spec.owner_absent == "violation" else False
     c["separation_of_duties"] = (m.owner[m.leader]

@@ -1,0 +1,102 @@
+"""Encode: a rule spec on a symbolic meeting, through the one semantics, with clause tracking.
+
+:func:`encode` calls :func:`model.semantics.evaluate` with the Z3 backend (never a second
+hand-written encoding of the rules), then names every non-constant check term by a fresh
+Boolean and rewrites the outcome over those Booleans.  The definitions ``fresh == check``
+are returned labelled by their rule field, so a solver can track them and an unsat core
+names the clauses a proof depends on.
+
+Examples
+--------
+>>> from model.loader import load_institution
+>>> from proofs.symbolic import symbolic_meeting
+>>> spec = load_institution("prefecture_medical_security_party_group").ruleset(
+...     "party_group", "ordinary").default()
+>>> enc = encode(spec, symbolic_meeting(3, None).terms(), tag="a")
+>>> sorted({field for field, _ in enc.definitions})[:3]
+['ad_hoc', 'chair_calls_vote', 'last_speaker']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from model.backend import Z3Backend
+from model.meeting import MeetingTerms
+from model.rules import RuleSpec
+from model.semantics import CHECK_FIELDS, evaluate
+
+__all__ = ["Encoded", "encode", "free_constants"]
+
+_Z3 = Z3Backend()
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The outcome term over tracked check Booleans, and the raw evaluation.
+
+    ``raw_outcome`` is the outcome term as the semantics built it; ``outcome`` is equal to
+    it under ``definitions`` (pairs of rule field and ``fresh == check`` constraint).
+    """
+
+    outcome: Any
+    raw_outcome: Any
+    checks: dict[str, Any]
+    tally: dict[str, Any]
+    definitions: tuple[tuple[str, Any], ...]
+
+
+def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool = True) -> Encoded:
+    """Evaluate ``spec`` on ``terms`` symbolically; name each check by its rule field."""
+    ev = evaluate(spec, terms, _Z3)
+    raw = _z3val(ev.outcome)
+    if not track:
+        return Encoded(raw, raw, ev.checks, ev.tally, ())
+    pairs: list[tuple[Any, Any]] = []
+    defs: list[tuple[str, Any]] = []
+    seen: dict[int, Any] = {}
+    for name, term in ev.checks.items():
+        if isinstance(term, bool) or not z3.is_bool(term):
+            continue
+        key = term.get_id()
+        if key in seen:
+            defs.append((CHECK_FIELDS[name], seen[key] == term))
+            continue
+        fresh = z3.Bool(f"check{tag}!{name}")
+        seen[key] = fresh
+        pairs.append((term, fresh))
+        defs.append((CHECK_FIELDS[name], fresh == term))
+    outcome = z3.substitute(raw, *pairs) if pairs and z3.is_expr(raw) else raw
+    return Encoded(outcome, raw, ev.checks, ev.tally, tuple(defs))
+
+
+def _z3val(x: Any) -> Any:
+    if isinstance(x, bool):
+        return z3.BoolVal(x)
+    if isinstance(x, int):
+        return z3.IntVal(x)
+    return x
+
+
+def free_constants(*terms: Any) -> set[str]:
+    """Names of the uninterpreted constants occurring in ``terms``.
+
+    >>> x, y = z3.Ints("x y")
+    >>> sorted(free_constants(z3.If(x > 1, y, 2), 3))
+    ['x', 'y']
+    """
+    out: set[str] = set()
+    seen: set[int] = set()
+    stack = [t for t in terms if z3.is_expr(t)]
+    while stack:
+        t = stack.pop()
+        if t.get_id() in seen:
+            continue
+        seen.add(t.get_id())
+        if z3.is_const(t) and t.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            out.add(t.decl().name())
+        stack.extend(t.children())
+    return out

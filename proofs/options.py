@@ -1,0 +1,93 @@
+"""Options of a proof run, passed explicitly (no global configuration).
+
+Examples
+--------
+>>> CheckOptions(sizes=(3, 4)).timeout_ms
+10000
+>>> parse_sizes("3-5,9")
+(3, 4, 5, 9)
+>>> parse_sizes("0")
+Traceback (most recent call last):
+...
+model.errors.QuorumlabError: field 'sizes': board size 0 is below 1 (fix: write sizes such as 3-15 or 3,5,7)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.errors import QuorumlabError
+
+__all__ = ["Scope", "CheckOptions", "parse_sizes", "DEFAULT_SIZES"]
+
+DEFAULT_SIZES = tuple(range(3, 16))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which meetings a property ranges over.
+
+    ``pinned=False`` (the default): every well-formed meeting.  ``pinned=True``: the
+    setting is fixed except attendance, recusal and emergency (nobody involved, no ad-hoc
+    item, member ``m1`` owns the portfolio, the leader chairs when present, speaking order
+    owner first and leader last); conduct stays free.  The pinned scope is what the
+    exhaustive-enumeration oracle covers for n <= 6.
+    """
+
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """How to run a property check.
+
+    Parameters
+    ----------
+    sizes : board sizes to check per-member properties for.
+    timeout_s : per solver query; an expired query answers ``unknown``, never ``holds``.
+    scope : the meetings ranged over (see :class:`Scope`).
+    cores : name the clauses a holding property depends on (unsat cores; a little slower).
+    parametric : also run the all-n proofs of count-only properties.
+    """
+
+    sizes: tuple[int, ...] = DEFAULT_SIZES
+    timeout_s: float = 10.0
+    scope: Scope = Scope()
+    cores: bool = True
+    parametric: bool = True
+
+    def __post_init__(self) -> None:
+        if self.timeout_s <= 0:
+            raise QuorumlabError("timeout", f"timeout must be positive, got {self.timeout_s!r}",
+                                 fix="use e.g. --timeout 10")
+        for n in self.sizes:
+            if n < 1:
+                raise QuorumlabError("sizes", f"board size {n} is below 1",
+                                     fix="write sizes such as 3-15 or 3,5,7")
+
+    @property
+    def timeout_ms(self) -> int:
+        return max(1, int(self.timeout_s * 1000))
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """Parse ``"3-15"``, ``"3,5,7"`` or a mix into sorted board sizes."""
+    out: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                out.update(range(a, b + 1))
+            elif part:
+                out.add(int(part))
+    except ValueError:
+        raise QuorumlabError("sizes", f"cannot read board sizes {text!r}",
+                             fix="write sizes such as 3-15 or 3,5,7") from None
+    if not out:
+        raise QuorumlabError("sizes", "no board sizes given", fix="write sizes such as 3-15")
+    for n in out:
+        if n < 1:
+            raise QuorumlabError("sizes", f"board size {n} is below 1",
+                                 fix="write sizes such as 3-15 or 3,5,7")
+    return tuple(sorted(out))

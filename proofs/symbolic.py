@@ -1,0 +1,210 @@
+"""The symbolic meeting: Z3 variables for one board of ``n`` members, and what makes it well formed.
+
+A :class:`SymbolicMeeting` holds *raw* variables.  The terms the semantics reads
+(:class:`~model.meeting.MeetingTerms`) are derived from them so that every assignment
+of the raw variables that satisfies :func:`well_formed` is a valid
+:class:`~model.meeting.Meeting`:
+
+* ``vote[i]`` is ``If(speaker_i, v_i, NONE)`` with ``v_i`` in ``YES..DEFER``;
+* ``opinion[i]`` is ``If(present_i, NONE, o_i)`` with ``o_i`` in ``NONE..DEFER``;
+* ``pos[i]`` is ``If(speaker_i, p_i, -1)`` where ``p`` is a permutation of ``0..n-1``
+  (so speakers' positions are distinct in ``[0, n)``; only their relative order matters).
+
+The raw variables split into the *setting* (who attends, recuses, is involved, owns the
+portfolio, chairs; emergency; ad-hoc) and the *conduct* (votes, written opinions,
+speaking positions, whether the chair calls the vote).  Every conduct value fits every
+setting, which is what makes the exists-forall queries of :mod:`proofs.solve` converge.
+
+Examples
+--------
+>>> import z3
+>>> sm = symbolic_meeting(3, "finance")
+>>> s = z3.Solver()
+>>> s.add(*[c for _, c in well_formed(sm)])
+>>> s.add(sm.present[0], sm.recused[0])
+>>> s.check()
+sat
+>>> m = s.model()
+>>> [m.eval(t) for t in sm.terms().vote][:1]
+[0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import z3
+
+from model.meeting import MeetingTerms, Vote
+from proofs.options import Scope
+
+__all__ = ["SymbolicMeeting", "symbolic_meeting", "well_formed", "SETTING", "CONDUCT"]
+
+SETTING = ("present", "recused", "interested", "owner", "chair", "emergency", "ad_hoc")
+CONDUCT = ("vote", "opinion", "pos", "vote_called")
+
+
+@dataclass(frozen=True)
+class SymbolicMeeting:
+    """Raw Z3 variables of one meeting of ``n`` members (index 0 is the leader)."""
+
+    n: int
+    portfolio: str | None
+    present: tuple[Any, ...]
+    recused: tuple[Any, ...]
+    interested: tuple[Any, ...]
+    owner: tuple[Any, ...]
+    chair: tuple[Any, ...]
+    vote: tuple[Any, ...]
+    opinion: tuple[Any, ...]
+    pos: tuple[Any, ...]
+    emergency: Any
+    ad_hoc: Any
+    vote_called: Any
+    amount: Any
+    tag: str = ""
+
+    @property
+    def speaker(self) -> list[Any]:
+        return [z3.And(self.present[i], z3.Not(self.recused[i])) for i in range(self.n)]
+
+    def setting_vars(self) -> list[Any]:
+        return [*self.present, *self.recused, *self.interested, *self.owner, *self.chair,
+                self.emergency, self.ad_hoc]
+
+    def conduct_vars(self) -> list[Any]:
+        return [*self.vote, *self.opinion, *self.pos, self.vote_called]
+
+    def with_conduct(self, values: dict[str, Any]) -> SymbolicMeeting:
+        """The same setting with some raw fields replaced (by constants or other terms)."""
+        return replace(self, **values)
+
+    def terms(self, portfolio: str | None | bool = True) -> MeetingTerms[Any]:
+        """The term view the semantics reads.  ``portfolio``: ``True`` keeps this meeting's,
+        else a portfolio to read the same members under (for comparisons)."""
+        pf = self.portfolio if portfolio is True else portfolio
+        n = self.n
+        speaker = [_and(self.present[i], _not(self.recused[i])) for i in range(n)]
+        owner: Sequence[Any] = self.owner if pf is not None else [False] * n
+        return MeetingTerms(
+            n=n, leader=0,
+            present=list(self.present), recused=list(self.recused),
+            interested=list(self.interested), owner=list(owner), chair=list(self.chair),
+            vote=[_ite(speaker[i], self.vote[i], int(Vote.NONE)) for i in range(n)],
+            opinion=[_ite(self.present[i], int(Vote.NONE), self.opinion[i]) for i in range(n)],
+            pos=[_ite(speaker[i], self.pos[i], -1) for i in range(n)],
+            emergency=self.emergency, ad_hoc=self.ad_hoc, vote_called=self.vote_called,
+            portfolio=pf,
+        )
+
+
+def _and(a: Any, b: Any) -> Any:
+    if isinstance(a, bool) and isinstance(b, bool):
+        return a and b
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return z3.And(a, b)
+
+
+def _not(a: Any) -> Any:
+    return (not a) if isinstance(a, bool) else z3.Not(a)
+
+
+def _ite(c: Any, a: Any, b: Any) -> Any:
+    if isinstance(c, bool):
+        return a if c else b
+    return z3.If(c, a, b)
+
+
+def symbolic_meeting(n: int, portfolio: str | None, tag: str = "") -> SymbolicMeeting:
+    """Fresh raw variables for a board of ``n`` members (names carry ``tag``)."""
+    if n < 1:
+        from model.errors import QuorumlabError
+
+        raise QuorumlabError("sizes", f"a board needs at least one member, got n={n}",
+                             fix="use sizes such as 3-15")
+
+    def bools(name: str) -> tuple[Any, ...]:
+        return tuple(z3.Bool(f"{name}{tag}_{i}") for i in range(n))
+
+    def ints(name: str) -> tuple[Any, ...]:
+        return tuple(z3.Int(f"{name}{tag}_{i}") for i in range(n))
+
+    return SymbolicMeeting(
+        n=n, portfolio=portfolio, present=bools("present"), recused=bools("recused"),
+        interested=bools("interested"), owner=bools("owner"), chair=bools("chair"),
+        vote=ints("vote"), opinion=ints("opinion"), pos=ints("pos"),
+        emergency=z3.Bool(f"emergency{tag}"), ad_hoc=z3.Bool(f"ad_hoc{tag}"),
+        vote_called=z3.Bool(f"vote_called{tag}"), amount=z3.Int(f"amount{tag}"), tag=tag,
+    )
+
+
+def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[str, Any]]:
+    """Named constraints under which every model decodes to a valid Meeting.
+
+    Setting constraints first (they mention only setting variables), then conduct ranges.
+    With ``scope.pinned`` the setting is pinned as :class:`~proofs.options.Scope` says.
+    """
+    n = sm.n
+    out: list[tuple[str, Any]] = []
+    for i in range(n):
+        out.append((f"recused->present[{i}]", z3.Implies(sm.recused[i], sm.present[i])))
+    anyone = z3.Or(*sm.present)
+    out.append(("one chair", z3.PbEq([(c, 1) for c in sm.chair], 1)))
+    for i in range(n):
+        out.append((f"chair present[{i}]", z3.Implies(z3.And(sm.chair[i], anyone), sm.present[i])))
+    if sm.portfolio is None:
+        out.append(("no portfolio, no owner", z3.Not(z3.Or(*sm.owner))))
+    else:
+        out.append(("at most one owner", z3.AtMost(*sm.owner, 1)))
+    for i in range(n):
+        out.append((f"vote range[{i}]", z3.And(sm.vote[i] >= int(Vote.YES),
+                                               sm.vote[i] <= int(Vote.DEFER))))
+        out.append((f"opinion range[{i}]", z3.And(sm.opinion[i] >= int(Vote.NONE),
+                                                  sm.opinion[i] <= int(Vote.DEFER))))
+        out.append((f"pos range[{i}]", z3.And(sm.pos[i] >= 0, sm.pos[i] < n)))
+    out.append(("positions distinct", z3.Distinct(*sm.pos) if n > 1 else z3.BoolVal(True)))
+    out.append(("amount >= 0", sm.amount >= 0))
+    if scope is not None and scope.pinned:
+        out.extend(pinned_setting(sm))
+    return out
+
+
+def pinned_setting(sm: SymbolicMeeting) -> list[tuple[str, Any]]:
+    """The pinned setting of :class:`~proofs.options.Scope`: nobody involved, no ad-hoc item,
+    ``m1`` owns the portfolio (if any and n > 1), the leader chairs if present, else the first
+    present member; speaking positions: the owner first, the leader last, the rest by index."""
+    n = sm.n
+    out: list[tuple[str, Any]] = [("pinned: nobody involved", z3.Not(z3.Or(*sm.interested))),
+                                  ("pinned: no ad-hoc item", z3.Not(sm.ad_hoc))]
+    owner_idx = 1 if (sm.portfolio is not None and n > 1) else None
+    for i in range(n):
+        out.append((f"pinned: owner[{i}]", sm.owner[i] == (i == owner_idx)))
+    nobody = z3.Not(z3.Or(*sm.present))
+    out.append(("pinned: chair[0]", sm.chair[0] == z3.Or(sm.present[0], nobody)))
+    for i in range(1, n):
+        first = z3.And(sm.present[i], *[z3.Not(sm.present[j]) for j in range(i)])
+        out.append((f"pinned: chair[{i}]", sm.chair[i] == first))
+    for i, p in enumerate(pinned_positions(n, owner_idx)):
+        out.append((f"pinned: pos[{i}]", sm.pos[i] == p))
+    return out
+
+
+def pinned_positions(n: int, owner_idx: int | None) -> list[int]:
+    """Raw positions of the pinned speaking order (owner first, leader last).
+
+    >>> pinned_positions(4, 1), pinned_positions(3, None)
+    ([3, 0, 1, 2], [2, 0, 1])
+    """
+    rest = [i for i in range(1, n) if i != owner_idx]
+    order = ([owner_idx] if owner_idx is not None else []) + rest + [0]
+    pos = [0] * n
+    for k, i in enumerate(order):
+        pos[i] = k
+    return pos
