@@ -106,7 +106,7 @@ class Board:
         ids = [m.id for m in self.members]
         for i, m in enumerate(self.members):
             where = f"members[{i}]"
-            if ids.count(m.id) > 1:
+            if m.id in ids[:i]:
                 raise BoardFileError(f"{where}.id", f"member id {m.id!r} appears twice",
                                      fix="give every member a unique id", file=self.source or None)
             if m.role not in ROLES:

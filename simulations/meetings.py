@@ -13,8 +13,9 @@ For each meeting, independently:
    ``attendance_correlation`` r > 0 through a shared shock (Gaussian copula).
 4. **Chair.** The leader if present, else the first present deputy, else the first
    present member.
-5. **Speaking order** (``order``): ``"last"`` as the rules require (the chair speaks last;
-   the portfolio owner first where the rules say so), ``"first"`` (the chair first),
+5. **Speaking order** (``order``): ``"last"`` as the rules require (``last``: the chair, or
+   where the rules name him the leader, speaks last; the portfolio owner first where
+   the rules say so), ``"first"`` (that person first),
    ``"seniority"`` (board order: the leader, the deputies, the members), ``"random"``.
    Within these constraints the order is uniformly random when it can matter (someone
    conforms, or ``order="random"``), else by board order (it changes nothing then).
@@ -73,6 +74,7 @@ class MeetingModel:
     """How meetings unfold: speaking order, prior, tie rule, matter facts."""
 
     order: str = "last"
+    last: str = "chair"
     prior_yes: float = 0.5
     ties: str = "coin"
     owner_speaks_first: bool = False
@@ -84,6 +86,9 @@ class MeetingModel:
         if self.order not in ORDERS:
             raise BoardFileError("order", f"unknown speaking order {self.order!r}",
                                  fix=f"use one of {', '.join(ORDERS)}")
+        if self.last not in ("chair", "leader"):
+            raise BoardFileError("last", f"{self.last!r} is not who speaks last",
+                                 fix="use 'chair' or 'leader'")
         if self.ties not in ("coin", "own"):
             raise BoardFileError("ties", f"unknown tie rule {self.ties!r}", fix="use 'coin' or 'own'")
         for name in ("prior_yes", "p_emergency", "p_ad_hoc"):
@@ -177,51 +182,76 @@ def _signals(board: Board, right: np.ndarray, size: int, g: np.random.Generator)
 
 def _chair(board: Board, present: np.ndarray) -> np.ndarray:
     prio = np.asarray(board.chair_priority())
-    here = present[prio]
+    here = present if (prio == np.arange(board.n)).all() else present[prio]
     first = np.argmax(here, axis=0)
     chair = prio[first]
     return np.where(here.any(axis=0), chair, board.leader)
 
 
+def _classes(board: Board, model: MeetingModel, chair: np.ndarray, size: int) -> np.ndarray:
+    """Speaking class per member and meeting (lower speaks earlier), int8 (n, size)."""
+    n = board.n
+    if model.order in ("seniority", "random"):
+        return np.zeros((n, size), dtype=np.int8)
+    owners = np.asarray(board.owners(model.portfolio))[:, None]
+    owner_cls = 0 if model.order == "last" else 1
+    cls = np.where(owners & model.owner_speaks_first, owner_cls, owner_cls + 1).astype(np.int8)
+    cls = np.broadcast_to(cls, (n, size)).copy()
+    who = chair if model.last == "chair" else np.full(size, board.leader)
+    cls[who, np.arange(size)] = 2 if model.order == "last" else 0
+    return cls
+
+
 def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.ndarray,
-           shuffle: bool, g: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(pos, seq): pos[i, j] member i's place in meeting j (-1 if silent); seq[k, j] the
-    member at place k (members past the last speaker fill the tail)."""
+           g: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Random order within the class constraints: (pos, seq); pos[i, j] is member i's place
+    in meeting j (-1 if silent), seq[k, j] the member at place k (silent members last)."""
     n, size = present.shape
     cols = np.arange(size)
-    owners = np.asarray(board.owners(model.portfolio))[:, None]
-    if model.order in ("seniority", "random"):
-        cls = np.zeros((n, size), dtype=np.int8)
-    else:
-        owner_cls = 0 if model.order == "last" else 1
-        cls = np.where(owners & model.owner_speaks_first, owner_cls, owner_cls + 1).astype(np.int8)
-        cls = np.broadcast_to(cls, (n, size)).copy()
-        cls[chair, cols] = 2 if model.order == "last" else 0
-    if shuffle:
-        key = cls.astype(np.float32) + g.random((n, size), dtype=np.float32)
-    else:
-        key = cls.astype(np.float32) + (np.arange(n, dtype=np.float32) / (n + 1))[:, None]
+    key = _classes(board, model, chair, size) + g.random((n, size), dtype=np.float32)
     key[~present] = 99.0
-    seq = np.argsort(key, axis=0, kind="stable")
+    seq = np.argsort(key, axis=0)
     pos = np.empty((n, size), dtype=np.int16)
     pos[seq, cols[None, :]] = np.arange(n, dtype=np.int16)[:, None]
     pos[~present] = -1
     return pos, seq
 
 
+def _fixed_order(board: Board, model: MeetingModel, present: np.ndarray,
+                 chair: np.ndarray) -> np.ndarray:
+    """Board order within the class constraints, by running counts (no sort): places (n, size)."""
+    n, size = present.shape
+    cls = _classes(board, model, chair, size)
+    pos = np.full((n, size), -1, dtype=np.int16)
+    running = np.zeros(size, dtype=np.int16)
+    for c in range(3):
+        here = present & (cls == c)
+        if c < 2 and not here.any():
+            continue
+        for i in range(n):
+            np.copyto(pos[i], running, where=here[i])
+            running += here[i]
+    return pos
+
+
 def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.ndarray,
-            abstain: np.ndarray, seq: np.ndarray, g: np.random.Generator) -> np.ndarray:
-    """Stated positions +1 / -1 / 0 (n, size)."""
+            abstain: np.ndarray | None, seq: np.ndarray | None,
+            g: np.random.Generator) -> np.ndarray:
+    """Stated positions, +1 yes / -1 no; 0 for abstainers where others hear it (int8 (n, size))."""
     n, size = signal.shape
     comp = np.asarray(board.column("competence"))
-    llr = (_logit(comp)[:, None] * np.where(signal, 1.0, -1.0)).astype(np.float64)
+    tie_members = np.abs(comp - 0.5) < _EPS
     conf = np.asarray(board.column("conformity"))
+    if seq is None:  # independent members: the sign of the own log-likelihood ratio
+        follow = np.where(comp > 0.5, 1, -1).astype(np.int8)[:, None]
+        stated = np.where(signal, follow, -follow).astype(np.int8)
+        if tie_members.any():
+            coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
+            stated[tie_members] = np.where(coin, 1, -1)[tie_members]
+        return stated
+    llr = _logit(comp)[:, None] * np.where(signal, 1.0, -1.0)
     coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
     tie_value = np.where(coin, 1, -1).astype(np.int8)
-    if not conf.any():
-        stated = np.sign(llr).astype(np.int8)
-        stated = np.where(np.abs(llr) <= _EPS, tie_value, stated)
-        return np.where(abstain, 0, stated).astype(np.int8)
     lam = float(_logit(float(np.mean(comp))))
     weight = np.ones(n)
     weight[board.leader] += board.leader_influence
@@ -235,7 +265,9 @@ def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.n
             break
         ev = llr[who, cols] + conf[who] * lam * running
         a = np.where(ev > _EPS, 1, np.where(ev < -_EPS, -1, tie_value[who, cols]))
-        a = np.where(abstain[who, cols] | ~speaks, 0, a).astype(np.int8)
+        if abstain is not None:
+            speaks = speaks & ~abstain[who, cols]
+        a = np.where(speaks, a, 0).astype(np.int8)
         stated[who, cols] = a
         running += weight[who] * a
     return stated
@@ -258,14 +290,17 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
     signal = _signals(board, right, size, g)
     present = _attendance(board, size, g)
     abst_p = np.asarray(board.column("abstain"), dtype=np.float32)
-    abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() \
-        else np.zeros((n, size), dtype=bool)
+    abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() else None
     chair = _chair(board, present)
-    herding = bool(any(board.column("conformity")))
-    pos, seq = _order(board, model, present, chair, herding or model.order == "random", g)
+    if any(board.column("conformity")) or model.order == "random":
+        pos, seq = _order(board, model, present, chair, g)
+    else:
+        pos, seq = _fixed_order(board, model, present, chair), None
     stated = _stated(board, model, signal, present, abstain, seq, g)
-    vote = np.where(stated > 0, int(Vote.YES), np.where(stated < 0, int(Vote.NO), int(Vote.ABSTAIN)))
-    vote = np.where(present, vote, int(Vote.NONE)).astype(np.int8)
+    # YES = 1, NO = 2, NONE = 0 for the absent; abstainers after the stated position
+    vote = ((stated < 0).view(np.int8) + 1) * present.view(np.int8)
+    if abstain is not None:
+        vote[abstain & present] = int(Vote.ABSTAIN)
 
     def flag(p: float) -> np.ndarray | bool:
         return bool(p) if p in (0.0, 1.0) else g.random(size) < p

@@ -1,0 +1,142 @@
+"""The context of one property check: rules, reading, board size, options, and helpers.
+
+The helpers keep encode, solve and decode apart: :meth:`Context.setup` loads a query
+with the well-formedness constraints and the tracked encoding; :meth:`Context.witness`
+decodes a model and confirms it with the reference evaluator; :meth:`Context.citations`
+maps an unsat core to the clauses it names.
+
+Examples
+--------
+>>> from model.loader import load_institution
+>>> inst = load_institution("prefecture_medical_security_party_group")
+>>> ctx = Context.make(inst, "party_group", "ordinary", n=5)
+>>> q = ctx.query()
+>>> sm = ctx.meeting()
+>>> enc = ctx.setup(q, sm)
+>>> q.track("goal", enc.outcome == 1)
+>>> a = q.check()
+>>> ctx.witness(a.model, sm, enc, "example").outcome.label
+'passed'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import z3
+
+from model.loader import INSTITUTIONS_DIR
+from model.meeting import Meeting, Outcome
+from model.rules import RULE_FIELDS, Institution, Matter, RuleSet, RuleSpec
+from model.semantics import DEFERRALS, VIOLATIONS
+from proofs.counterexample import Witness, confirm
+from proofs.decode import MeetingLabel, decode
+from proofs.encode import Encoded, encode, free_constants
+from proofs.options import CheckOptions
+from proofs.solve import Budget, Query
+from proofs.symbolic import SymbolicMeeting, symbolic_meeting, well_formed
+
+__all__ = ["Context", "institution_ref"]
+
+
+def institution_ref(inst: Institution) -> str:
+    """What a meeting file names: the built-in id, or the rule file's path."""
+    if inst.path and Path(inst.path).resolve().parent == INSTITUTIONS_DIR.resolve():
+        return inst.id
+    return inst.path or inst.id
+
+
+@dataclass
+class Context:
+    """Everything one check of one property needs (mutable only in its lazy caches)."""
+
+    institution: Institution
+    ruleset: RuleSet
+    choice: dict[str, str]
+    n: int
+    options: CheckOptions = field(default_factory=CheckOptions)
+    budget: Budget | None = None
+
+    @classmethod
+    def make(cls, inst: Institution, body: str, matter: str, n: int,
+             options: CheckOptions | None = None, choice: Mapping[str, str] | None = None
+             ) -> Context:
+        rs = inst.ruleset(body, matter)
+        full = next(iter(rs.choices()))
+        full.update(choice or {})
+        return cls(inst, rs, full, n, options or CheckOptions())
+
+    @cached_property
+    def spec(self) -> RuleSpec:
+        return self.ruleset.spec(self.choice)
+
+    @property
+    def matter(self) -> Matter:
+        return self.institution.matters[self.ruleset.matter]
+
+    @property
+    def portfolio(self) -> str | None:
+        return self.matter.portfolio
+
+    @property
+    def label(self) -> MeetingLabel:
+        return MeetingLabel(institution_ref(self.institution), self.ruleset.body,
+                            self.ruleset.matter)
+
+    @property
+    def pinned(self) -> bool:
+        return self.options.scope.pinned
+
+    def meeting(self, tag: str = "") -> SymbolicMeeting:
+        return symbolic_meeting(self.n, self.portfolio, tag)
+
+    def query(self, cores: bool | None = None) -> Query:
+        return Query(self.options.timeout_ms, self.options.cores if cores is None else cores,
+                     self.budget)
+
+    def setup(self, q: Query, sm: SymbolicMeeting, spec: RuleSpec | None = None, tag: str = "",
+              wf: bool = True) -> Encoded:
+        """Add well-formedness (if ``wf``) and the tracked encoding of ``spec`` to ``q``."""
+        if wf:
+            q.track_all(("well-formedness", c) for _, c in well_formed(sm, self.options.scope))
+        enc = encode(spec or self.spec, sm.terms(), tag=tag, track=q.cores)
+        q.track_all(enc.definitions)
+        return enc
+
+    def setting_only(self, enc: Encoded, sm: SymbolicMeeting) -> list[str]:
+        """Names of the violation and deferral checks that depend on the setting alone (who
+        attends, recuses, is involved, owns, chairs; emergency; ad-hoc), not on conduct."""
+        setting = {str(v) for v in sm.setting_vars()}
+        out = []
+        for name in (*VIOLATIONS, *DEFERRALS):
+            term = enc.checks[name]
+            if isinstance(term, bool):
+                if term:
+                    out.append(name)
+            elif free_constants(term) <= setting:
+                out.append(name)
+        return out
+
+    def witness(self, model: Any, sm: SymbolicMeeting, enc: Encoded, label: str, note: str = "",
+                choice: Mapping[str, str] | None = None) -> Witness:
+        """Decode ``model``, and confirm the claimed outcome with the reference evaluator."""
+        meeting = decode(model, sm, self.label)
+        claimed = model.eval(enc.raw_outcome, model_completion=True).as_long()
+        return confirm(meeting, self.ruleset, choice if choice is not None else self.choice,
+                       claimed, label, note)
+
+    def replay(self, meeting: Meeting, claimed: Outcome | int, label: str, note: str = "",
+               choice: Mapping[str, str] | None = None) -> Witness:
+        return confirm(meeting, self.ruleset, choice if choice is not None else self.choice,
+                       claimed, label, note)
+
+    def citations(self, core: tuple[str, ...]) -> tuple[str, ...]:
+        """The clauses named by an unsat core (labels that are rule fields)."""
+        out = []
+        for f in sorted({c for c in core if c in RULE_FIELDS}):
+            out.append(f"{f}: {self.ruleset.citation(f, self.choice)}")
+        return tuple(out)

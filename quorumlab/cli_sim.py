@@ -1,0 +1,229 @@
+"""The simulation commands: ``simulate``, ``sweep`` and ``power``.
+
+:func:`register` adds them to the ``quorumlab`` click group.  User errors
+(:class:`model.errors.QuorumlabError`) become one line on stderr and exit status 2.
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> group = click.Group()
+>>> register(group)
+>>> sorted(group.commands)
+['power', 'simulate', 'sweep']
+>>> r = CliRunner().invoke(group, ["simulate", "no_such_body"])
+>>> r.exit_code, r.output.splitlines()[-1][:40]
+(2, "error: field 'institution': no built-in ")
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from model.errors import QuorumlabError
+
+__all__ = ["register", "TerminalProgress"]
+
+
+class TerminalProgress:
+    """A progress bar on ``stream`` (stderr), drawn only when it is a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.width = width
+        self.active = self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.active:
+            return
+        filled = int(self.width * done / max(total, 1))
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QuorumlabError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _choice(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"{v!r} is not FIELD=READING", param_hint="--choice")
+        k, _, r = v.partition("=")
+        out[k.strip()] = r.strip()
+    return out
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    w = max(len(a) for a, _ in rows)
+    return "\n".join(f"{a:<{w}}  {b}" for a, b in rows)
+
+
+@click.command("simulate")
+@click.argument("institution")
+@click.option("--body", help="Body id (default: the first the rule file defines).")
+@click.option("--matter", help="Matter category (default: the body's first).")
+@click.option("--board", "board_file", type=click.Path(dir_okay=False),
+              help="Board composition file (TOML/JSON); default: alike members, see --size.")
+@click.option("--size", default=15, show_default=True, help="Board size without --board.")
+@click.option("--attendance", type=float, help="Override every member's attendance probability.")
+@click.option("--competence", type=float, help="Override every member's competence.")
+@click.option("--conformity", type=float, help="Override every member's conformity.")
+@click.option("--leader-influence", type=float, help="Override the leader's extra influence.")
+@click.option("--meetings", default=100_000, show_default=True, help="Meetings to simulate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed (same seed, same numbers).")
+@click.option("--order", type=click.Choice(["last", "first", "random", "seniority"]), default="last",
+              show_default=True, help="Speaking order: the chair last (as the rules require), ...")
+@click.option("--as-if-allowed", is_flag=True,
+              help="Evaluate a counterfactual order as if the speak-last rule did not exist.")
+@click.option("--exact", is_flag=True, help="Also compute exact probabilities (independent members).")
+@click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
+@click.option("--out", type=click.Path(file_okay=False), help="Write CSV, JSON and charts here.")
+@_user_errors
+def simulate_cmd(institution: str, body: str | None, matter: str | None, board_file: str | None,
+                 size: int, attendance: float | None, competence: float | None,
+                 conformity: float | None, leader_influence: float | None, meetings: int,
+                 seed: int, order: str, as_if_allowed: bool, exact: bool, choice: tuple[str, ...],
+                 out: str | None) -> None:
+    """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path)."""
+    from simulations.compositions import Board, load_board
+    from simulations.exact import exact_institution
+    from simulations.montecarlo import simulate_institution
+
+    board = load_board(board_file) if board_file else Board.uniform(size, attendance=0.9)
+    overrides = {k: v for k, v in (("attendance", attendance), ("competence", competence),
+                                   ("conformity", conformity),
+                                   ("leader_influence", leader_influence)) if v is not None}
+    if overrides:
+        board = board.with_values(**overrides)
+    ch = _choice(choice)
+    r = simulate_institution(institution, body=body, matter=matter, board=board, meetings=meetings,
+                             seed=seed, order=order, choice=ch, as_if_allowed=as_if_allowed)
+    ex = exact_institution(institution, body=r.body, matter=r.matter, board=board, order=order,
+                           choice=ch) if exact else None
+    lines = [("institution", f"{r.institution} / {r.body} / {r.matter}"),
+             ("board", f"{board.name or 'board'}: {board.n} members; chair speaks {order}"),
+             ("meetings", f"{r.meetings:,} (seed {seed})")]
+    if r.spec_note:
+        lines.append(("note", r.spec_note))
+    for k, e in r.probabilities.items():
+        text = f"{e.value:.4f}  [{e.low:.4f}, {e.high:.4f}]"
+        if ex is not None:
+            text += f"   exact {ex.probabilities[k].value:.4f}"
+        lines.append((f"P({k})", text))
+    lines.append(("mean yes - no", f"{r.mean_margin():.3f}"))
+    click.echo(_table(lines))
+    if out:
+        from simulations.plotting import plot_simulation
+        from simulations.sweep import write_table
+
+        d = Path(out)
+        write_table(r.rows(), d / "simulation.csv")
+        summary = {"institution": r.institution, "body": r.body, "matter": r.matter,
+                   "order": r.order, "meetings": r.meetings, "seed": seed, "n": r.n,
+                   "note": r.spec_note,
+                   "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
+                   "exact": {k: e.value for k, e in ex.probabilities.items()} if ex else None,
+                   "margins": {str(k): v for k, v in r.margins.items()}}
+        (d / "simulation.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+        plot_simulation(r, d)
+        click.echo(f"wrote {d}/simulation.csv, simulation.json, simulation.png, simulation.svg")
+
+
+@click.command("sweep")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(file_okay=False), default="sweep_out", show_default=True,
+              help="Directory for the table (sweep.csv) and charts.")
+@click.option("--workers", type=int, help="Local processes (default: one per core; 1 = in process).")
+@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
+@click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
+@_user_errors
+def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
+              parquet: bool) -> None:
+    """Run the sweep described by SPEC (a TOML file; see simulations/examples/)."""
+    from simulations.plotting import plot_herding, plot_outcomes
+    from simulations.sweep import load_sweep, run_sweep, write_table
+
+    s = load_sweep(spec)
+    rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=TerminalProgress())
+    d = Path(out)
+    paths = [write_table(rows, d / "sweep.csv")]
+    if parquet:
+        paths.append(write_table(rows, d / "sweep.parquet"))
+    for x in ("attendance", "size"):
+        if len({r[x] for r in rows}) > 1:
+            paths += plot_outcomes(rows, x, d)
+    if len({r["conformity"] for r in rows}) > 1:
+        paths += plot_herding(rows, d)
+    click.echo(f"{len(rows)} rows from {len(rows) // 7} simulations")
+    for p in paths:
+        click.echo(f"wrote {p}")
+
+
+@click.command("power")
+@click.argument("institution")
+@click.option("--body", help="Body id (default: the first).")
+@click.option("--matter", help="Matter category (default: the body's first).")
+@click.option("--n", "n", default=15, show_default=True, help="Number of members.")
+@click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
+@click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
+@click.option("--out", type=click.Path(file_okay=False), help="Write JSON and a chart here.")
+@_user_errors
+def power_cmd(institution: str, body: str | None, matter: str | None, n: int, no_ternary: bool,
+              choice: tuple[str, ...], out: str | None) -> None:
+    """Exact Banzhaf and Shapley-Shubik indices of INSTITUTION's decision rule."""
+    from simulations.power import body_power
+
+    p = body_power(institution, n=n, body=body, matter=matter, choice=_choice(choice),
+                   ternary=False if no_ternary else None)
+    rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
+            ("chair", f"vetoes: {p.chair_vetoes}, dictates: {p.chair_dictates}")]
+    for who, i in (("chair", 0), ("member", 1)):
+        rows.append((f"{who} Banzhaf (abs)", f"{float(p.banzhaf_absolute[i]):.6g}"))
+        rows.append((f"{who} Banzhaf (norm)", f"{float(p.banzhaf_normalised[i]):.6g}"))
+        rows.append((f"{who} Shapley-Shubik", f"{float(p.shapley_shubik[i]):.6g}"))
+    for who, t in (("chair", p.ternary_chair), ("member", p.ternary_member)):
+        if t is not None:
+            rows.append((f"{who} ternary", f"no->yes {float(t.no_to_yes):.4g}, absent->yes "
+                         f"{float(t.absent_to_yes):.4g}, no->absent {float(t.no_to_absent):.4g}"))
+    click.echo(_table(rows))
+    if out:
+        from simulations.plotting import plot_power
+
+        d = Path(out)
+        d.mkdir(parents=True, exist_ok=True)
+        data = {"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
+                "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
+                "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
+                "banzhaf_normalised": [str(p.banzhaf_normalised[0]), str(p.banzhaf_normalised[1])],
+                "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
+                "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
+                            for w, t in (("chair", p.ternary_chair), ("member", p.ternary_member))},
+                "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
+        (d / "power.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+        paths = plot_power([p], d)
+        click.echo(f"wrote {d / 'power.json'}, {', '.join(str(x) for x in paths)}")
+
+
+def register(group: click.Group) -> None:
+    """Add ``simulate``, ``sweep`` and ``power`` to ``group``."""
+    group.add_command(simulate_cmd)
+    group.add_command(sweep_cmd)
+    group.add_command(power_cmd)

@@ -1,0 +1,410 @@
+"""Voting power: Banzhaf and Shapley-Shubik indices, exact with Python integers.
+
+Three roads, all exact except the last:
+
+* :func:`weighted_game` -- a weighted majority game ``[quota; w_1, ..., w_n]``, optionally
+  with veto players, by generating functions over Python integers (no overflow at any
+  n; cost O(n * quota) for Banzhaf and O(n^2 * quota) for Shapley-Shubik, O(n) when all
+  weights are equal).
+* :func:`body_power` -- a body's own decision rule.  Every member present, each votes yes
+  or no; the chair may be special (the chief decides, the chair calls the vote).  The
+  outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`)
+  as a function f(k, c) of the number k of other members voting yes and the chair's vote
+  c, which is all it can depend on when the other members are alike; indices follow by
+  exact counting.  With ``ternary=True`` a member may also stay away (the third option of
+  Felsenthal & Machover's ternary voting games, 1997): each other member is yes, no
+  or absent with probability 1/3 and the result gives, for the chair and for an ordinary
+  member, the probability that switching no->yes, absent->yes and no->absent changes
+  whether the item passes (the last can be negative power: staying away can block a
+  quorum that a "no" vote would have completed).
+* :func:`sampled_power` -- Monte Carlo estimates (with 95% intervals) for any board,
+  where members are not alike (portfolio owners, deputies) so the rule is not a
+  weighted game.
+
+References: Banzhaf (1965); Shapley & Shubik (1954); Felsenthal & Machover (1998),
+*The Measurement of Voting Power*; generating functions after Brams & Affuso (1976).
+
+Examples
+--------
+>>> r = weighted_game([4, 3, 2, 1], 6)
+>>> r.banzhaf_swings, [str(x) for x in r.shapley_shubik]
+((5, 3, 3, 1), ['5/12', '1/4', '1/4', '1/12'])
+>>> body = body_power("prefecture_medical_security_party_group", n=7, matter="ordinary")
+>>> [str(x) for x in body.shapley_shubik[:2]], body.chair_vetoes
+(['4/7', '1/14'], True)
+>>> big = weighted_game([1] * 2977, 1489)
+>>> big.shapley_shubik[0] == big.shapley_shubik[-1] and sum(big.shapley_shubik) == 1
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.backend import NP
+from model.errors import QuorumlabError
+from model.meeting import MeetingTerms, Outcome, Vote
+from model.rules import Institution, RuleSpec
+from model.semantics import evaluate
+from simulations.compositions import Board
+from simulations.estimates import Estimate, proportion
+from simulations.montecarlo import resolve
+from simulations.rng import Seed, as_generator
+
+__all__ = ["PowerError", "PowerIndices", "BodyPower", "TernaryPower", "weighted_game",
+           "anonymous_game", "brute_force", "body_power", "sampled_power"]
+
+
+class PowerError(QuorumlabError, ValueError):
+    """A game or rule for which the requested index cannot be computed."""
+
+
+@dataclass(frozen=True)
+class PowerIndices:
+    """Exact indices per player (swings are counts over the 2^(n-1) coalitions of others)."""
+
+    banzhaf_swings: tuple[int, ...]
+    shapley_shubik: tuple[Fraction, ...]
+
+    @property
+    def n(self) -> int:
+        return len(self.banzhaf_swings)
+
+    @property
+    def banzhaf_absolute(self) -> tuple[Fraction, ...]:
+        """Penrose-Banzhaf measure: swings / 2^(n-1)."""
+        return tuple(Fraction(s, 2 ** (self.n - 1)) for s in self.banzhaf_swings)
+
+    @property
+    def banzhaf_normalised(self) -> tuple[Fraction, ...]:
+        total = sum(self.banzhaf_swings)
+        return tuple(Fraction(s, total) if total else Fraction(0) for s in self.banzhaf_swings)
+
+
+def _check_game(weights: Sequence[int], quota: int) -> None:
+    if not weights:
+        raise PowerError("weights", "no players", fix="give at least one weight")
+    if any(not isinstance(w, int | np.integer) or w < 0 for w in weights):
+        raise PowerError("weights", f"weights must be whole numbers >= 0, got {list(weights)[:5]}",
+                         fix="scale the weights to integers")
+    if not isinstance(quota, int | np.integer) or not 0 < quota <= sum(weights):
+        raise PowerError("quota", f"quota {quota!r} is not in 1..{sum(weights)}",
+                         fix="use a quota between 1 and the total weight")
+
+
+def anonymous_game(n: int, wins: Callable[[int], bool]) -> PowerIndices:
+    """All players alike: a coalition wins iff ``wins(size)``.  Exact, O(n) big-int terms.
+
+    >>> anonymous_game(5, lambda k: k >= 3).banzhaf_swings
+    (6, 6, 6, 6, 6)
+    """
+    swings = sum(math.comb(n - 1, k) for k in range(n) if wins(k + 1) and not wins(k))
+    pivotal = sum(1 for k in range(n) if wins(k + 1) and not wins(k))
+    return PowerIndices((swings,) * n, (Fraction(pivotal, n),) * n)
+
+
+def _polynomial(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
+    """Coefficients of prod(1 + y x^w) truncated to x-degree < cap (object ints);
+    shape (n+1, cap) by coalition size if ``sizes`` else (1, cap)."""
+    n = len(weights)
+    p = np.zeros((n + 1 if sizes else 1, cap), dtype=object)
+    p[0, 0] = 1
+    for w in weights:
+        if w >= cap:
+            continue
+        if sizes:
+            p[1:, w:] = p[1:, w:] + p[:-1, :cap - w]
+        else:
+            p[0, w:] = p[0, w:] + p[0, :cap - w]
+    return p
+
+
+def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:
+    """Exact Banzhaf and Shapley-Shubik indices of ``[quota; weights]`` where a coalition
+    must also contain every player in ``vetoers``.
+
+    Parameters
+    ----------
+    weights : sequence of int
+    quota : int
+        A coalition wins iff its weight is >= quota (and it holds every veto player).
+    vetoers : sequence of int
+        Indices of veto players.
+    """
+    _check_game(weights, quota)
+    weights = [int(w) for w in weights]
+    n = len(weights)
+    veto = sorted(set(vetoers))
+    if not veto and len(set(weights)) == 1:
+        w = weights[0]
+        return anonymous_game(n, lambda k: k * w >= quota)
+    swings: list[int] = []
+    ss: list[Fraction] = []
+    fact = [math.factorial(k) for k in range(n + 1)]
+    cache: dict[tuple[int, bool], tuple[int, int]] = {}
+    for i in range(n):
+        key = (weights[i], i in veto)
+        if not veto and key in cache:
+            s, num = cache[key]
+        else:
+            others = [j for j in range(n) if j != i]
+            free = [weights[j] for j in others if j not in veto]
+            fixed_w = sum(weights[j] for j in others if j in veto)
+            fixed_n = sum(1 for j in others if j in veto)
+            wi = weights[i]
+            # coalitions S of free players; T = S + other vetoers; i swings iff
+            # w(T) < quota <= w(T) + w_i  (a veto player always swings when w(T) + w_i >= quota)
+            lo = quota - wi - fixed_w
+            hi = quota - 1 - fixed_w if i not in veto else None
+            cap = max((hi if hi is not None else sum(free)) + 1, 1)
+            p = _polynomial(free, cap, sizes=True)
+            tot_free = sum(free)
+            s, num = 0, 0
+            for size in range(p.shape[0]):
+                row = p[size]
+                if hi is None:  # veto player: every S with w >= lo swings
+                    over = _count_at_least(free, size, max(lo, 0), row, tot_free)
+                else:
+                    over = sum(row[max(lo, 0):hi + 1]) if hi >= 0 else 0
+                if over:
+                    s += over
+                    k = size + fixed_n
+                    num += over * fact[k] * fact[n - 1 - k]
+            cache[key] = (s, num)
+        swings.append(s)
+        ss.append(Fraction(num, fact[n]))
+    return PowerIndices(tuple(swings), tuple(ss))
+
+
+def _count_at_least(free: Sequence[int], size: int, lo: int, row: np.ndarray, total: int) -> int:
+    """Coalitions of ``size`` free players with weight >= lo (row holds weights < cap)."""
+    below = sum(row[:lo]) if lo > 0 else 0
+    return math.comb(len(free), size) - int(below)
+
+
+def brute_force(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:
+    """The same indices by enumerating all 2^n coalitions (for tests, n <= 15)."""
+    n = len(weights)
+    if n > 20:
+        raise PowerError("weights", f"{n} players are too many to enumerate", fix="use weighted_game")
+    veto = set(vetoers)
+
+    def wins(mask: int) -> bool:
+        return (sum(weights[j] for j in range(n) if mask >> j & 1) >= quota
+                and all(mask >> v & 1 for v in veto))
+
+    win = [wins(m) for m in range(1 << n)]
+    swings = [0] * n
+    ss = [Fraction(0)] * n
+    for m in range(1 << n):
+        for i in range(n):
+            if not m >> i & 1 and win[m | 1 << i] and not win[m]:
+                swings[i] += 1
+                k = bin(m).count("1")
+                ss[i] += Fraction(math.factorial(k) * math.factorial(n - 1 - k), math.factorial(n))
+    return PowerIndices(tuple(swings), tuple(ss))
+
+
+@dataclass(frozen=True)
+class TernaryPower:
+    """Felsenthal-Machover style ternary measures (others yes / no / absent, 1/3 each):
+    the probability that a member's switch changes whether the item passes (signed)."""
+
+    no_to_yes: Fraction
+    absent_to_yes: Fraction
+    no_to_absent: Fraction
+
+
+@dataclass(frozen=True)
+class BodyPower(PowerIndices):
+    """Indices of a body's decision rule; member 0 is the leader, who chairs."""
+
+    institution: str = ""
+    body: str = ""
+    matter: str = ""
+    chair_vetoes: bool = False
+    chair_dictates: bool = False
+    ternary_chair: TernaryPower | None = None
+    ternary_member: TernaryPower | None = None
+
+
+def _passes(spec: RuleSpec, n: int, present: np.ndarray, vote: np.ndarray,
+            discretion: bool) -> np.ndarray:
+    """Whether the item passes in each profile (columns); member 0 leads and chairs when
+    present; everyone present speaks, the chair last; nobody owns the matter.  With
+    ``discretion`` a chair who may decide whether to call the vote calls it only when he
+    votes yes."""
+    size = present.shape[1]
+    chair_col = present[0]
+    first_present = np.argmax(present, axis=0)
+    chair_idx = np.where(chair_col, 0, first_present)
+    is_chair = chair_idx[None, :] == np.arange(n)[:, None]
+    # places: everyone present in board order, the chair last
+    order = np.cumsum(present & ~is_chair, axis=0) - 1
+    last = (present & ~is_chair).sum(axis=0)
+    pos = np.where(is_chair, last[None, :], order)
+    pos = np.where(present, pos, -1)
+    terms: MeetingTerms[Any] = MeetingTerms(
+        n=n, leader=0, present=list(present), recused=[False] * n, interested=[False] * n,
+        owner=[False] * n, chair=list(is_chair), vote=list(vote), opinion=[0] * n, pos=list(pos),
+        emergency=False, ad_hoc=False, portfolio=None,
+        vote_called=(vote[chair_idx, np.arange(size)] == int(Vote.YES)) if discretion else True)
+    out = np.broadcast_to(np.asarray(evaluate(spec, terms, NP).outcome), (size,))
+    return np.asarray(out == int(Outcome.PASSED))
+
+
+def body_power(institution: str | Path | Institution, *, n: int = 15, body: str | None = None,
+               matter: str | None = None, choice: dict[str, str] | None = None,
+               ternary: bool | None = None, discretion: bool = True) -> BodyPower:
+    """Exact indices of a body's rule on ``n`` alike members (member 0 leads and chairs).
+
+    ``ternary`` (default: when n <= 400) adds the yes/no/absent measures.  ``discretion``:
+    where the rules let the chair decide whether to put the item to a vote
+    (``chair_calls_vote``), he withholds the vote on items he opposes -- the chair's special
+    power, which makes him a veto player.
+    """
+    inst, body, matter, spec = resolve(institution, body, matter, choice)
+    if n < 2:
+        raise PowerError("n", f"{n} members", fix="use n >= 2")
+    # binary game, all present: f(k others yes, chair yes?)
+    ks = np.arange(n)
+    prof = []
+    for c in (1, 2):
+        st = _arrange(n, np.full(n, c), None, np.zeros(n, dtype=np.int8), ks, n - 1 - ks)
+        prof.append(_passes(spec, n, st != 0, st, discretion and spec.chair_calls_vote))
+    f_yes, f_no = prof
+    fact = [math.factorial(k) for k in range(n + 1)]
+    chair_sw = sum(math.comb(n - 1, k) for k in range(n) if f_yes[k] and not f_no[k])
+    chair_ss = Fraction(sum(1 for k in range(n) if f_yes[k] and not f_no[k]), n)
+    mem_sw, mem_num = 0, 0
+    for f, c in ((f_yes, 1), (f_no, 0)):
+        for k in range(n - 1):
+            if f[k + 1] and not f[k]:
+                mem_sw += math.comb(n - 2, k)
+                mem_num += math.comb(n - 2, k) * fact[k + c] * fact[n - 1 - k - c]
+    mem_ss = Fraction(mem_num, fact[n])
+    vetoes = not f_no.any() and f_yes.any()
+    dictates = bool(f_yes.all() and not f_no.any())
+    t_chair = t_mem = None
+    if ternary if ternary is not None else n <= 400:
+        t_chair, t_mem = _ternary(spec, n, discretion and spec.chair_calls_vote)
+    return BodyPower((chair_sw,) + (mem_sw,) * (n - 1), (chair_ss,) + (mem_ss,) * (n - 1),
+                     inst.id, body, matter, bool(vetoes), dictates, t_chair, t_mem)
+
+
+def _arrange(n: int, lead: np.ndarray, me: np.ndarray | None, first: np.ndarray, ky: np.ndarray,
+             kn: np.ndarray) -> np.ndarray:
+    """States (0 absent, 1 yes, 2 no) of one profile per column: member 0 in state ``lead``;
+    if ``me`` is given, the last member in that state; the others (members 1..) hold ``ky``
+    yes and ``kn`` no votes, the first present of them voting ``first`` (1 or 2; 0 = no
+    constraint), then the other yes, then no, then the absent."""
+    size = len(ky)
+    state = np.zeros((n, size), dtype=np.int8)
+    state[0] = lead
+    if me is not None:
+        state[n - 1] = me
+    rest = n - 1 - (me is not None)
+    fixed = first > 0
+    y = ky - (first == 1)
+    k = kn - (first == 2)
+    idx = np.arange(rest - 1)[:, None]
+    tail = np.where(idx < y, 1, np.where(idx < y + k, 2, 0))
+    state[1:1 + rest] = np.where(fixed, np.vstack([first[None, :], tail]),
+                                 np.where(np.arange(rest)[:, None] < ky, 1,
+                                          np.where(np.arange(rest)[:, None] < ky + kn, 2, 0)))
+    return state
+
+
+def _ternary(spec: RuleSpec, n: int, discretion: bool) -> tuple[TernaryPower, TernaryPower]:
+    """Exact ternary measures for the chair (member 0) and an ordinary member (the last).
+
+    Others are yes / no / absent with probability 1/3 each.  Profiles are grouped by the
+    counts of yes and no among the others and, when the leader is away, by the vote of
+    the member who then chairs (the first present in board order): given the counts that
+    member votes yes in a share ky / (ky + kn) of the arrangements.
+    """
+    results = []
+    for who in ("chair", "member"):
+        rest = n - 1 if who == "chair" else n - 2
+        grid = np.array([(a, b) for a in range(rest + 1) for b in range(rest + 1 - a)])
+        ky, kn = grid[:, 0], grid[:, 1]
+        count = np.array([math.factorial(rest) // (math.factorial(int(a)) * math.factorial(int(b))
+                                                   * math.factorial(rest - int(a) - int(b)))
+                          for a, b in grid], dtype=object)
+        acc = {"no_to_yes": Fraction(0), "absent_to_yes": Fraction(0), "no_to_absent": Fraction(0)}
+        lead_states = (None,) if who == "chair" else (0, 1, 2)
+        for lead in lead_states:
+            res: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+            for mine in (0, 1, 2):
+                leader_state = mine if who == "chair" else lead
+                parts = []
+                if leader_state == 0:  # someone else chairs: split by his vote
+                    for fv in (1, 2):
+                        share = np.where(ky + kn > 0, (ky if fv == 1 else kn), 0)
+                        keep = share > 0
+                        w = [Fraction(int(c) * int(s), int(y + k)) for c, s, y, k in
+                             zip(count[keep], share[keep], ky[keep], kn[keep], strict=True)]
+                        st = _arrange(n, np.full(keep.sum(), 0), None if who == "chair" else
+                                      np.full(keep.sum(), mine), np.full(keep.sum(), fv),
+                                      ky[keep], kn[keep])
+                        parts.append((np.array(w, dtype=object), st))
+                    none = (ky + kn) == 0
+                    st = _arrange(n, np.full(none.sum(), 0), None if who == "chair" else
+                                  np.full(none.sum(), mine), np.zeros(none.sum(), dtype=np.int8),
+                                  ky[none], kn[none])
+                    parts.append((count[none], st))
+                else:
+                    st = _arrange(n, np.full(len(ky), leader_state), None if who == "chair" else
+                                  np.full(len(ky), mine), np.zeros(len(ky), dtype=np.int8), ky, kn)
+                    parts.append((count, st))
+                res[mine] = [(w, _passes(spec, n, st != 0, st, discretion).astype(int))
+                             for w, st in parts]
+            for name, a, b in (("no_to_yes", 1, 2), ("absent_to_yes", 1, 0), ("no_to_absent", 0, 2)):
+                acc[name] += sum((Fraction(sum(w * p)) for w, p in res[a]), Fraction(0))
+                acc[name] -= sum((Fraction(sum(w * p)) for w, p in res[b]), Fraction(0))
+        total = 3 ** (n - 1)
+        results.append(TernaryPower(*(acc[k] / total for k in
+                                      ("no_to_yes", "absent_to_yes", "no_to_absent"))))
+    return results[0], results[1]
+
+
+def sampled_power(spec: RuleSpec, board: Board, samples: int = 20_000, seed: Seed = None,
+                  portfolio: str | None = None, discretion: bool = True) -> dict[str, Estimate]:
+    """Monte Carlo Banzhaf measure per member of ``board`` (all present, yes/no with
+    probability 1/2 each; the leader chairs and speaks last, portfolio owners first where
+    the rules say so): the share of sampled profiles in which the member's vote decides
+    whether the item passes, with a 95% interval.  ``discretion`` as in :func:`body_power`."""
+    g = as_generator(seed)
+    n = board.n
+    vote = np.where(g.random((n, samples)) < 0.5, int(Vote.YES), int(Vote.NO)).astype(np.int8)
+    present = np.ones((n, samples), dtype=bool)
+    owners = board.owners(portfolio)
+    leader = board.leader
+    others = [i for i in range(n) if i != leader]
+    first = [i for i in others if owners[i] and spec.owner_speaks_first]
+    order = first + [i for i in others if i not in first] + [leader]
+    place = {m: k for k, m in enumerate(order)}
+    pos_list = [np.full(samples, place[i], dtype=np.int16) for i in range(n)]
+    out: dict[str, Estimate] = {}
+    calls = discretion and spec.chair_calls_vote
+    for i, m in enumerate(board.members):
+        res = []
+        for v in (int(Vote.YES), int(Vote.NO)):
+            vv = list(vote)
+            vv[i] = np.full(samples, v, dtype=np.int8)
+            terms: MeetingTerms[Any] = MeetingTerms(
+                n=n, leader=leader, present=list(present), recused=[False] * n,
+                interested=[False] * n, owner=list(owners), chair=[j == leader for j in range(n)],
+                vote=vv, opinion=[0] * n, pos=pos_list, emergency=False, ad_hoc=False,
+                vote_called=(vv[leader] == int(Vote.YES)) if calls else True, portfolio=portfolio)
+            o = np.broadcast_to(np.asarray(evaluate(spec, terms, NP).outcome), (samples,))
+            res.append(o == int(Outcome.PASSED))
+        out[m.id] = proportion(int(np.count_nonzero(res[0] & ~res[1])), samples)
+    return out
