@@ -85,6 +85,20 @@ class Decision:
         }
 
 
+def _with_order(meeting: Meeting, spec: RuleSpec) -> Meeting:
+    """A meeting whose speaking order was not recorded is given one that complies with the
+    speaking rules where any does: portfolio owners first, the last speaker last."""
+    if meeting.speaking_order is not None:
+        return meeting
+    speakers = [m.id for m in meeting.members if m.id in meeting.present and m.id not in meeting.recused]
+    last = {"chair": meeting.chair_id, "leader": meeting.leader_id,
+            "leader_not_first": meeting.leader_id}.get(spec.last_speaker)
+    owners = [i for i in speakers if spec.owner_speaks_first and meeting.owns(i)]
+    tail = [last] if last in speakers and last not in owners else []
+    rest = [i for i in speakers if i not in owners and i not in tail]
+    return replace(meeting, speaking_order=tuple(owners + rest + tail))
+
+
 def ruleset_for(meeting: Meeting, rules: Institution | RuleSet | None = None) -> RuleSet:
     """The rule set that governs ``meeting`` (loads the institution it names if needed)."""
     if isinstance(rules, RuleSet):
@@ -101,9 +115,9 @@ def decide(meeting: Meeting, rules: Institution | RuleSet | None = None,
     if meeting.matter.portfolio is None and rs.info is not None and rs.info.portfolio is not None:
         # the matter belongs to its category's portfolio unless the meeting says otherwise
         meeting = replace(meeting, matter=replace(meeting.matter, portfolio=rs.info.portfolio))
-    terms = meeting.terms()
     choices = [dict(choice)] if choice is not None else list(rs.choices())
-    results = [(c, evaluate(rs.spec(c), terms, PY)) for c in choices]
+    results = [(c, evaluate(rs.spec(c), _with_order(meeting, rs.spec(c)).terms(), PY))
+               for c in choices]
     first_choice, first = results[0]
     spec = rs.spec(first_choice)
     by_reading = tuple((c, Outcome(e.outcome)) for c, e in results)
@@ -152,6 +166,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "owner_absent_defer": ("the portfolio owner is absent, so the item is not decided",
                            "分管成员未出席, 一般不研究决定其分管的重大事项"),
     "chief_undecided": ("the chair stated no decision", "主持人未作出决定"),
+    "delegated_chair": ("a delegated member chaired, but the leader must preside", "应由党组书记主持而由他人主持"),
 }
 
 
@@ -177,6 +192,10 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
             f"{'达到' if c['quorum_met'] else '未达到'}法定人数")
     if not c["quorum_met"]:
         return out
+    if meeting.speaking_order is None and (spec.last_speaker != "none" or spec.owner_speaks_first):
+        out.append(Reason("last_speaker", rs.citation("last_speaker", choice),
+                          "speaking order not recorded: an order that follows the speaking rules "
+                          "where possible was assumed", "未记录发言顺序: 按发言规则推定"))
     if meeting.written_opinions:
         counted = spec.absentee_opinions == "counted"
         out.append(Reason(

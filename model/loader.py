@@ -88,14 +88,20 @@ def load_rule_file(path: str | Path) -> Institution:
         raise err.at(str(path)) from None
 
 
+_KIND_WORDS = {str: "string", dict: "table", int: "whole number", list: "list", object: "value"}
+
+
 def _req(table: Mapping[str, Any], key: str, where: str, kind: type = str) -> Any:
+    name = f"{where}.{key}" if where else key
+    if not isinstance(table, dict):
+        raise RuleFileError(where or key, f"should be a table, got {table!r}",
+                            fix=f"write [{where or key}] as a table of fields")
     if key not in table:
-        raise RuleFileError(f"{where}.{key}" if where else key, "is missing",
-                            fix=f"add {key} = ... to [{where or 'top level'}]")
+        raise RuleFileError(name, "is missing", fix=f"add {key} = ... to [{where or 'top level'}]")
     value = table[key]
-    if not isinstance(value, kind):
-        raise RuleFileError(f"{where}.{key}", f"should be a {kind.__name__}, got {value!r}",
-                            fix=f"write {key} as a {kind.__name__}")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        word = _KIND_WORDS.get(kind, kind.__name__)
+        raise RuleFileError(name, f"should be a {word}, got {value!r}", fix=f"write {key} as a {word}")
     return value
 
 
@@ -105,6 +111,7 @@ def _build(data: Mapping[str, Any], path: str) -> Institution:
     matters: dict[str, Matter] = {}
     for mid, m in _req(data, "matters", "", dict).items():
         where = f"matters.{mid}"
+        _req({mid: m}, mid, "matters", dict)
         amount, amount_cite = None, ""
         if "amount" in m:
             amount_t = _req(m, "amount", where, dict)
@@ -120,7 +127,8 @@ def _build(data: Mapping[str, Any], path: str) -> Institution:
     rulesets: dict[tuple[str, str], RuleSet] = {}
     for bid, b in _req(data, "bodies", "", dict).items():
         where = f"bodies.{bid}"
-        body_matters = tuple(b.get("matters", list(matters)))
+        _req({bid: b}, bid, "bodies", dict)
+        body_matters = tuple(_req(b, "matters", where, list) if "matters" in b else list(matters))
         for mid in body_matters:
             if mid not in matters:
                 raise RuleFileError(f"{where}.matters", f"unknown matter {mid!r}",
@@ -228,7 +236,11 @@ def _phrase(entry: Mapping[str, Any], loc: str, want: type) -> Any:
         if "phrase" in entry:
             t = parse_threshold(_req(entry, "phrase", loc))
         elif "num" in entry:
-            t = Share(int(entry["num"]), int(_req(entry, "den", loc, int)), bool(entry.get("strict", False)))
+            strict = entry.get("strict", False)
+            if not isinstance(strict, bool):
+                raise RuleFileError(f"{loc}.strict", f"should be true or false, got {strict!r}",
+                                    fix="write strict = false (以上) or strict = true (超过)")
+            t = Share(_req(entry, "num", loc, int), _req(entry, "den", loc, int), strict)
         else:
             raise RuleFileError(loc, "has no threshold",
                                 fix='give phrase = "三分之二以上" or num = 2, den = 3, strict = false')

@@ -43,13 +43,13 @@ class Vote(IntEnum):
 
     @classmethod
     def parse(cls, text: Any, field_name: str) -> Vote:
-        aliases = {"yes": cls.YES, "no": cls.NO, "abstain": cls.ABSTAIN, "defer": cls.DEFER,
+        aliases = {"none": cls.NONE, "yes": cls.YES, "no": cls.NO, "abstain": cls.ABSTAIN, "defer": cls.DEFER,
                    "同意": cls.YES, "赞成": cls.YES, "不同意": cls.NO, "反对": cls.NO,
                    "弃权": cls.ABSTAIN, "暂缓": cls.DEFER, "缓议": cls.DEFER}
         if isinstance(text, str) and text.lower() in aliases:
             return aliases[text.lower()]
         raise MeetingFileError(field_name, f"{text!r} is not a vote",
-                               fix="use one of yes, no, abstain, defer")
+                               fix="use one of yes, no, abstain, defer (or none)")
 
 
 class Outcome(IntEnum):

@@ -79,8 +79,8 @@ class Passing:
 class Deferral:
     """When the item must be deferred (暂缓) instead of voted through.
 
-    ``kind``: ``"none"`` (only the chair's discretion), ``"margin"`` (|yes - no| <= at_most:
-    "双方人数接近" / "分歧较大"), ``"defer_votes"`` (deferral votes meet ``share`` of present).
+    ``kind``: ``"none"`` (only the chair's discretion), ``"margin"`` (yes > 0, no > 0 and
+    |yes - no| <= at_most: "双方人数接近" / "分歧较大"), ``"defer_votes"`` (deferral votes meet ``share`` of present).
     ``emergency_overrides``: in an emergency the majority view is executed instead.
     """
 
@@ -92,7 +92,7 @@ class Deferral:
     def describe(self) -> str:
         if self.kind == "none":
             return "no forced deferral (chair's judgement)"
-        text = (f"defer when |yes - no| <= {self.at_most}" if self.kind == "margin"
+        text = (f"defer when yes and no are both cast and |yes - no| <= {self.at_most}" if self.kind == "margin"
                 else f"defer when 'defer' votes are {self.share.describe() if self.share else '?'} "
                      "of present")
         return text + (", except in an emergency" if self.emergency_overrides else "")
@@ -111,6 +111,7 @@ FIELD_DOCS: dict[str, str] = {
     "owner_speaks_first": "true if the portfolio owner (分管领导) must speak first",
     "owner_absent": "'no_effect', 'defer' or 'violation' when the portfolio owner is absent",
     "chair_calls_vote": "true if the chair decides whether to put the item to a vote",
+    "chair_delegation": "'allowed' (the leader may delegate the chair, 委托主持) or 'forbidden'",
     "deferral": "when the item must be deferred (see Deferral)",
     "ad_hoc": "'allowed', 'forbidden' or 'forbidden_except_emergency' (临时动议)",
     "leader_may_not_own": "portfolios the leader may not run directly (四个/五个不直接分管)",
@@ -123,6 +124,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "last_speaker": ("chair", "leader", "leader_not_first", "none"),
     "owner_absent": ("no_effect", "defer", "violation"),
     "ad_hoc": ("allowed", "forbidden", "forbidden_except_emergency"),
+    "chair_delegation": ("allowed", "forbidden"),
 }
 
 
@@ -140,6 +142,7 @@ class RuleSpec:
     owner_speaks_first: bool = False
     owner_absent: str = "no_effect"
     chair_calls_vote: bool = False
+    chair_delegation: str = "allowed"
     deferral: Deferral = field(default_factory=Deferral)
     ad_hoc: str = "allowed"
     leader_may_not_own: tuple[str, ...] = ()
@@ -274,13 +277,14 @@ class Institution:
     def ruleset(self, body: str, matter: str) -> RuleSet:
         from model.errors import RuleFileError
 
+        # the culprit is whoever asked (a meeting file, a CLI flag), not this rule file
         if body not in self.bodies:
             raise RuleFileError("body", f"institution {self.id!r} has no body {body!r}",
-                                fix=f"use one of {sorted(self.bodies)}", file=self.path or None)
+                                fix=f"use one of {sorted(self.bodies)}")
         if (body, matter) not in self.rulesets:
             raise RuleFileError(
                 "matter.category", f"body {body!r} of {self.id!r} does not decide matter {matter!r}",
-                fix=f"use one of {list(self.bodies[body].matters)}", file=self.path or None,
+                fix=f"use one of {list(self.bodies[body].matters)}",
             )
         return self.rulesets[(body, matter)]
 

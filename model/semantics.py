@@ -11,8 +11,8 @@ Order of decision (each step cites its rule field):
 
 1. quorum not met                                   -> ``no_quorum``
 2. any procedure violation (ad-hoc item, an involved member who did not recuse,
-   speaking order, absent portfolio owner where attendance is required, the
-   leader running a portfolio he may not run)        -> ``procedure_violation``
+   speaking order, absent portfolio owner where attendance is required, a delegated
+   chair where the leader must preside, the leader running a portfolio he may not run)        -> ``procedure_violation``
 3. the chair does not put it to a vote, a deferral condition holds, the portfolio
    owner is absent where that defers, or (chief decides) the chief does not decide
                                                      -> ``deferred``
@@ -52,6 +52,7 @@ CHECK_FIELDS: dict[str, str] = {
     "last_speaker": "last_speaker",
     "owner_first": "owner_speaks_first",
     "owner_absent_violation": "owner_absent",
+    "delegated_chair": "chair_delegation",
     "separation_of_duties": "leader_may_not_own",
     "vote_not_called": "chair_calls_vote",
     "deferral": "deferral",
@@ -60,7 +61,7 @@ CHECK_FIELDS: dict[str, str] = {
     "passes": "passing",
 }
 VIOLATIONS = ("ad_hoc", "recusal", "last_speaker", "owner_first", "owner_absent_violation",
-              "separation_of_duties")
+              "delegated_chair", "separation_of_duties")
 DEFERRALS = ("vote_not_called", "deferral", "owner_absent_defer", "chief_undecided")
 
 
@@ -126,6 +127,8 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
     c["owner_first"] = speaks_before(m.owner) if spec.owner_speaks_first else False
     owner_absent = B.or_(*[B.and_(m.owner[i], B.not_(m.present[i])) for i in members])
     c["owner_absent_violation"] = owner_absent if spec.owner_absent == "violation" else False
+    c["delegated_chair"] = (B.not_(m.chair[m.leader]) if spec.chair_delegation == "forbidden"
+                            else False)
     c["separation_of_duties"] = (m.owner[m.leader]
                                  if m.portfolio is not None and m.portfolio in spec.leader_may_not_own
                                  else False)
@@ -133,8 +136,8 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
     # -- deferral --------------------------------------------------------------------
     c["vote_not_called"] = B.not_(m.vote_called) if spec.chair_calls_vote else False
     d = spec.deferral
-    if d.kind == "margin":
-        cond = B.and_(yes - no <= d.at_most, no - yes <= d.at_most)
+    if d.kind == "margin":  # "双方人数接近": both sides exist and are close
+        cond = B.and_(yes > 0, no > 0, yes - no <= d.at_most, no - yes <= d.at_most)
     elif d.kind == "defer_votes" and d.share is not None:
         cond = d.share.holds(defer, present)
     else:

@@ -118,13 +118,17 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
         inner.pop()
         return b
 
-    def refine(model: Any) -> list[tuple[str, Any]]:
+    def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        conduct = _conduct_values(model, sm)
         e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"r{rounds[0]}",
                    track=outer.cores)
         return [*e.definitions, ("goal", e.outcome != PASSED)]
 
+    def refine(model: Any) -> list[tuple[str, Any]]:
+        return instance(_generalise(model, sm))
+
+    for conduct in _candidates(ctx, sm):
+        outer.track_all(instance(conduct))
     a = exists_forall(outer, ask, refine)
     if a.status == "unknown":
         return _unknown(a)
@@ -146,6 +150,38 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
                     "the quorum is met, yet no way of voting passes the item")
     return Verdict("fails", witnesses=(w,), detail=f"a dead zone: quorum met, but with these "
                    f"{what} nothing can pass", detail_zh="法定人数已到, 但任何表决都无法通过")
+
+
+def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
+    """Conduct as terms over the setting (everyone votes yes, the vote is called, the owner
+    speaks first and the chair or the leader last).  Instantiating a forall-conduct
+    property at such terms is sound for any choice; these converge the refinement fast."""
+    n = ctx.n
+    yes = tuple(int(Vote.YES) for _ in range(n))
+    out = []
+    for last in ("chair", "leader"):
+        pos = tuple(z3.If(sm.owner[i], 0, z3.If(sm.chair[i] if last == "chair" else
+                                                 z3.BoolVal(i == 0), 2 * n, 1 + i))
+                    for i in range(n))
+        if ctx.pinned:
+            pos = sm.pos
+        out.append({"vote": yes, "opinion": yes, "vote_called": True, "pos": pos})
+    return out
+
+
+def _generalise(model: Any, sm: SymbolicMeeting) -> dict[str, Any]:
+    """The conduct of ``model``, with the raw values the model's setting ignores set to yes."""
+    c = _conduct_values(model, sm)
+
+    def b(t: Any) -> bool:
+        return z3.is_true(model.eval(t, model_completion=True))
+
+    n = sm.n
+    speaking = [b(sm.present[i]) and not b(sm.recused[i]) for i in range(n)]
+    here = [b(sm.present[i]) for i in range(n)]
+    c["vote"] = tuple(v if speaking[i] else int(Vote.YES) for i, v in enumerate(c["vote"]))
+    c["opinion"] = tuple(int(Vote.YES) if here[i] else v for i, v in enumerate(c["opinion"]))
+    return c
 
 
 def _conduct_values(model: Any, sm: SymbolicMeeting) -> dict[str, Any]:
@@ -501,13 +537,18 @@ def _speaking_order(ctx: Context) -> Verdict:
         inner.pop()
         return b
 
-    def refine(model: Any) -> list[tuple[str, Any]]:
+    def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        e = encode(ctx.spec, sm.with_conduct(_conduct_values(model, sm)).terms(),
-                   tag=f"o{rounds[0]}", track=outer.cores)
-        bad = [e.checks[k] for k in names if not isinstance(e.checks[k], bool)] + \
-              [z3.BoolVal(True) for k in names if e.checks[k] is True]
-        return [*e.definitions, ("goal", z3.Or(*bad) if bad else z3.BoolVal(False))]
+        e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"o{rounds[0]}",
+                   track=outer.cores)
+        bad = [_bool(e.checks[k]) for k in names]
+        return [*e.definitions, ("goal", z3.Or(*bad))]
+
+    def refine(model: Any) -> list[tuple[str, Any]]:
+        return instance(_generalise(model, sm))
+
+    for conduct in _candidates(ctx, sm):
+        outer.track_all(instance(conduct))
 
     a = exists_forall(outer, ask, refine)
     if a.status == "unknown":

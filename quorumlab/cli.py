@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from model.errors import MeetingFileError, QuorumlabError
-from model.evaluator import decide
+from model.evaluator import Decision, decide
 from model.io import load_meeting
 from model.loader import builtin_ids, load_institution, load_rule_file
+from model.meeting import Meeting
 from quorumlab.render import render_decision, render_institution
 
 __all__ = ["main"]
@@ -65,22 +68,36 @@ def show(institution: str) -> None:
 def validate(file: str) -> None:
     """Check a rule file or a meeting file; print what it holds or the one error."""
     path = Path(file)
-    if path.suffix == ".toml" and "institution" in _toml_keys(path):
+    if _is_rule_file(path):
         inst = load_rule_file(path)
         click.echo(f"ok: rule file {file}: institution {inst.id}, {len(inst.bodies)} bodies, "
                    f"{len(inst.rulesets)} (body, matter) rule sets")
         return
     meeting = load_meeting(path)
-    rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
+    with located(file):
+        rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
     click.echo(f"ok: meeting file {file}: {len(meeting.members)} members at {rs.institution} / "
                f"{rs.body} / {rs.matter}")
 
 
-def _toml_keys(path: Path) -> set[str]:
+def _is_rule_file(path: Path) -> bool:
+    """A rule file has an [institution] table; a meeting names its institution as a string."""
+    if path.suffix != ".toml":
+        return False
     try:
-        return set(tomllib.loads(path.read_text(encoding="utf-8")))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
-        return {"institution"}  # let the rule-file loader report the exact error
+        return True  # let the rule-file loader report the exact error
+    return isinstance(data.get("institution"), dict)
+
+
+@contextmanager
+def located(file: str) -> Iterator[None]:
+    """Errors raised while handling ``file`` (its institution, body, matter) name ``file``."""
+    try:
+        yield
+    except QuorumlabError as err:
+        raise err.at(file) from None
 
 
 @main.command("decide")
@@ -91,6 +108,15 @@ def _toml_keys(path: Path) -> set[str]:
 def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> None:
     """Decide the meeting in MEETING_FILE: outcome, tally and cited reasons."""
     meeting = load_meeting(meeting_file)
+    with located(meeting_file):
+        d = _decide(meeting, reading)
+    if as_json:
+        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_decision(d))
+
+
+def _decide(meeting: Meeting, reading: tuple[str, ...]) -> Decision:
     choice = None
     if reading:
         choice = {}
@@ -103,21 +129,17 @@ def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> No
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
         full = next(iter(rs.choices()), {})
         choice = {**full, **choice}
-    d = decide(meeting, choice=choice)
-    if as_json:
-        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render_decision(d))
+    return decide(meeting, choice=choice)
 
 
 def _register_plugins() -> None:
-    from quorumlab import cli_proofs, cli_sim
+    import importlib
 
-    cli_proofs.register(main)
-    cli_sim.register(main)
+    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim"):
+        try:  # during development a plugin may be missing
+            importlib.import_module(name).register(main)
+        except ImportError:  # pragma: no cover
+            pass
 
 
-try:  # the proofs and simulations commands (during development a plugin may be missing)
-    _register_plugins()
-except ImportError:  # pragma: no cover
-    pass
+_register_plugins()

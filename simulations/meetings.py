@@ -210,7 +210,7 @@ def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.nda
     cols = np.arange(size)
     key = _classes(board, model, chair, size) + g.random((n, size), dtype=np.float32)
     key[~present] = 99.0
-    seq = np.argsort(key, axis=0)
+    seq = np.argsort(key, axis=0, kind="stable")  # ties (equal float32 keys) by board order
     pos = np.empty((n, size), dtype=np.int16)
     pos[seq, cols[None, :]] = np.arange(n, dtype=np.int16)[:, None]
     pos[~present] = -1
@@ -219,36 +219,47 @@ def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.nda
 
 def _fixed_order(board: Board, model: MeetingModel, present: np.ndarray,
                  chair: np.ndarray) -> np.ndarray:
-    """Board order within the class constraints, by running counts (no sort): places (n, size)."""
+    """Board order within the class constraints, without sorting: places (n, size).
+
+    Present members are numbered in board order (owners first where they must speak
+    first); then the one member who must speak last (or first) is moved there."""
     n, size = present.shape
-    cls = _classes(board, model, chair, size)
+    cols = np.arange(size)
+    owners = board.owners(model.portfolio)
+    front = [i for i in range(n) if owners[i] and model.owner_speaks_first
+             and model.order in ("last", "first")]
     pos = np.full((n, size), -1, dtype=np.int16)
     running = np.zeros(size, dtype=np.int16)
-    for c in range(3):
-        here = present & (cls == c)
-        if c < 2 and not here.any():
-            continue
-        for i in range(n):
-            np.copyto(pos[i], running, where=here[i])
-            running += here[i]
+    for i in front + [i for i in range(n) if i not in front]:
+        np.copyto(pos[i], running, where=present[i])
+        running += present[i]
+    if model.order in ("last", "first"):
+        who = chair if model.last == "chair" else np.full(size, board.leader)
+        here = present[who, cols]
+        mine = np.where(here, pos[who, cols], -1)[None, :]
+        if model.order == "last":
+            pos -= (pos > mine) & (mine >= 0)
+            pos[who, cols] = np.where(here, running - 1, -1)
+        else:
+            pos += (pos >= 0) & (pos < mine)
+            pos[who, cols] = np.where(here, 0, -1)
     return pos
 
 
 def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.ndarray,
             abstain: np.ndarray | None, seq: np.ndarray | None,
             g: np.random.Generator) -> np.ndarray:
-    """Stated positions, +1 yes / -1 no; 0 for abstainers where others hear it (int8 (n, size))."""
+    """Whether each member states "no" (bool (n, size)); abstainers are silent to others."""
     n, size = signal.shape
     comp = np.asarray(board.column("competence"))
     tie_members = np.abs(comp - 0.5) < _EPS
     conf = np.asarray(board.column("conformity"))
     if seq is None:  # independent members: the sign of the own log-likelihood ratio
-        follow = np.where(comp > 0.5, 1, -1).astype(np.int8)[:, None]
-        stated = np.where(signal, follow, -follow).astype(np.int8)
+        says_no = signal == (comp < 0.5)[:, None]
         if tie_members.any():
             coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
-            stated[tie_members] = np.where(coin, 1, -1)[tie_members]
-        return stated
+            says_no[tie_members] = ~coin[tie_members]
+        return says_no
     llr = _logit(comp)[:, None] * np.where(signal, 1.0, -1.0)
     coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
     tie_value = np.where(coin, 1, -1).astype(np.int8)
@@ -270,7 +281,7 @@ def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.n
         a = np.where(speaks, a, 0).astype(np.int8)
         stated[who, cols] = a
         running += weight[who] * a
-    return stated
+    return stated < 0
 
 
 def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = None) -> MeetingBatch:
@@ -296,9 +307,10 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
         pos, seq = _order(board, model, present, chair, g)
     else:
         pos, seq = _fixed_order(board, model, present, chair), None
-    stated = _stated(board, model, signal, present, abstain, seq, g)
+    says_no = _stated(board, model, signal, present, abstain, seq, g)
     # YES = 1, NO = 2, NONE = 0 for the absent; abstainers after the stated position
-    vote = ((stated < 0).view(np.int8) + 1) * present.view(np.int8)
+    vote = says_no.view(np.int8) + np.int8(1)
+    vote *= present.view(np.int8)
     if abstain is not None:
         vote[abstain & present] = int(Vote.ABSTAIN)
 

@@ -158,7 +158,7 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
 
 def simulate_institution(institution: str | Path | Institution, *, body: str | None = None,
                          matter: str | None = None, board: Board | None = None,
-                         meetings: int = 100_000, seed: int | None = None, order: str = "last",
+                         meetings: int = 100_000, seed: Seed = None, order: str = "last",
                          choice: Mapping[str, str] | None = None, as_if_allowed: bool = False,
                          batch: int = BATCH) -> SimulationResult:
     """Simulate one (body, matter) of an institution on a board (default: 15 alike
@@ -175,4 +175,5 @@ def simulate_institution(institution: str | Path | Institution, *, body: str | N
     assert tally.margins is not None
     margins = {k - board.n: int(v) for k, v in enumerate(tally.margins) if v}
     return SimulationResult(inst.id, body, matter, order, board.name, board.n, tally.meetings,
-                            seed, tally.probabilities(), margins, note)
+                            seed if isinstance(seed, int) else None, tally.probabilities(), margins,
+                            note)

@@ -59,7 +59,7 @@ from simulations.montecarlo import resolve
 from simulations.rng import Seed, as_generator
 
 __all__ = ["PowerError", "PowerIndices", "BodyPower", "TernaryPower", "weighted_game",
-           "anonymous_game", "brute_force", "body_power", "sampled_power"]
+           "anonymous_game", "brute_force", "body_power", "sampled_power", "sampled_shapley"]
 
 
 class PowerError(QuorumlabError, ValueError):
@@ -116,19 +116,25 @@ def _polynomial(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
     n = len(weights)
     p = np.zeros((n + 1 if sizes else 1, cap), dtype=object)
     p[0, 0] = 1
+    used = 0
     for w in weights:
         if w >= cap:
             continue
+        used += 1
         if sizes:
-            p[1:, w:] = p[1:, w:] + p[:-1, :cap - w]
+            p[1:used + 1, w:] = p[1:used + 1, w:] + p[:used, :cap - w]
         else:
             p[0, w:] = p[0, w:] + p[0, :cap - w]
     return p
 
 
-def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:
+def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (), *,
+                  shapley: bool = True) -> PowerIndices:
     """Exact Banzhaf and Shapley-Shubik indices of ``[quota; weights]`` where a coalition
     must also contain every player in ``vetoers``.
+
+    The generating function prod(1 + y x^w) over the non-veto players is built once
+    (truncated below the quota) and one factor is divided out per distinct weight.
 
     Parameters
     ----------
@@ -137,56 +143,76 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
         A coalition wins iff its weight is >= quota (and it holds every veto player).
     vetoers : sequence of int
         Indices of veto players.
+    shapley : bool
+        Also compute Shapley-Shubik (by coalition size: n times the work); if False
+        ``shapley_shubik`` is empty.
     """
     _check_game(weights, quota)
     weights = [int(w) for w in weights]
     n = len(weights)
-    veto = sorted(set(vetoers))
+    veto = set(vetoers)
     if not veto and len(set(weights)) == 1:
-        w = weights[0]
-        return anonymous_game(n, lambda k: k * w >= quota)
+        w0 = weights[0]
+        return anonymous_game(n, lambda k: k * w0 >= quota)
+    free = [weights[j] for j in range(n) if j not in veto]
+    veto_w = sum(weights[j] for j in veto)
+    cap = max(quota - veto_w, 1)
+    p = _polynomial(free, cap, sizes=shapley)
+    fact = [math.factorial(k) for k in range(n + 1)]
+    free_counts = [math.comb(len(free), k) for k in range(len(free) + 1)]
     swings: list[int] = []
     ss: list[Fraction] = []
-    fact = [math.factorial(k) for k in range(n + 1)]
     cache: dict[tuple[int, bool], tuple[int, int]] = {}
     for i in range(n):
         key = (weights[i], i in veto)
-        if not veto and key in cache:
-            s, num = cache[key]
-        else:
-            others = [j for j in range(n) if j != i]
-            free = [weights[j] for j in others if j not in veto]
-            fixed_w = sum(weights[j] for j in others if j in veto)
-            fixed_n = sum(1 for j in others if j in veto)
-            wi = weights[i]
-            # coalitions S of free players; T = S + other vetoers; i swings iff
-            # w(T) < quota <= w(T) + w_i  (a veto player always swings when w(T) + w_i >= quota)
-            lo = quota - wi - fixed_w
-            hi = quota - 1 - fixed_w if i not in veto else None
-            cap = max((hi if hi is not None else sum(free)) + 1, 1)
-            p = _polynomial(free, cap, sizes=True)
-            tot_free = sum(free)
-            s, num = 0, 0
-            for size in range(p.shape[0]):
-                row = p[size]
-                if hi is None:  # veto player: every S with w >= lo swings
-                    over = _count_at_least(free, size, max(lo, 0), row, tot_free)
-                else:
-                    over = sum(row[max(lo, 0):hi + 1]) if hi >= 0 else 0
-                if over:
-                    s += over
-                    k = size + fixed_n
-                    num += over * fact[k] * fact[n - 1 - k]
-            cache[key] = (s, num)
+        if key not in cache:
+            cache[key] = _player(p, weights[i], i in veto, quota - veto_w, len(veto), free_counts,
+                                 fact, n, shapley)
+        s, num = cache[key]
         swings.append(s)
         ss.append(Fraction(num, fact[n]))
-    return PowerIndices(tuple(swings), tuple(ss))
+    return PowerIndices(tuple(swings), tuple(ss) if shapley else ())
 
 
-def _count_at_least(free: Sequence[int], size: int, lo: int, row: np.ndarray, total: int) -> int:
-    """Coalitions of ``size`` free players with weight >= lo (row holds weights < cap)."""
-    below = sum(row[:lo]) if lo > 0 else 0
-    return math.comb(len(free), size) - int(below)
+def _player(p: np.ndarray, w: int, is_veto: bool, need: int, n_veto: int,
+            free_counts: list[int], fact: list[int], n: int, shapley: bool) -> tuple[int, int]:
+    """(swings, Shapley-Shubik numerator over n!) of one player of weight ``w``.
+
+    ``need`` is the quota minus every veto player's weight.  A veto player swings in every
+    coalition of free players holding the other vetoers with weight >= need; any other
+    player when the coalition (with all vetoers) weighs in [need - w, need - 1]."""
+    cap = p.shape[1]
+    if is_veto:
+        r, extra = p, n_veto - 1
+        lo, hi = need, None
+    else:  # divide one factor (1 + y x^w) out of p
+        r = np.zeros_like(p)
+        if w >= cap:
+            r = p
+        else:
+            for k in range(p.shape[0]):
+                r[k] = p[k]
+                if k and shapley:
+                    r[k, w:] = r[k, w:] - r[k - 1, :cap - w]
+            if not shapley:
+                for d in range(w, cap):
+                    r[0, d] = p[0, d] - r[0, d - w]
+        extra = n_veto
+        lo, hi = need - w, need - 1
+    swings, num = 0, 0
+    for size in range(r.shape[0]):
+        row = r[size]
+        if hi is None:
+            below = int(sum(row[:max(lo, 0)])) if lo > 0 else 0
+            total = free_counts[size] if shapley else 2 ** (len(free_counts) - 1)
+            count = total - below
+        else:
+            count = int(sum(row[max(lo, 0):hi + 1])) if hi >= 0 else 0
+        if count:
+            swings += count
+            k = size + extra
+            num += count * fact[k] * fact[n - 1 - k]
+    return swings, num
 
 
 def brute_force(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:
@@ -375,6 +401,29 @@ def _ternary(spec: RuleSpec, n: int, discretion: bool) -> tuple[TernaryPower, Te
     return results[0], results[1]
 
 
+def _board_terms(spec: RuleSpec, board: Board, vote: list[Any], portfolio: str | None,
+                 calls: bool, size: int) -> MeetingTerms[Any]:
+    """Everyone present; the leader chairs and speaks last, owners first where required."""
+    n, leader = board.n, board.leader
+    owners = board.owners(portfolio)
+    others = [i for i in range(n) if i != leader]
+    first = [i for i in others if owners[i] and spec.owner_speaks_first]
+    order = first + [i for i in others if i not in first] + [leader]
+    place = {m: k for k, m in enumerate(order)}
+    present = np.ones(size, dtype=bool)
+    return MeetingTerms(
+        n=n, leader=leader, present=[present] * n, recused=[False] * n, interested=[False] * n,
+        owner=list(owners), chair=[j == leader for j in range(n)], vote=vote, opinion=[0] * n,
+        pos=[np.full(size, place[i], dtype=np.int16) for i in range(n)], emergency=False,
+        ad_hoc=False, vote_called=(vote[leader] == int(Vote.YES)) if calls else True,
+        portfolio=portfolio)
+
+
+def _passed(spec: RuleSpec, terms: MeetingTerms[Any], size: int) -> np.ndarray:
+    out = np.broadcast_to(np.asarray(evaluate(spec, terms, NP).outcome), (size,))
+    return np.asarray(out == int(Outcome.PASSED))
+
+
 def sampled_power(spec: RuleSpec, board: Board, samples: int = 20_000, seed: Seed = None,
                   portfolio: str | None = None, discretion: bool = True) -> dict[str, Estimate]:
     """Monte Carlo Banzhaf measure per member of ``board`` (all present, yes/no with
@@ -383,28 +432,39 @@ def sampled_power(spec: RuleSpec, board: Board, samples: int = 20_000, seed: See
     whether the item passes, with a 95% interval.  ``discretion`` as in :func:`body_power`."""
     g = as_generator(seed)
     n = board.n
-    vote = np.where(g.random((n, samples)) < 0.5, int(Vote.YES), int(Vote.NO)).astype(np.int8)
-    present = np.ones((n, samples), dtype=bool)
-    owners = board.owners(portfolio)
-    leader = board.leader
-    others = [i for i in range(n) if i != leader]
-    first = [i for i in others if owners[i] and spec.owner_speaks_first]
-    order = first + [i for i in others if i not in first] + [leader]
-    place = {m: k for k, m in enumerate(order)}
-    pos_list = [np.full(samples, place[i], dtype=np.int16) for i in range(n)]
-    out: dict[str, Estimate] = {}
+    vote = list(np.where(g.random((n, samples)) < 0.5, int(Vote.YES), int(Vote.NO)).astype(np.int8))
     calls = discretion and spec.chair_calls_vote
+    out: dict[str, Estimate] = {}
     for i, m in enumerate(board.members):
         res = []
         for v in (int(Vote.YES), int(Vote.NO)):
             vv = list(vote)
             vv[i] = np.full(samples, v, dtype=np.int8)
-            terms: MeetingTerms[Any] = MeetingTerms(
-                n=n, leader=leader, present=list(present), recused=[False] * n,
-                interested=[False] * n, owner=list(owners), chair=[j == leader for j in range(n)],
-                vote=vv, opinion=[0] * n, pos=pos_list, emergency=False, ad_hoc=False,
-                vote_called=(vv[leader] == int(Vote.YES)) if calls else True, portfolio=portfolio)
-            o = np.broadcast_to(np.asarray(evaluate(spec, terms, NP).outcome), (samples,))
-            res.append(o == int(Outcome.PASSED))
+            res.append(_passed(spec, _board_terms(spec, board, vv, portfolio, calls, samples),
+                               samples))
         out[m.id] = proportion(int(np.count_nonzero(res[0] & ~res[1])), samples)
     return out
+
+
+def sampled_shapley(spec: RuleSpec, board: Board, samples: int = 20_000, seed: Seed = None,
+                    portfolio: str | None = None, discretion: bool = True) -> dict[str, Estimate]:
+    """Monte Carlo Shapley-Shubik index per member: in uniformly random orders of joining
+    the "yes" side (the rest vote no), the share in which the member turns the item from
+    not passed to passed, with a 95% interval."""
+    g = as_generator(seed)
+    n = board.n
+    order = np.argsort(g.random((n, samples)), axis=0)  # order[k, s]: k-th to join
+    rank = np.empty_like(order)
+    rank[order, np.arange(samples)[None, :]] = np.arange(n)[:, None]
+    calls = discretion and spec.chair_calls_vote
+    pivot = np.full(samples, -1)
+    for k in range(n + 1):
+        vote = list(np.where(rank < k, int(Vote.YES), int(Vote.NO)).astype(np.int8))
+        passed = _passed(spec, _board_terms(spec, board, vote, portfolio, calls, samples), samples)
+        newly = passed & (pivot < 0)
+        if k > 0:
+            pivot[newly] = order[k - 1][newly]
+        if (pivot >= 0).all():
+            break
+    return {m.id: proportion(int(np.count_nonzero(pivot == i)), samples)
+            for i, m in enumerate(board.members)}

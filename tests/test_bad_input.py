@@ -135,10 +135,6 @@ def test_bad_enum_value(tmp_path: Path) -> None:
     assert_one_line_error(cli("validate", str(path)), "defaults.recusal.value", "sometimes")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug: a [bodies] entry that is not a table (bodies = { party_group = 3 }) reaches "
-    "b.get(...) and raises AttributeError: a traceback instead of a RuleFileError naming "
-    "'bodies.party_group'."))
 def test_body_entry_not_a_table(tmp_path: Path) -> None:
     src = RULES.read_text(encoding="utf-8")
     head = src.split("[bodies.party_group]", 1)[0]
@@ -148,19 +144,12 @@ def test_body_entry_not_a_table(tmp_path: Path) -> None:
     assert "bodies.party_group" in msg
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug: a structured threshold with a non-integer numerator (num = \"two\") hits "
-    "int('two') in _phrase and raises a bare ValueError (traceback in the CLI), not a "
-    "RuleFileError naming 'defaults.quorum.num'."))
 def test_structured_threshold_non_integer_numerator(tmp_path: Path) -> None:
     path = rule_file(tmp_path, 'quorum = { phrase = "三分之二以上",', 'quorum = { num = "two", den = 3,')
     msg = message_of(RuleFileError, load_rule_file, path)
     assert "defaults.quorum.num" in msg
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug: a top-level key of the wrong type is reported with a leading dot "
-    "(\"field '.institution'\") because _req joins an empty 'where' with '.'."))
 def test_top_level_table_of_wrong_type_names_the_field(tmp_path: Path) -> None:
     src = RULES.read_text(encoding="utf-8")
     start = src.index("[institution]")
@@ -180,19 +169,11 @@ def test_unknown_institution_id() -> None:
     assert_one_line_error(cli("show", "no_such_body"), "no_such_body", "xiuzhou_district")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli/evaluator bug: a meeting file naming an unknown institution fails in decide() via "
-    "load_institution, and the error is never located in the meeting file: the message names "
-    "field 'institution' but not the file the user must fix."))
 def test_unknown_institution_in_meeting_file_names_the_file(tmp_path: Path) -> None:
     path = meeting_file(tmp_path, institution="no_such_body")
     assert_one_line_error(cli("decide", str(path)), str(path), "institution", "no_such_body")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli/evaluator bug: a meeting file naming a body the institution lacks is reported with "
-    "the built-in RULE file's path (Institution.ruleset sets file=self.path), not the meeting "
-    "file's path, so the one message points at the wrong file."))
 def test_unknown_body_in_meeting_file_names_the_meeting_file(tmp_path: Path) -> None:
     path = meeting_file(tmp_path, body="plenary")
     line = assert_one_line_error(cli("validate", str(path)), "body", "plenary")

@@ -228,10 +228,6 @@ def test_decide_toml_meeting_same_as_json(tmp_path: Path) -> None:
     assert a["outcome"] == "passed"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli bug: validate treats any .toml file with a top-level 'institution' key as a RULE "
-    "file, but a TOML meeting file also has institution = \"<id>\" (a string), so validating "
-    "a TOML meeting fails with \"field '.institution': should be a dict\"."))
 def test_validate_toml_meeting(tmp_path: Path) -> None:
     _, toml_path = _toml_meeting(tmp_path)
     assert ok("validate", str(toml_path)).startswith(f"ok: meeting file {toml_path}")

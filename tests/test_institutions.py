@@ -508,11 +508,6 @@ def test_002_m1_3_5_chair_decides_whether_to_vote(inst_xiuzhou) -> None:
     assert all_outcomes(run(inst_xiuzhou, m)) == {D}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "model bug: Meeting.speakers invents an order when none is recorded (members' order, chair "
-    "last). With the leader present and a delegated chair, the invented order puts the leader "
-    "first among the others, so 附件1 二、2 / 模本一 三、4 are 'violated' by a meeting that "
-    "recorded no speaking order at all."))
 def test_002_no_recorded_order_is_no_violation(inst_xiuzhou) -> None:
     """附件1 二、2 / 模本一 三、4 constrain a recorded order; none recorded -> nothing broken."""
     base = mk(inst_xiuzhou, LS, "major_decision", n=5, yes=5, chair="m1")
@@ -843,20 +838,11 @@ def test_004_sanzhong_quorum_applies_to_all_sanzhong_items(inst_city, category) 
     assert outcomes(d, quorum="sanzhong_over_two_thirds") == {NQ}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rule file: party_group ordinary last_speaker is marked silent ('none'), but 议事规则 四(四) "
-    "orders every party-group item: 党组成员就议题发表意见; 主持人归纳讨论情况, 提出初步意见 — "
-    "the chair gives his view after the members. A chair who speaks first is not flagged "
-    "under any reading."))
 def test_004_rules_4_4_chair_sums_up_after_members(inst_city) -> None:
     m = mk(inst_city, PG, "ordinary", n=5, yes=5, order=["L", "m1", "m2", "m3", "m4"])
     assert PV in all_outcomes(run(inst_city, m))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rule file: bulk_purchase (办公用品 一、2, decided at the director's office meeting) is a "
-    "三重一大 item (三重一大 一(三)4 大宗办公物资、设备采购), so 五个不直接分管 二、2 末位表态 "
-    "applies; the file gives the office meeting last_speaker = none."))
 def test_004_bulk_purchase_is_sanzhong_leader_last(inst_city) -> None:
     m = mk(inst_city, DO, "bulk_purchase", n=5, yes=5, order=["L", "m1", "m2", "m3", "m4"])
     assert run(inst_city, m).outcome == PV
@@ -906,3 +892,16 @@ def test_004_office_meeting_reasons_cite_clauses(inst_city) -> None:
     d = run(inst_city, mk(inst_city, DO, "administrative", n=5, yes=["m1"], no=["L"]))
     assert d.outcome == R
     assert any(r.cite == "seed 004, 办公会 六" for r in d.reasons)
+
+
+def test_004_sanzhong_4_2_1_secretary_must_chair(inst_city) -> None:
+    others = ["m2", "m3", "m4", "m5", "m6"]
+    m = mk(inst_city, PG, "major_decision", n=7, absent=["L"], chair="m1", yes=6,
+           order=[*others, "m1"])
+    d = run(inst_city, m)
+    assert PV in all_outcomes(d)
+
+
+def test_004_rules_4_4_close_split_needs_two_sides(inst_city) -> None:
+    d = run(inst_city, mk(inst_city, PG, "major_decision", n=9, yes=["m1"]))
+    assert outcomes(d, quorum="rules_half", passing="rules_majority_of_due") == {R}

@@ -214,10 +214,6 @@ def test_json_round_trip(iid: str, body: str, matter: str, data: Any) -> None:
     assert decide(back).by_reading == decide(m).by_reading
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "io bug: Meeting accepts Vote.NONE as a recorded vote (the enum documents NONE as 'no "
-    "vote'), meeting_to_dict writes it as 'none', and meeting_from_dict rejects 'none' "
-    "(\"'none' is not a vote\"), so such a meeting does not survive the JSON round trip."))
 def test_json_round_trip_with_explicit_no_vote() -> None:
     base = Meeting.simple("xiuzhou_district", "leadership", "ordinary", n=3, present=3, yes=2)
     m = replace(base, votes={**base.votes, "m2": Vote.NONE})

@@ -20,6 +20,7 @@ from simulations.power import (
     body_power,
     brute_force,
     sampled_power,
+    sampled_shapley,
     weighted_game,
 )
 
@@ -144,4 +145,15 @@ def test_monte_carlo_agrees_with_exact() -> None:
     est = sampled_power(spec, Board.uniform(n, deputies=0), samples=40_000, seed=2)
     for i, m in enumerate(est.values()):
         want = float(exact.banzhaf_absolute[i])
+        assert abs(m.value - want) <= 4 * max(m.stderr, 1e-4)
+
+
+def test_monte_carlo_shapley_agrees_with_exact() -> None:
+    inst = load_institution("prefecture_medical_security_party_group")
+    spec = inst.ruleset("party_group", "ordinary").default()
+    n = 9
+    exact = body_power(inst, n=n, ternary=False)
+    est = sampled_shapley(spec, Board.uniform(n, deputies=0), samples=40_000, seed=4)
+    for i, m in enumerate(est.values()):
+        want = float(exact.shapley_shubik[i])
         assert abs(m.value - want) <= 4 * max(m.stderr, 1e-4)

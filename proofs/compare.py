@@ -1,0 +1,136 @@
+"""Compare two rule sets on the same symbolic meeting: implication, equivalence, difference.
+
+A side is a (rule file, body, matter, reading).  For each board size, ``A implies B``
+holds when every meeting that A passes, B passes too (A is at least as strict); a
+failing direction comes with a distinguishing meeting, decoded for both sides and
+re-decided by the reference evaluator.  The two sides may be two institutions, two
+readings of one open point, or two versions of one rule file (an amendment).
+
+Examples
+--------
+>>> from model.loader import load_institution
+>>> inst = load_institution("prefecture_medical_security_party_group")
+>>> a = Side.make(inst, "party_group", "ordinary")
+>>> b = Side.make(inst, "party_group", "ordinary", {"deferral": "close_split"})
+>>> c = compare(a, b, sizes=(5,))
+>>> c.rows[0].relation, c.rows[0].b_implies_a
+('B implies A', 'holds')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from model.meeting import Outcome
+from model.rules import Institution, RuleSet
+from proofs.context import institution_ref
+from proofs.counterexample import Witness, confirm
+from proofs.decode import MeetingLabel, decode
+from proofs.encode import encode
+from proofs.options import CheckOptions
+from proofs.solve import Budget, Query
+from proofs.symbolic import symbolic_meeting, well_formed
+
+__all__ = ["Side", "ComparisonRow", "Comparison", "compare", "default_pair"]
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a rule set under one reading."""
+
+    institution: Institution
+    ruleset: RuleSet
+    choice: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, inst: Institution, body: str, matter: str,
+             choice: Mapping[str, str] | None = None) -> Side:
+        rs = inst.ruleset(body, matter)
+        full = next(iter(rs.choices()))
+        full.update(choice or {})
+        rs.spec(full)  # validates the reading names
+        return cls(inst, rs, full)
+
+    @property
+    def label(self) -> str:
+        reading = ",".join(f"{k}={v}" for k, v in self.choice.items())
+        return (f"{institution_ref(self.institution)} {self.ruleset.body}/{self.ruleset.matter}"
+                + (f" [{reading}]" if reading else ""))
+
+    @property
+    def portfolio(self) -> str | None:
+        return self.institution.matters[self.ruleset.matter].portfolio
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One board size: each direction ``holds``/``fails``/``unknown``, and the relation."""
+
+    n: int
+    a_implies_b: str
+    b_implies_a: str
+    witnesses: tuple[Witness, ...] = ()
+    reason: str = ""
+
+    @property
+    def relation(self) -> str:
+        d = (self.a_implies_b, self.b_implies_a)
+        if "unknown" in d:
+            return "unknown"
+        return {("holds", "holds"): "equivalent", ("holds", "fails"): "A implies B",
+                ("fails", "holds"): "B implies A", ("fails", "fails"): "neither"}[d]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a_label: str
+    b_label: str
+    rows: tuple[ComparisonRow, ...]
+
+
+def default_pair(a: Institution, b: Institution) -> tuple[str, str, str, str]:
+    """First body of each; the first matter both decide (by id), else each body's first."""
+    ba, bb = next(iter(a.bodies)), next(iter(b.bodies))
+    common = [m for m in a.bodies[ba].matters if m in b.bodies[bb].matters]
+    ma = common[0] if common else a.bodies[ba].matters[0]
+    mb = common[0] if common else b.bodies[bb].matters[0]
+    return ba, ma, bb, mb
+
+
+def compare(a: Side, b: Side, sizes: Sequence[int], options: CheckOptions | None = None
+            ) -> Comparison:
+    """For each size: does A imply B, does B imply A (with distinguishing meetings)."""
+    opts = options or CheckOptions(sizes=tuple(sizes))
+    rows = []
+    for n in sizes:
+        sm = symbolic_meeting(n, a.portfolio if a.portfolio is not None else b.portfolio)
+        q = Query(opts.timeout_ms, cores=False, budget=Budget(opts.timeout_s))
+        q.add(*[c for _, c in well_formed(sm)])
+        ea = encode(a.ruleset.spec(a.choice), sm.terms(portfolio=a.portfolio), track=False)
+        eb = encode(b.ruleset.spec(b.choice), sm.terms(portfolio=b.portfolio), track=False)
+        status, witnesses, reasons = [], [], []
+        passed = int(Outcome.PASSED)
+        for first, second, name in ((ea, eb, "A passes, B does not"),
+                                    (eb, ea, "B passes, A does not")):
+            ans = q.check([first.outcome == passed, second.outcome != passed])
+            if ans.status == "unsat":
+                status.append("holds")
+                continue
+            if ans.status == "unknown":
+                status.append("unknown")
+                reasons.append(ans.reason)
+                continue
+            status.append("fails")
+            for side, enc in ((a, ea), (b, eb)):
+                meeting = decode(ans.model, sm, MeetingLabel(institution_ref(side.institution),
+                                                             side.ruleset.body,
+                                                             side.ruleset.matter),
+                                 portfolio=side.portfolio)
+                claimed = ans.model.eval(enc.outcome, model_completion=True).as_long()
+                tag = "A" if side is a else "B"
+                witnesses.append(confirm(meeting, side.ruleset, side.choice, claimed,
+                                         "distinguishing meeting", f"{name}: under {tag}"))
+        rows.append(ComparisonRow(n, status[0], status[1], tuple(witnesses), "; ".join(reasons)))
+    return Comparison(a.label, b.label, tuple(rows))
+

@@ -1,0 +1,183 @@
+"""Rendering, apart from the checks: text (English and Chinese), JSON, Markdown, JUnit XML.
+
+Examples
+--------
+>>> from model.meeting import Meeting
+>>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
+...                    n=4, present=3, yes=2)
+>>> print(meeting_record(m).splitlines()[1])
+present: m0, m1, m2 | absent: m3 | recused: -
+"""
+
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from model.evaluator import decide
+from model.io import meeting_to_dict
+from model.meeting import Meeting
+from proofs.compare import Comparison
+from proofs.counterexample import Witness
+from proofs.properties import all_properties, get_property
+from proofs.results import PropertyResult
+from proofs.runner import SuiteReport
+
+__all__ = ["meeting_record", "result_text", "report_text", "report_json", "report_markdown",
+           "report_junit", "comparison_text", "comparison_json", "properties_text"]
+
+
+def meeting_record(m: Meeting, lang: str = "en", reading: dict[str, str] | None = None) -> str:
+    """A readable record of one meeting and its decision, with the cited reasons."""
+    ids = [x.id for x in m.members]
+    absent = [i for i in ids if i not in m.present]
+    d = decide(m, choice=reading) if reading else decide(m)
+    votes = ", ".join(f"{i}={m.vote_of(i).name.lower()}" for i in m.speakers) or "-"
+    opinions = ", ".join(f"{i}={v.name.lower()}" for i, v in m.written_opinions.items()) or "-"
+    owner = [x.id for x in m.members if m.owns(x.id)]
+    flags = [f for f, on in (("emergency", m.matter.emergency), ("ad-hoc item", m.matter.ad_hoc),
+                              ("vote NOT called", not m.vote_called)) if on]
+    if lang == "zh":
+        lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员, "
+                 f"主持人 {m.chair_id}",
+                 f"到会: {', '.join(sorted(m.present, key=ids.index)) or '-'} | 缺席: "
+                 f"{', '.join(absent) or '-'} | 回避: {', '.join(sorted(m.recused)) or '-'}",
+                 f"发言顺序: {' > '.join(m.speakers) or '-'}",
+                 f"表态: {votes} | 书面意见: {opinions}",
+                 f"分管: {', '.join(owner) or '-'} | 涉及人员: "
+                 f"{', '.join(m.matter.persons_involved) or '-'}"
+                 + (f" | {', '.join(flags)}" if flags else ""),
+                 f"结论: {d.outcome.zh}"]
+        lines += [f"  - {r.zh}" + (f" [{r.cite}]" if r.cite else "") for r in d.reasons]
+    else:
+        lines = [f"meeting: {m.institution} / {m.body} / {m.matter.category}, {len(ids)} members, "
+                 f"chair {m.chair_id}",
+                 f"present: {', '.join(sorted(m.present, key=ids.index)) or '-'} | absent: "
+                 f"{', '.join(absent) or '-'} | recused: {', '.join(sorted(m.recused)) or '-'}",
+                 f"speaking order: {' > '.join(m.speakers) or '-'}",
+                 f"votes: {votes} | written opinions: {opinions}",
+                 f"portfolio owner: {', '.join(owner) or '-'} | involved: "
+                 f"{', '.join(m.matter.persons_involved) or '-'}"
+                 + (f" | {', '.join(flags)}" if flags else ""),
+                 f"outcome: {d.outcome.label}"]
+        lines += [f"  - {r.en}" + (f" [{r.cite}]" if r.cite else "") for r in d.reasons]
+    return "\n".join(lines)
+
+
+def _witness_text(w: Witness, lang: str) -> str:
+    head = f"  {w.label}: {w.note}" + (f" (reading {w.reading})" if w.reading else "")
+    body = meeting_record(w.meeting, lang, dict(w.reading) if w.reading else None)
+    return head + "\n" + "\n".join("    " + x for x in body.splitlines())
+
+
+def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> str:
+    """One result as text (``lang`` ``en`` or ``zh``)."""
+    p = get_property(r.property_id)
+    title = p.title_zh if lang == "zh" else p.title
+    detail = r.detail_zh if lang == "zh" else r.detail
+    value = f" [value {r.value}]" if r.value is not None else ""
+    lines = [f"{r.status.upper():8} {r.property_id} ({title}) {r.body}/{r.matter} {r.scope}{value}"
+             f": {detail}" + (f" -- {r.reason}" if r.reason else "")]
+    if r.citations:
+        lines.append("  depends on: " + "; ".join(r.citations))
+    if witnesses and r.status == "fails":
+        lines += [_witness_text(w, lang) for w in r.witnesses]
+    return "\n".join(lines)
+
+
+def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> str:
+    """The whole run: a summary line per (institution, body, matter, property), then details."""
+    out = []
+    for s in rep.summaries:
+        if not verbose and s.verdict == "ok" and s.status != "fails":
+            continue
+        sizes = f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes else ""
+        exp = f", expected {s.expected}" if s.expected else ""
+        out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
+    shown: set[tuple[str, str]] = set()
+    for r in rep.results:
+        k = (r.institution, r.key)
+        if r.status in ("fails", "unknown") and k not in shown:
+            shown.add(k)
+            out.append(result_text(r, lang))
+    n_ok = sum(1 for s in rep.summaries if s.status == "holds")
+    out.append(f"{len(rep.summaries)} checks: {n_ok} hold, {len(rep.findings)} findings, "
+               f"{len(rep.regressions)} regressions/inconclusive, {rep.seconds:.1f} s")
+    return "\n".join(out)
+
+
+def report_json(rep: SuiteReport) -> str:
+    return json.dumps({
+        "seconds": round(rep.seconds, 3), "exit_code": rep.exit_code,
+        "summaries": [s.__dict__ | {"key": s.key} for s in rep.summaries],
+        "results": [r.to_dict() for r in rep.results],
+    }, ensure_ascii=False, indent=2)
+
+
+def report_markdown(rep: SuiteReport) -> str:
+    lines = ["# quorumlab check report", "",
+             f"{len(rep.summaries)} checks, {len(rep.findings)} findings, "
+             f"{len(rep.regressions)} regressions/inconclusive, {rep.seconds:.1f} s", "",
+             "| institution | body/matter | property | status | expected | verdict | failing n |",
+             "|---|---|---|---|---|---|---|"]
+    for s in rep.summaries:
+        lines.append(f"| {s.institution} | {s.body}/{s.matter} | {s.property_id} | {s.status} | "
+                     f"{s.expected or ''} | {s.verdict} | {','.join(map(str, s.failing_sizes))} |")
+    lines += ["", "## Findings", ""]
+    shown: set[tuple[str, str]] = set()
+    for r in rep.results:
+        k = (r.institution, r.key)
+        if r.status == "fails" and k not in shown:
+            shown.add(k)
+            lines += [f"### {r.institution} {r.key} ({r.scope})", "", r.detail, "", r.detail_zh, ""]
+            for w in r.witnesses:
+                lines += [f"*{w.label}*: {w.note}", "", "```text",
+                          meeting_record(w.meeting, "en", dict(w.reading) or None), "```", ""]
+    return "\n".join(lines)
+
+
+def report_junit(rep: SuiteReport) -> str:
+    """JUnit XML: one testcase per summary; regressions are failures, findings are reported."""
+    cases = []
+    for s in rep.summaries:
+        name = quoteattr(f"{s.key} [{s.institution}]")
+        if s.verdict in ("regression", "inconclusive"):
+            body = (f"<failure message={quoteattr(f'{s.status}, expected {s.expected}')}>"
+                    f"{escape(s.verdict)}</failure>")
+        elif s.status in ("n/a", "vacuous"):
+            body = f"<skipped message={quoteattr(s.status)}/>"
+        else:
+            body = f"<system-out>{escape(s.verdict + ': ' + s.status)}</system-out>"
+        cases.append(f'  <testcase classname={quoteattr(s.institution)} name={name}>{body}</testcase>')
+    fails = sum(1 for s in rep.summaries if s.verdict in ("regression", "inconclusive"))
+    skipped = sum(1 for s in rep.summaries if s.status in ("n/a", "vacuous"))
+    return ("<?xml version='1.0' encoding='utf-8'?>\n"
+            f'<testsuite name="quorumlab.check" tests="{len(cases)}" failures="{fails}" '
+            f'skipped="{skipped}" time="{rep.seconds:.3f}">\n' + "\n".join(cases) + "\n</testsuite>\n")
+
+
+def comparison_text(c: Comparison, lang: str = "en") -> str:
+    lines = [f"compare A = {c.a_label}  B = {c.b_label}"]
+    for row in c.rows:
+        lines.append(f"n={row.n}: {row.relation}" + (f" -- {row.reason}" if row.reason else ""))
+        for w in row.witnesses:
+            lines.append(_witness_text(w, lang))
+    return "\n".join(lines)
+
+
+def comparison_json(c: Comparison) -> str:
+    return json.dumps({"a": c.a_label, "b": c.b_label, "rows": [
+        {"n": r.n, "relation": r.relation, "a_implies_b": r.a_implies_b,
+         "b_implies_a": r.b_implies_a, "reason": r.reason,
+         "witnesses": [{"label": w.label, "note": w.note, "outcome": w.outcome.label,
+                        "meeting": meeting_to_dict(w.meeting)} for w in r.witnesses]}
+        for r in c.rows]}, ensure_ascii=False, indent=2)
+
+
+def properties_text(lang: str = "en") -> str:
+    out = []
+    for p in all_properties():
+        title = p.title_zh if lang == "zh" else p.title
+        out.append(f"{p.id:30} {title}\n{'':30} holds when: {p.statement}")
+    return "\n".join(out)
+
