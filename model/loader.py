@@ -276,7 +276,8 @@ def _value(name: str, entry: Mapping[str, Any], loc: str) -> Any:
         if isinstance(t, tuple):
             amb = t[1]
             return ("ambiguous", [(("inclusive", "strict")[i], Passing(r, base), r.describe())
-                                  for i, r in enumerate(amb.readings)], amb.why)
+                                  for i, r in enumerate(amb.readings) if isinstance(r, Share)],
+                    amb.why)
         return Passing(t, base)
     if name == "deferral":
         kind = entry.get("kind", "none")

@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,14 +104,14 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
                    "forbidden_except_emergency": B.and_(m.ad_hoc, B.not_(m.emergency))}[spec.ad_hoc]
     c["recusal"] = (B.or_(*[B.and_(m.present[i], m.interested[i], B.not_(m.recused[i]))
                             for i in members]) if spec.recusal == "required" else False)
-    def speaks_after(who: list[Any]) -> Any:
+    def speaks_after(who: Sequence[Any]) -> Any:
         """Some speaker outside ``who`` speaks after the last speaker of ``who``."""
         last = B.max_([B.ite(B.and_(who[i], speaker[i]), m.pos[i], -1) for i in members])
         return B.and_(B.or_(*[B.and_(who[i], speaker[i]) for i in members]),
                       B.or_(*[B.and_(speaker[j], B.not_(who[j]), m.pos[j] > last)
                               for j in members]))
 
-    def speaks_before(who: list[Any]) -> Any:
+    def speaks_before(who: Sequence[Any]) -> Any:
         """Some speaker outside ``who`` speaks before the last speaker of ``who``."""
         last = B.max_([B.ite(B.and_(who[i], speaker[i]), m.pos[i], -1) for i in members])
         return B.or_(*[B.and_(speaker[j], B.not_(who[j]), m.pos[j] < last) for j in members])
