@@ -48,7 +48,7 @@ from model.meeting import Outcome
 from model.rules import Institution, RuleSpec
 from simulations.compositions import Board
 from simulations.estimates import Estimate
-from simulations.meetings import MeetingBatch, MeetingModel, _chair, _fixed_order
+from simulations.meetings import MeetingBatch, MeetingModel, chair_of, fixed_places
 from simulations.montecarlo import OUTCOME_KEYS, model_for, resolve
 from simulations.vectorised import outcomes
 
@@ -181,8 +181,8 @@ def exact_probabilities(spec: RuleSpec, board: Board, model: MeetingModel) -> Ex
                 left[v - 1] -= code == v
         present[i] = code != 0
         vote[i] = code
-    chair = _chair(board, present)
-    pos = _fixed_order(board, model, present, chair)
+    chair = chair_of(board, present)
+    pos = fixed_places(board, model, present, chair)
     flags = [(e, a, pe * pa)
              for e, pe in ((True, model.p_emergency), (False, 1 - model.p_emergency))
              for a, pa in ((True, model.p_ad_hoc), (False, 1 - model.p_ad_hoc)) if pe * pa > 0]

@@ -63,7 +63,7 @@ from model.meeting import MatterFacts, Meeting, MeetingTerms, Member, Vote
 from simulations.compositions import Board, BoardFileError
 from simulations.rng import Seed, as_generator
 
-__all__ = ["ORDERS", "MeetingModel", "MeetingBatch", "draw_meetings"]
+__all__ = ["ORDERS", "MeetingModel", "MeetingBatch", "draw_meetings", "chair_of", "fixed_places"]
 
 ORDERS = ("last", "first", "seniority", "random")
 _EPS = 1e-9
@@ -180,7 +180,7 @@ def _signals(board: Board, right: np.ndarray, size: int, g: np.random.Generator)
     return correct == right[None, :]
 
 
-def _chair(board: Board, present: np.ndarray) -> np.ndarray:
+def chair_of(board: Board, present: np.ndarray) -> np.ndarray:
     prio = np.asarray(board.chair_priority())
     here = present if (prio == np.arange(board.n)).all() else present[prio]
     first = np.argmax(here, axis=0)
@@ -217,7 +217,7 @@ def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.nda
     return pos, seq
 
 
-def _fixed_order(board: Board, model: MeetingModel, present: np.ndarray,
+def fixed_places(board: Board, model: MeetingModel, present: np.ndarray,
                  chair: np.ndarray) -> np.ndarray:
     """Board order within the class constraints, without sorting: places (n, size).
 
@@ -302,11 +302,11 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
     present = _attendance(board, size, g)
     abst_p = np.asarray(board.column("abstain"), dtype=np.float32)
     abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() else None
-    chair = _chair(board, present)
+    chair = chair_of(board, present)
     if any(board.column("conformity")) or model.order == "random":
         pos, seq = _order(board, model, present, chair, g)
     else:
-        pos, seq = _fixed_order(board, model, present, chair), None
+        pos, seq = fixed_places(board, model, present, chair), None
     says_no = _stated(board, model, signal, present, abstain, seq, g)
     # YES = 1, NO = 2, NONE = 0 for the absent; abstainers after the stated position
     vote = says_no.view(np.int8) + np.int8(1)

@@ -55,6 +55,7 @@ from model.rules import Institution, RuleSpec
 from model.semantics import evaluate
 from simulations.compositions import Board
 from simulations.estimates import Estimate, proportion
+from simulations.meetings import MeetingModel, chair_of, fixed_places
 from simulations.montecarlo import resolve
 from simulations.rng import Seed, as_generator
 
@@ -268,15 +269,10 @@ def _passes(spec: RuleSpec, n: int, present: np.ndarray, vote: np.ndarray,
     ``discretion`` a chair who may decide whether to call the vote calls it only when he
     votes yes."""
     size = present.shape[1]
-    chair_col = present[0]
-    first_present = np.argmax(present, axis=0)
-    chair_idx = np.where(chair_col, 0, first_present)
+    board = Board.uniform(n, deputies=0)
+    chair_idx = chair_of(board, present)
     is_chair = chair_idx[None, :] == np.arange(n)[:, None]
-    # places: everyone present in board order, the chair last
-    order = np.cumsum(present & ~is_chair, axis=0) - 1
-    last = (present & ~is_chair).sum(axis=0)
-    pos = np.where(is_chair, last[None, :], order)
-    pos = np.where(present, pos, -1)
+    pos = fixed_places(board, MeetingModel(), present, chair_idx)
     terms: MeetingTerms[Any] = MeetingTerms(
         n=n, leader=0, present=list(present), recused=[False] * n, interested=[False] * n,
         owner=[False] * n, chair=list(is_chair), vote=list(vote), opinion=[0] * n, pos=list(pos),

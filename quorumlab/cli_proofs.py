@@ -1,0 +1,204 @@
+"""The proof commands: ``check``, ``compare`` and ``properties``.
+
+:func:`register` adds them to the ``quorumlab`` click group.  A user error
+(:class:`model.errors.QuorumlabError`) becomes one line on stderr and exit status 2;
+``check`` exits 1 on a regression (a result that differs from the recorded expectation,
+or ``unknown`` where one is recorded).
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> group = click.Group()
+>>> register(group)
+>>> sorted(group.commands)
+['check', 'compare', 'properties']
+>>> r = CliRunner().invoke(group, ["check", "no_such_body"])
+>>> r.exit_code, r.output.splitlines()[-1][:40]
+(2, "error: field 'institution': no built-in ")
+>>> r = CliRunner().invoke(group, ["check", "prefecture_medical_security_party_group",
+...                                "--sizes", "5", "--property", "quorum_reachable"])
+>>> r.exit_code
+0
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from model.errors import QuorumlabError
+from model.loader import builtin_ids, load_institution
+from proofs.compare import Side, compare, default_pair
+from proofs.options import CheckOptions, Scope, parse_sizes
+from proofs.properties import get_property
+from proofs.render import (
+    comparison_json,
+    comparison_text,
+    properties_text,
+    report_json,
+    report_junit,
+    report_markdown,
+    report_text,
+)
+from proofs.runner import run_suite
+
+__all__ = ["register"]
+
+
+def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QuorumlabError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _reading(values: tuple[str, ...], flag: str) -> dict[str, str]:
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise QuorumlabError(flag, f"{v!r} is not FIELD=NAME",
+                                 fix=f"write e.g. {flag} deferral=close_split")
+        k, _, r = v.partition("=")
+        out[k.strip()] = r.strip()
+    return out
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+@click.command("check")
+@click.argument("institutions", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Check the five built-in institutions.")
+@click.option("--sizes", default="3-15", show_default=True, help="Board sizes, e.g. 3-15 or 5,7.")
+@click.option("--property", "props", multiple=True, help="Only this property (repeatable).")
+@click.option("--timeout", default=10.0, show_default=True,
+              help="Seconds per property check; an expired check answers 'unknown'.")
+@click.option("--jobs", default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Worker processes.")
+@click.option("--pinned", is_flag=True, help="Fix the setting (see proofs.options.Scope).")
+@click.option("--strict", is_flag=True, help="Also exit 1 on findings no expectation records.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--zh", is_flag=True, help="Print the text report in Chinese.")
+@click.option("--verbose", "-v", is_flag=True, help="List every check, not only findings.")
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
+@click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False),
+              help="Write report.json, report.md, junit.xml and counterexample meetings here.")
+@_user_errors
+def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
+              timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
+              verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None
+              ) -> None:
+    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions."""
+    refs = list(institutions) + (builtin_ids() if all_ else [])
+    if not refs:
+        raise QuorumlabError("institution", "nothing to check",
+                             fix="name an institution id or rule file, or use --all")
+    for p in props:
+        get_property(p)
+    opts = CheckOptions(sizes=parse_sizes(sizes), timeout_s=timeout, scope=Scope(pinned=pinned))
+    rep = run_suite(list(dict.fromkeys(refs)), opts, list(props) or None, jobs=max(1, jobs),
+                    strict=strict, progress=_progress())
+    click.echo(report_json(rep) if as_json else report_text(rep, "zh" if zh else "en", verbose))
+    if junit:
+        Path(junit).write_text(report_junit(rep), encoding="utf-8")
+    if markdown:
+        Path(markdown).write_text(report_markdown(rep), encoding="utf-8")
+    if report_dir:
+        _write_report(Path(report_dir), rep)
+    sys.exit(rep.exit_code)
+
+
+def _write_report(d: Path, rep: Any) -> None:
+    from model.io import dump_meeting
+
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "report.json").write_text(report_json(rep), encoding="utf-8")
+    (d / "report.md").write_text(report_markdown(rep), encoding="utf-8")
+    (d / "junit.xml").write_text(report_junit(rep), encoding="utf-8")
+    (d / "report.txt").write_text(report_text(rep, "en") + "\n\n" + report_text(rep, "zh"),
+                                  encoding="utf-8")
+    cx = d / "counterexamples"
+    cx.mkdir(exist_ok=True)
+    seen: set[str] = set()
+    for r in rep.results:
+        if r.status != "fails" or r.key in seen:
+            continue
+        seen.add(r.key)
+        inst = Path(r.institution).stem
+        for k, w in enumerate(r.witnesses):
+            name = f"{inst}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}.json"
+            (cx / name).write_text(dump_meeting(w.meeting) + "\n", encoding="utf-8")
+
+
+@click.command("compare")
+@click.argument("a")
+@click.argument("b", required=False)
+@click.option("--body", help="Body of A (default: its first).")
+@click.option("--matter", help="Matter of A (default: the first both decide, else A's first).")
+@click.option("--body-b", help="Body of B (default: --body if B has it, else B's first).")
+@click.option("--matter-b", help="Matter of B (default: --matter if B has it).")
+@click.option("--reading", multiple=True, help="A's reading of an open point, FIELD=NAME.")
+@click.option("--reading-b", multiple=True, help="B's reading of an open point, FIELD=NAME.")
+@click.option("--sizes", default="3-9", show_default=True, help="Board sizes, e.g. 3-15.")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds per board size.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--zh", is_flag=True, help="Print meeting records in Chinese.")
+@_user_errors
+def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, body_b: str | None,
+                matter_b: str | None, reading: tuple[str, ...], reading_b: tuple[str, ...],
+                sizes: str, timeout: float, as_json: bool, zh: bool) -> None:
+    """Which of A and B is stricter, per board size, with distinguishing meetings.
+
+    B defaults to A (compare two readings with --reading / --reading-b)."""
+    ia = load_institution(a)
+    ib = load_institution(b) if b else ia
+    ba, ma, bb, mb = default_pair(ia, ib)
+    ba = body or ba
+    if matter is None and body is not None:
+        ma = ia.bodies[ba].matters[0] if ba in ia.bodies else ma
+    ma = matter or ma
+    bb = body_b or (ba if ba in ib.bodies else bb)
+    mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
+    side_a = Side.make(ia, ba, ma, _reading(reading, "--reading"))
+    side_b = Side.make(ib, bb, mb, _reading(reading_b, "--reading-b"))
+    ns = parse_sizes(sizes)
+    c = compare(side_a, side_b, ns, CheckOptions(sizes=ns, timeout_s=timeout))
+    click.echo(comparison_json(c) if as_json else comparison_text(c, "zh" if zh else "en"))
+
+
+@click.command("properties")
+@click.option("--zh", is_flag=True, help="Titles in Chinese.")
+def properties_cmd(zh: bool) -> None:
+    """List the property catalogue."""
+    click.echo(properties_text("zh" if zh else "en"))
+
+
+def register(group: click.Group) -> None:
+    """Add ``check``, ``compare`` and ``properties`` to ``group``."""
+    group.add_command(check_cmd)
+    group.add_command(compare_cmd)
+    group.add_command(properties_cmd)
