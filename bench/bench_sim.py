@@ -242,9 +242,25 @@ def ci_time(n: int) -> tuple[float, int, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer meetings, shorter limits")
+    ap.add_argument("--only", choices=["meetings", "power", "ci"], action="append",
+                    help="run only these tables (repeatable)")
     args = ap.parse_args()
     quick = args.quick
+    only = set(args.only or ["meetings", "power", "ci"])
     print(f"# quorumlab simulation benchmark ({INSTITUTION}/{BODY}/{MATTER}, one core)")
+    if "meetings" in only:
+        meetings_table(quick)
+    if "power" in only:
+        sizes = [15, 50, 100, 175, 1000, 2977]
+        table("Power indices, weighted majority games, quota = half the weight + 1 (ours: exact "
+              "Python ints, Shapley-Shubik time includes Banzhaf; competitors' floats checked)",
+              ["n", "game", "index", "quorumlab", "powerindex", "powerindices"],
+              power_rows(sizes, 20.0 if quick else 120.0))
+    if "ci" in only:
+        ci_table()
+
+
+def meetings_table(quick: bool) -> None:
     rows = []
     for n, meetings in ((15, 4_000_000), (50, 1_000_000), (175, 300_000)):
         meetings = meetings // 10 if quick else meetings
@@ -261,11 +277,9 @@ def main() -> None:
     table("Meetings per second (one core)",
           ["n", "engine", "engine+herding", "loop decide()", "ratio", "loop evaluate(PY)",
            "ratio", "Mesa", "ratio"], rows)
-    sizes = [15, 50, 100, 175, 1000, 2977]
-    table("Power indices, weighted majority games, quota = half the weight + 1 (ours: exact "
-          "Python ints, Shapley-Shubik time includes Banzhaf; competitors' floats checked)",
-          ["n", "game", "index", "quorumlab", "powerindex", "powerindices"],
-          power_rows(sizes, 20.0 if quick else 120.0))
+
+
+def ci_table() -> None:
     rows = []
     for n in (15, 175):
         secs, used, hw = ci_time(n)

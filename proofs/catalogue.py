@@ -33,7 +33,7 @@ from proofs.context import Context
 from proofs.encode import Encoded, encode
 from proofs.properties import Property, get_property, register
 from proofs.results import Verdict
-from proofs.solve import Answer, Query, exists_forall, minimize
+from proofs.solve import Answer, Query, exists_forall, minimize, optimize
 from proofs.symbolic import SymbolicMeeting
 
 __all__ = ["get_property"]
@@ -127,6 +127,12 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
     def refine(model: Any) -> list[tuple[str, Any]]:
         return instance(_generalise(model, sm))
 
+    vacuity = outer.check()
+    if vacuity.status == "unknown":
+        return _unknown(vacuity)
+    if vacuity.status == "unsat":
+        return Verdict("vacuous", core=vacuity.core, detail="no such setting exists",
+                       detail_zh="不存在满足前提的会议")
     for conduct in _candidates(ctx, sm):
         outer.track_all(instance(conduct))
     a = exists_forall(outer, ask, refine)
@@ -134,9 +140,6 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
         return _unknown(a)
     what = "recusals" if recusal else "attendance"
     if a.status == "unsat":
-        if a.rounds == 1:
-            return Verdict("vacuous", core=a.core, detail="no such setting exists",
-                           detail_zh="不存在满足前提的会议")
         return Verdict("holds", core=a.core,
                        detail=f"whenever the quorum is met ({what} as allowed), some votes pass "
                        "the item", detail_zh="只要达到法定人数, 总有表决结果可以通过")
@@ -159,13 +162,14 @@ def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
     n = ctx.n
     yes = tuple(int(Vote.YES) for _ in range(n))
     out = []
-    for last in ("chair", "leader"):
-        pos = tuple(z3.If(sm.owner[i], 0, z3.If(sm.chair[i] if last == "chair" else
-                                                 z3.BoolVal(i == 0), 2 * n, 1 + i))
-                    for i in range(n))
-        if ctx.pinned:
-            pos = sm.pos
-        out.append({"vote": yes, "opinion": yes, "vote_called": True, "pos": pos})
+    for last, owner_first in (("chair", False), ("leader", False), ("chair", True)):
+        lastly = [sm.chair[i] if last == "chair" else z3.BoolVal(i == 0) for i in range(n)]
+        if owner_first:
+            pos = tuple(z3.If(sm.owner[i], 0, z3.If(lastly[i], 2 * n, 1 + i)) for i in range(n))
+        else:
+            pos = tuple(z3.If(lastly[i], 2 * n, z3.If(sm.owner[i], 0, 1 + i)) for i in range(n))
+        out.append({"vote": yes, "opinion": yes, "vote_called": True,
+                    "pos": sm.pos if ctx.pinned else pos})
     return out
 
 
@@ -265,10 +269,15 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         b = inner.check()
         inner.pop()
         if b.status == "sat":
-            hit = [i for i in range(n) if not z3.is_true(b.model.eval(acts(i),
-                                                                       model_completion=True))]
+            acting = [z3.is_true(b.model.eval(acts(i), model_completion=True)) for i in range(n)]
             inner.pop()
-            hitting.append(z3.Or(*[c[i] for i in hit]) if hit else z3.BoolVal(False))
+            if ctx.pinned:
+                hit = [i for i in range(n) if not acting[i]]
+                hitting.append(z3.Or(*[c[i] for i in hit]) if hit else z3.BoolVal(False))
+            else:  # by symmetry no coalition "like" the acting set blocks (count cut)
+                k_rest = sum(acting[1:])
+                hitting.append(z3.Or(z3.And(c[0], z3.BoolVal(not acting[0])),
+                                     z3.Sum([z3.If(x, 1, 0) for x in c[1:]]) > k_rest))
             continue
         if b.status == "unknown":
             inner.pop()
@@ -340,28 +349,34 @@ register(Property(
 
 
 def _monotonic(ctx: Context) -> Verdict:
+    """For each member who might switch to yes (in the full scope: the leader and m1, who
+    stand for every member by symmetry), search a pass that the switch undoes."""
     q, sm = ctx.query(), ctx.meeting()
     enc = ctx.setup(q, sm)
     n = ctx.n
-    sel = [z3.Bool(f"changed_{i}") for i in range(n)]
-    v2 = tuple(z3.If(sel[i], int(Vote.YES), sm.vote[i]) for i in range(n))
-    q.track("premise", z3.And(z3.PbEq([(s, 1) for s in sel], 1), *[
-        z3.Implies(sel[i], z3.And(sm.present[i], z3.Not(sm.recused[i]),
-                                  sm.vote[i] != int(Vote.YES))) for i in range(n)]))
-    sm2 = sm.with_conduct({"vote": v2})
-    enc2 = ctx.setup(q, sm2, tag="2", wf=False)
-    q.track("goal", z3.And(enc.outcome == PASSED, enc2.outcome != PASSED))
-    a = q.check()
-    if a.status == "unknown":
-        return _unknown(a)
-    if a.status == "unsat":
-        return Verdict("holds", core=a.core, detail="one more yes vote never undoes a pass",
-                       detail_zh="多一票赞成不会使已通过的事项不通过")
-    who = next(i for i in range(n) if z3.is_true(a.model.eval(sel[i], model_completion=True)))
-    w1 = ctx.witness(a.model, sm, enc, "counterexample", "this meeting passes the item")
-    w2 = ctx.witness(a.model, sm2, enc2, "counterexample", f"m{who} now votes yes: it no longer passes")
-    return Verdict("fails", witnesses=(w1, w2), detail=f"one more yes (m{who}) turns a pass into "
-                   f"{w2.outcome.label}", detail_zh=f"多一票赞成反而变为{w2.outcome.zh}")
+    core: set[str] = set()
+    for who in (range(n) if ctx.pinned else range(min(n, 2))):
+        v2 = tuple(int(Vote.YES) if i == who else sm.vote[i] for i in range(n))
+        sm2 = sm.with_conduct({"vote": v2})
+        q.push()
+        q.track("premise", z3.And(sm.present[who], z3.Not(sm.recused[who]),
+                                  sm.vote[who] != int(Vote.YES)))
+        enc2 = ctx.setup(q, sm2, tag=f"2_{who}", wf=False)
+        q.track("goal", z3.And(enc.outcome == PASSED, enc2.outcome != PASSED))
+        a = q.check()
+        q.pop()
+        if a.status == "unknown":
+            return _unknown(a)
+        if a.status == "unsat":
+            core.update(a.core)
+            continue
+        w1 = ctx.witness(a.model, sm, enc, "counterexample", "this meeting passes the item")
+        w2 = ctx.witness(a.model, sm2, enc2, "counterexample",
+                         f"m{who} now votes yes: it no longer passes")
+        return Verdict("fails", witnesses=(w1, w2), detail=f"one more yes (m{who}) turns a pass "
+                       f"into {w2.outcome.label}", detail_zh=f"多一票赞成反而变为{w2.outcome.zh}")
+    return Verdict("holds", core=tuple(sorted(core)), detail="one more yes vote never undoes a "
+                   "pass", detail_zh="多一票赞成不会使已通过的事项不通过")
 
 
 register(Property(
@@ -727,7 +742,7 @@ def _split(ctx: Context) -> Verdict:
     x1, x2 = z3.Ints("part_1 part_2")
     cons = [x1 >= 1, x2 >= 1, bound.holds(x1 + x2), z3.Not(bound.holds(x1)),
             z3.Not(bound.holds(x2))]
-    a, total = minimize(cons, x1 + x2, ctx.options.timeout_ms)
+    a, total = optimize(cons, x1 + x2, ctx.options.timeout_ms)
     if a.status == "unknown":
         return _unknown(a)
     if a.status == "unsat":

@@ -60,6 +60,7 @@ class Context:
     n: int
     options: CheckOptions = field(default_factory=CheckOptions)
     budget: Budget | None = None
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @classmethod
     def make(cls, inst: Institution, body: str, matter: str, n: int,
@@ -92,7 +93,11 @@ class Context:
         return self.options.scope.pinned
 
     def meeting(self, tag: str = "") -> SymbolicMeeting:
-        return symbolic_meeting(self.n, self.portfolio, tag)
+        """The symbolic meeting named ``tag`` (shared by the checks that share ``memo``)."""
+        key = ("meeting", self.n, self.portfolio, tag)
+        if key not in self.memo:
+            self.memo[key] = symbolic_meeting(self.n, self.portfolio, tag)
+        return self.memo[key]  # type: ignore[no-any-return]
 
     def query(self, cores: bool | None = None) -> Query:
         return Query(self.options.timeout_ms, self.options.cores if cores is None else cores,
@@ -102,8 +107,15 @@ class Context:
               wf: bool = True) -> Encoded:
         """Add well-formedness (if ``wf``) and the tracked encoding of ``spec`` to ``q``."""
         if wf:
-            q.track_all(("well-formedness", c) for _, c in well_formed(sm, self.options.scope))
-        enc = encode(spec or self.spec, sm.terms(), tag=tag, track=q.cores)
+            key = ("wf", id(sm), self.options.scope)
+            if key not in self.memo:
+                self.memo[key] = (sm, [c for _, c in well_formed(sm, self.options.scope)])
+            q.track_all(("well-formedness", c) for c in self.memo[key][1])
+        spec = spec or self.spec
+        ekey = ("enc", id(sm), spec, tag, q.cores)
+        if ekey not in self.memo:  # sm is kept alive in the key's value, so id() stays unique
+            self.memo[ekey] = (sm, encode(spec, sm.terms(), tag=tag, track=q.cores))
+        enc: Encoded = self.memo[ekey][1]
         q.track_all(enc.definitions)
         return enc
 

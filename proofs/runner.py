@@ -177,10 +177,12 @@ def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,
     """Run properties on one (body, matter) for every board size of ``options``."""
     props = [get_property(p) for p in property_ids] if property_ids else all_properties()
     out = []
+    memos: dict[int | None, dict[Any, Any]] = {}
     for prop in props:
         ns: Iterable[int | None] = (sizes or options.sizes) if prop.per_size else [None]
         for n in ns:
             ctx = Context.make(inst, body, matter, n or min(options.sizes), options, choice)
+            ctx.memo = memos.setdefault(n, {})  # share symbolic meetings and encodings
             t0 = time.perf_counter()
             v = _run_one(prop, ctx)
             out.append(_label(v, prop, ctx, n, time.perf_counter() - t0))

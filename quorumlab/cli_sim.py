@@ -87,6 +87,14 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @click.option("--competence", type=float, help="Override every member's competence.")
 @click.option("--conformity", type=float, help="Override every member's conformity.")
 @click.option("--leader-influence", type=float, help="Override the leader's extra influence.")
+@click.option("--prior-yes", default=0.5, show_default=True,
+              help="Probability that passing the item is the right decision.")
+@click.option("--interested", default=0.0, show_default=True,
+              help="Probability that a member has a personal interest in the item.")
+@click.option("--recuse", default=1.0, show_default=True,
+              help="Probability that a present interested member recuses (回避).")
+@click.option("--written-opinions", default=0.0, show_default=True,
+              help="Probability that an absent member sends a written opinion (书面意见).")
 @click.option("--meetings", default=100_000, show_default=True, help="Meetings to simulate.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed (same seed, same numbers).")
 @click.option("--order", type=click.Choice(["last", "first", "random", "seniority"]), default="last",
@@ -99,7 +107,8 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @_user_errors
 def simulate_cmd(institution: str, body: str | None, matter: str | None, board_file: str | None,
                  size: int, attendance: float | None, competence: float | None,
-                 conformity: float | None, leader_influence: float | None, meetings: int,
+                 conformity: float | None, leader_influence: float | None, prior_yes: float,
+                 interested: float, recuse: float, written_opinions: float, meetings: int,
                  seed: int, order: str, as_if_allowed: bool, exact: bool, choice: tuple[str, ...],
                  out: str | None) -> None:
     """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path)."""
@@ -114,10 +123,13 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
     if overrides:
         board = board.with_values(**overrides)
     ch = _choice(choice)
+    extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
+              "p_written_opinion": written_opinions}
     r = simulate_institution(institution, body=body, matter=matter, board=board, meetings=meetings,
-                             seed=seed, order=order, choice=ch, as_if_allowed=as_if_allowed)
+                             seed=seed, order=order, choice=ch, as_if_allowed=as_if_allowed,
+                             model_args=extras)
     ex = exact_institution(institution, body=r.body, matter=r.matter, board=board, order=order,
-                           choice=ch) if exact else None
+                           choice=ch, **extras) if exact else None
     lines = [("institution", f"{r.institution} / {r.body} / {r.matter}"),
              ("board", f"{board.name or 'board'}: {board.n} members; chair speaks {order}"),
              ("meetings", f"{r.meetings:,} (seed {seed})")]
@@ -178,7 +190,7 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
 
 
 @click.command("power")
-@click.argument("institution")
+@click.argument("institutions", nargs=-1, required=True)
 @click.option("--body", help="Body id (default: the first).")
 @click.option("--matter", help="Matter category (default: the body's first).")
 @click.option("--n", "n", default=15, show_default=True, help="Number of members.")
@@ -186,39 +198,45 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
 @click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write JSON and a chart here.")
 @_user_errors
-def power_cmd(institution: str, body: str | None, matter: str | None, n: int, no_ternary: bool,
-              choice: tuple[str, ...], out: str | None) -> None:
-    """Exact Banzhaf and Shapley-Shubik indices of INSTITUTION's decision rule."""
+def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
+              no_ternary: bool, choice: tuple[str, ...], out: str | None) -> None:
+    """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule
+    (ids or rule-file paths; several give one chart side by side)."""
     from simulations.power import body_power
 
-    p = body_power(institution, n=n, body=body, matter=matter, choice=_choice(choice),
-                   ternary=False if no_ternary else None)
-    rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
-            ("chair", f"vetoes: {p.chair_vetoes}, dictates: {p.chair_dictates}")]
-    for who, i in (("chair", 0), ("member", 1)):
-        rows.append((f"{who} Banzhaf (abs)", f"{float(p.banzhaf_absolute[i]):.6g}"))
-        rows.append((f"{who} Banzhaf (norm)", f"{float(p.banzhaf_normalised[i]):.6g}"))
-        rows.append((f"{who} Shapley-Shubik", f"{float(p.shapley_shubik[i]):.6g}"))
-    for who, t in (("chair", p.ternary_chair), ("member", p.ternary_member)):
-        if t is not None:
-            rows.append((f"{who} ternary", f"no->yes {float(t.no_to_yes):.4g}, absent->yes "
-                         f"{float(t.absent_to_yes):.4g}, no->absent {float(t.no_to_absent):.4g}"))
-    click.echo(_table(rows))
+    results = [body_power(i, n=n, body=body, matter=matter, choice=_choice(choice),
+                          ternary=False if no_ternary else None) for i in institutions]
+    for p in results:
+        rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
+                ("chair", f"vetoes: {p.chair_vetoes}, dictates: {p.chair_dictates}")]
+        for who, i in (("chair", 0), ("member", 1)):
+            rows.append((f"{who} Banzhaf (abs)", f"{float(p.banzhaf_absolute[i]):.6g}"))
+            rows.append((f"{who} Banzhaf (norm)", f"{float(p.banzhaf_normalised[i]):.6g}"))
+            rows.append((f"{who} Shapley-Shubik", f"{float(p.shapley_shubik[i]):.6g}"))
+        for who, t in (("chair", p.ternary_chair), ("member", p.ternary_member)):
+            if t is not None:
+                rows.append((f"{who} ternary", f"no->yes {float(t.no_to_yes):.4g}, absent->yes "
+                             f"{float(t.absent_to_yes):.4g}, no->absent "
+                             f"{float(t.no_to_absent):.4g}"))
+        click.echo(_table(rows) + "\n")
     if out:
         from simulations.plotting import plot_power
 
         d = Path(out)
         d.mkdir(parents=True, exist_ok=True)
-        data = {"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
-                "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
-                "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
-                "banzhaf_normalised": [str(p.banzhaf_normalised[0]), str(p.banzhaf_normalised[1])],
-                "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
-                "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
-                            for w, t in (("chair", p.ternary_chair), ("member", p.ternary_member))},
-                "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
+        data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
+                 "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
+                 "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
+                 "banzhaf_normalised": [str(p.banzhaf_normalised[0]),
+                                        str(p.banzhaf_normalised[1])],
+                 "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
+                 "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
+                             for w, t in (("chair", p.ternary_chair),
+                                          ("member", p.ternary_member))},
+                 "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
+                for p in results]
         (d / "power.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
-        paths = plot_power([p], d)
+        paths = plot_power(results, d)
         click.echo(f"wrote {d / 'power.json'}, {', '.join(str(x) for x in paths)}")
 
 

@@ -80,6 +80,10 @@ def _check(board: Board, model: MeetingModel) -> None:
         if getattr(board, name):
             raise ExactModeError(f"board.{name}", "correlated members are not independent",
                                  fix=f"use the Monte Carlo (simulate), or set {name} = 0")
+    for name in ("p_interested", "p_written_opinion"):
+        if getattr(model, name):
+            raise ExactModeError(name, "interests and written opinions are not in the exact mode",
+                                 fix=f"use the Monte Carlo (simulate), or set {name} = 0")
     if model.order not in ("last", "first"):
         raise ExactModeError("order", f"order {model.order!r} is random or depends on who attends",
                              fix="use order 'last' or 'first', or the Monte Carlo")

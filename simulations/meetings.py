@@ -33,9 +33,13 @@ For each meeting, independently:
 7. **Votes.** A speaker abstains with probability ``abstain[i]`` (states 0), else votes
    as stated.  Absent members leave no written opinion.
 
-Nobody has a personal interest in the item (no recusal), and the chair always puts it
-to a vote; ``emergency`` and ``ad_hoc`` are drawn with probabilities ``p_emergency`` and
-``p_ad_hoc``.
+8. **Interests and notes** (off by default).  Each member has a personal interest in the
+   item with probability ``p_interested``; a present interested member recuses (回避:
+   stays, neither speaks nor votes) with probability ``p_recuse``.  An absent member leaves
+   a written opinion (书面意见), his own private view, with probability ``p_written_opinion``.
+
+The chair always puts the item to a vote; ``emergency`` and ``ad_hoc`` are drawn with
+probabilities ``p_emergency`` and ``p_ad_hoc``.
 
 Arrays are stored member-major, shape ``(n, size)``, so each member's column of a
 batch is contiguous for the numpy backend.
@@ -81,6 +85,9 @@ class MeetingModel:
     portfolio: str | None = None
     p_emergency: float = 0.0
     p_ad_hoc: float = 0.0
+    p_interested: float = 0.0
+    p_recuse: float = 1.0
+    p_written_opinion: float = 0.0
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
@@ -91,7 +98,8 @@ class MeetingModel:
                                  fix="use 'chair' or 'leader'")
         if self.ties not in ("coin", "own"):
             raise BoardFileError("ties", f"unknown tie rule {self.ties!r}", fix="use 'coin' or 'own'")
-        for name in ("prior_yes", "p_emergency", "p_ad_hoc"):
+        for name in ("prior_yes", "p_emergency", "p_ad_hoc", "p_interested", "p_recuse",
+                     "p_written_opinion"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
                 raise BoardFileError(name, f"{v!r} is not a probability", fix="use a number in [0, 1]")
@@ -111,6 +119,9 @@ class MeetingBatch:
     leader_signal: np.ndarray  # bool (size,): the leader's private preference is yes
     emergency: np.ndarray | bool
     ad_hoc: np.ndarray | bool
+    interested: np.ndarray | None = None  # bool (n, size), None: nobody
+    recused: np.ndarray | None = None  # bool (n, size), None: nobody
+    opinion: np.ndarray | None = None  # int8 (n, size) written opinions of the absent
 
     @property
     def size(self) -> int:
@@ -123,15 +134,20 @@ class MeetingBatch:
     def _row(self, x: Any, j: int) -> bool:
         return bool(x[j]) if isinstance(x, np.ndarray) else bool(x)
 
+    def _col(self, x: np.ndarray | None, j: int) -> list[bool]:
+        return [False] * self.n if x is None else [bool(v) for v in x[:, j]]
+
     def terms(self, j: int) -> MeetingTerms[Any]:
         """Meeting ``j`` as concrete per-member terms (Python values)."""
         n = self.n
         return MeetingTerms(
             n=n, leader=self.board.leader,
-            present=[bool(x) for x in self.present[:, j]], recused=[False] * n,
-            interested=[False] * n, owner=list(self.board.owners(self.model.portfolio)),
+            present=[bool(x) for x in self.present[:, j]], recused=self._col(self.recused, j),
+            interested=self._col(self.interested, j),
+            owner=list(self.board.owners(self.model.portfolio)),
             chair=[i == int(self.chair[j]) for i in range(n)],
-            vote=[int(x) for x in self.vote[:, j]], opinion=[0] * n,
+            vote=[int(x) for x in self.vote[:, j]],
+            opinion=[int(x) for x in self.opinion[:, j]] if self.opinion is not None else [0] * n,
             pos=[int(x) for x in self.pos[:, j]], emergency=self._row(self.emergency, j),
             ad_hoc=self._row(self.ad_hoc, j), vote_called=True, portfolio=self.model.portfolio)
 
@@ -140,13 +156,19 @@ class MeetingBatch:
         ids = [m.id for m in self.board.members]
         order = sorted((int(p), ids[i]) for i, p in enumerate(self.pos[:, j]) if p >= 0)
         present = frozenset(ids[i] for i in range(self.n) if self.present[i, j])
-        votes = {ids[i]: Vote(int(self.vote[i, j])) for i in range(self.n) if self.present[i, j]}
+        recused = frozenset(ids[i] for i, r in enumerate(self._col(self.recused, j)) if r)
+        involved = tuple(ids[i] for i, r in enumerate(self._col(self.interested, j)) if r)
+        votes = {ids[i]: Vote(int(self.vote[i, j])) for i in range(self.n)
+                 if self.present[i, j] and ids[i] not in recused}
+        notes = ({} if self.opinion is None else
+                 {ids[i]: Vote(int(v)) for i, v in enumerate(self.opinion[:, j]) if v})
         return Meeting(
             institution, body,
-            MatterFacts(category, portfolio=self.model.portfolio,
+            MatterFacts(category, portfolio=self.model.portfolio, persons_involved=involved,
                         emergency=self._row(self.emergency, j), ad_hoc=self._row(self.ad_hoc, j)),
             tuple(Member(m.id, m.role, m.portfolios) for m in self.board.members),
-            present, votes=votes, speaking_order=tuple(i for _, i in order),
+            present, recused=recused, written_opinions=notes,
+            speaking_order=tuple(i for _, i in order), votes=votes,
             chair=ids[int(self.chair[j])], vote_called=True)
 
 
@@ -260,27 +282,28 @@ def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.n
             coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
             says_no[tie_members] = ~coin[tie_members]
         return says_no
-    llr = _logit(comp)[:, None] * np.where(signal, 1.0, -1.0)
-    coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
-    tie_value = np.where(coin, 1, -1).astype(np.int8)
-    lam = float(_logit(float(np.mean(comp))))
+    # gather everything into speaking order once: row k = the k-th speaker of each meeting
+    sign = np.where(np.take_along_axis(signal, seq, axis=0), 1.0, -1.0)
+    llr = _logit(comp)[seq] * sign
+    pull = conf[seq] * float(_logit(float(np.mean(comp))))
     weight = np.ones(n)
     weight[board.leader] += board.leader_influence
-    cols = np.arange(size)
-    stated = np.zeros((n, size), dtype=np.int8)
+    w = weight[seq]
+    speaking = np.take_along_axis(present, seq, axis=0)
+    if abstain is not None:
+        speaking &= ~np.take_along_axis(abstain, seq, axis=0)
+    coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
+    tie = np.where(np.take_along_axis(coin, seq, axis=0), 1.0, -1.0)
+    ordered = np.zeros((n, size))
     running = np.zeros(size)
     for k in range(n):
-        who = seq[k]
-        speaks = present[who, cols]
-        if not speaks.any():
-            break
-        ev = llr[who, cols] + conf[who] * lam * running
-        a = np.where(ev > _EPS, 1, np.where(ev < -_EPS, -1, tie_value[who, cols]))
-        if abstain is not None:
-            speaks = speaks & ~abstain[who, cols]
-        a = np.where(speaks, a, 0).astype(np.int8)
-        stated[who, cols] = a
-        running += weight[who] * a
+        ev = llr[k] + pull[k] * running
+        a = np.where(ev > _EPS, 1.0, np.where(ev < -_EPS, -1.0, tie[k]))
+        a *= speaking[k]
+        ordered[k] = a
+        running += w[k] * a
+    stated = np.zeros((n, size))
+    np.put_along_axis(stated, seq, ordered, axis=0)
     return stated < 0
 
 
@@ -303,19 +326,33 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
     abst_p = np.asarray(board.column("abstain"), dtype=np.float32)
     abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() else None
     chair = chair_of(board, present)
+    interested = recused = None
+    speaks = present
+    if model.p_interested > 0:
+        interested = g.random((n, size), dtype=np.float32) < np.float32(model.p_interested)
+        recused = interested & present
+        if model.p_recuse < 1:
+            recused &= g.random((n, size), dtype=np.float32) < np.float32(model.p_recuse)
+        speaks = present & ~recused
     if any(board.column("conformity")) or model.order == "random":
-        pos, seq = _order(board, model, present, chair, g)
+        pos, seq = _order(board, model, speaks, chair, g)
     else:
-        pos, seq = fixed_places(board, model, present, chair), None
-    says_no = _stated(board, model, signal, present, abstain, seq, g)
-    # YES = 1, NO = 2, NONE = 0 for the absent; abstainers after the stated position
+        pos, seq = fixed_places(board, model, speaks, chair), None
+    says_no = _stated(board, model, signal, speaks, abstain, seq, g)
+    # YES = 1, NO = 2, NONE = 0 for the absent and the recused; abstainers as drawn
     vote = says_no.view(np.int8) + np.int8(1)
-    vote *= present.view(np.int8)
+    vote *= speaks.view(np.int8)
     if abstain is not None:
-        vote[abstain & present] = int(Vote.ABSTAIN)
+        vote[abstain & speaks] = int(Vote.ABSTAIN)
+    opinion = None
+    if model.p_written_opinion > 0:  # an absent member's note: his own private view
+        writes = ~present & (g.random((n, size), dtype=np.float32)
+                             < np.float32(model.p_written_opinion))
+        own_no = signal == (np.asarray(board.column("competence")) < 0.5)[:, None]
+        opinion = np.where(writes, own_no.view(np.int8) + np.int8(1), 0).astype(np.int8)
 
     def flag(p: float) -> np.ndarray | bool:
         return bool(p) if p in (0.0, 1.0) else g.random(size) < p
 
     return MeetingBatch(board, model, present, vote, pos, chair, right, signal[board.leader].copy(),
-                        flag(model.p_emergency), flag(model.p_ad_hoc))
+                        flag(model.p_emergency), flag(model.p_ad_hoc), interested, recused, opinion)

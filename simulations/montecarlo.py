@@ -49,11 +49,17 @@ from simulations.rng import Seed, as_generator
 from simulations.vectorised import outcomes
 
 __all__ = ["OUTCOME_KEYS", "QUALITY_KEYS", "SimulationResult", "Tally", "simulate",
-           "simulate_institution", "resolve", "model_for", "BATCH"]
+           "simulate_institution", "resolve", "model_for", "batch_size", "BATCH"]
 
 OUTCOME_KEYS = tuple(o.label for o in Outcome)
 QUALITY_KEYS = ("correct", "leader_followed")
-BATCH = 1 << 16
+BATCH: int | None = None  # None: about 2^20 member-rows per batch, 2^13..2^16 meetings
+
+
+def batch_size(n: int, batch: int | None = None) -> int:
+    """Meetings per batch: ``batch`` if given, else about 2^20 / n (between 2^13 and 2^16),
+    which keeps a batch's arrays in cache on common machines (see bench/bench_sim.py)."""
+    return batch if batch is not None else max(1 << 13, min(1 << 16, (1 << 20) // max(n, 1)))
 
 
 @dataclass
@@ -139,15 +145,16 @@ def model_for(inst: Institution, matter: str, spec: RuleSpec, order: str = "last
 
 
 def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
-             seed: Seed = None, *, batch: int = BATCH, half_width: float | None = None,
+             seed: Seed = None, *, batch: int | None = BATCH, half_width: float | None = None,
              target: str = "passed", max_meetings: int = 10**9) -> Tally:
     """Simulate ``meetings`` meetings (or, with ``half_width``, until the 95% interval of
     P(``target``) is that narrow) and return the running :class:`Tally`."""
     g = as_generator(seed)
     tally = Tally(board.n)
     goal = meetings if half_width is None else max_meetings
+    step = batch_size(board.n, batch)
     while tally.meetings < goal:
-        size = min(batch, goal - tally.meetings)
+        size = min(step, goal - tally.meetings)
         b = draw_meetings(board, model, size, g)
         r = outcomes(spec, b)
         tally.add(r.outcome, r.yes, r.no, b.yes_is_right, b.leader_signal)
@@ -160,13 +167,16 @@ def simulate_institution(institution: str | Path | Institution, *, body: str | N
                          matter: str | None = None, board: Board | None = None,
                          meetings: int = 100_000, seed: Seed = None, order: str = "last",
                          choice: Mapping[str, str] | None = None, as_if_allowed: bool = False,
-                         batch: int = BATCH) -> SimulationResult:
+                         batch: int | None = BATCH,
+                         model_args: Mapping[str, Any] | None = None) -> SimulationResult:
     """Simulate one (body, matter) of an institution on a board (default: 15 alike
-    members attending with probability 0.9, competence 0.7, independent)."""
+    members attending with probability 0.9, competence 0.7, independent).
+    ``model_args`` go to :class:`~simulations.meetings.MeetingModel` (prior_yes,
+    p_interested, p_recuse, p_written_opinion, p_emergency, p_ad_hoc, ties)."""
     inst, body, matter, spec = resolve(institution, body, matter, choice)
     board = board if board is not None else Board.uniform(15, attendance=0.9)
     note = ""
-    model = model_for(inst, matter, spec, order)
+    model = model_for(inst, matter, spec, order, **dict(model_args or {}))
     if as_if_allowed and (spec.last_speaker != "none" or spec.owner_speaks_first):
         spec = replace(spec, last_speaker="none", owner_speaks_first=False)
         note = ("speaking-order rules (last_speaker, owner_speaks_first) disabled: the "

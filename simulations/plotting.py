@@ -149,7 +149,7 @@ def plot_herding(rows: Sequence[Mapping[str, Any]], out_dir: str | Path,
 
 def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "power") -> list[Path]:
     """Chair's and an ordinary member's normalised Banzhaf and Shapley-Shubik indices."""
-    fig, ax = plt.subplots(figsize=(max(5, 1.6 * len(results) + 2), 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(6, 1.8 * len(results) + 3), 4.2), layout="constrained")
     width = 0.2
     labels = [f"{_short(r.institution)}\n{r.body} n={r.n}" for r in results]
     series = [("chair: Banzhaf", lambda r: r.banzhaf_normalised[0]),
@@ -164,7 +164,7 @@ def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "p
     ax.set_title("Voting power of the chair and of an ordinary member\n"
                  "(all present, yes/no votes; the chair withholds the vote where the rules let him)",
                  fontsize=9)
-    ax.legend(fontsize=7)
+    fig.legend(fontsize=7, loc="outside right center")
     ax.grid(axis="y", alpha=0.3)
     return save(fig, out_dir, name)
 

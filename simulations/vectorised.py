@@ -2,9 +2,10 @@
 
 :func:`outcomes` calls :func:`model.semantics.evaluate` once for a whole batch with the
 numpy backend :data:`model.backend.NP`: numpy arrays for what varies between meetings
-(attendance, votes, speaking places, chair), Python constants for what does not (who
-owns the matter's portfolio; nobody is interested or recused; no written opinions),
-which the backend folds away.  The rule code run is the reference evaluator's.
+(attendance, votes, speaking places, chair, and where the model draws them interests,
+recusals and written opinions), Python constants for what does not (who owns the
+matter's portfolio; ``False`` / ``0`` where the model draws no interests or notes), which
+the backend folds away.  The rule code run is the reference evaluator's.
 
 Examples
 --------
@@ -47,13 +48,18 @@ class BatchOutcome:
 def batch_terms(batch: MeetingBatch) -> MeetingTerms[Any]:
     """The whole batch as one :class:`~model.meeting.MeetingTerms`: per-member arrays of shape
     ``(size,)`` (rows of the member-major arrays, contiguous), Python constants for what
-    is the same in every meeting (owners, nobody interested or recused, no written opinion)."""
+    is the same in every meeting (owners; no interests, recusals or notes if none drawn)."""
     n = batch.n
     chair = batch.chair[None, :] == np.arange(n)[:, None]
+
+    def rows(x: np.ndarray | None, none: Any) -> list[Any]:
+        return [none] * n if x is None else list(x)
+
     return MeetingTerms(
-        n=n, leader=batch.board.leader, present=list(batch.present), recused=[False] * n,
-        interested=[False] * n, owner=list(batch.board.owners(batch.model.portfolio)),
-        chair=list(chair), vote=list(batch.vote), opinion=[0] * n, pos=list(batch.pos),
+        n=n, leader=batch.board.leader, present=list(batch.present),
+        recused=rows(batch.recused, False), interested=rows(batch.interested, False),
+        owner=list(batch.board.owners(batch.model.portfolio)), chair=list(chair),
+        vote=list(batch.vote), opinion=rows(batch.opinion, 0), pos=list(batch.pos),
         emergency=batch.emergency, ad_hoc=batch.ad_hoc, vote_called=True,
         portfolio=batch.model.portfolio)
 

@@ -57,11 +57,25 @@ def test_sweep_errors(data: dict, field: str) -> None:
     assert field in str(err.value)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("distributed") is not None, reason="dask installed")
-def test_dask_missing_is_a_clear_error() -> None:
+def test_dask_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if absent
     spec = sweep_from_dict({"sweep": {"institutions": ["xiuzhou_district"], "meetings": 10}})
     with pytest.raises(SweepError, match="pip install"):
         run_sweep(spec, scheduler="tcp://127.0.0.1:8786")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="dask not installed")
+def test_dask_gives_the_same_rows() -> None:
+    from distributed import LocalCluster
+
+    spec = sweep_from_dict({"sweep": {"institutions": ["xiuzhou_district"], "meetings": 500,
+                                      "seed": 4}, "grid": {"attendance": [0.7, 1.0]}})
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        rows = run_sweep(spec, scheduler=cluster.scheduler_address)
+    assert rows == run_sweep(spec, workers=1)
 
 
 def test_tables_and_charts(tmp_path: Path) -> None:
@@ -98,6 +112,10 @@ def test_simulate_exact_and_counterfactual(group: click.Group) -> None:
     r = CliRunner().invoke(group, ["simulate", "xiuzhou_district", "--size", "7", "--meetings",
                                    "2000", "--order", "first", "--as-if-allowed"])
     assert r.exit_code == 0 and "disabled" in r.output
+    r = CliRunner().invoke(group, ["simulate", "prefecture_medical_security_party_group",
+                                   "--meetings", "2000", "--interested", "0.1",
+                                   "--written-opinions", "0.5", "--prior-yes", "0.7"])
+    assert r.exit_code == 0, r.output
 
 
 def test_sweep_and_power_commands(group: click.Group, tmp_path: Path) -> None:
@@ -122,6 +140,8 @@ def test_sweep_and_power_commands(group: click.Group, tmp_path: Path) -> None:
     ["sweep", "/nonexistent/sweep.toml"],
     ["power", "xiuzhou_district", "--n", "1"],
     ["simulate", "xiuzhou_district", "--attendance", "1.5", "--meetings", "10"],
+    ["simulate", "xiuzhou_district", "--interested", "0.1", "--exact", "--meetings", "10"],
+    ["simulate", "xiuzhou_district", "--prior-yes", "2", "--meetings", "10"],
 ])
 def test_user_errors_are_one_line_exit_2(group: click.Group, args: list[str]) -> None:
     r = CliRunner().invoke(group, args)

@@ -33,7 +33,7 @@ def test_vectorised_equals_reference(inst_id: str) -> None:
     g = as_generator(zlib.crc32(inst_id.encode()))
     cases = [(b, m, c) for (b, m), rs in inst.rulesets.items() for c in rs.choices()]
     g.shuffle(cases)
-    checked = via_decide = 0
+    checked = via_decide = recusals = notes = 0
     for k, (body, matter, choice) in enumerate(itertools.islice(itertools.cycle(cases),
                                                                 PER_INSTITUTION // CHUNK)):
         rs = inst.ruleset(body, matter)
@@ -41,8 +41,10 @@ def test_vectorised_equals_reference(inst_id: str) -> None:
         board = Board.uniform(int(g.integers(2, 12)), attendance=float(g.uniform(0.4, 1)),
                               conformity=float(g.choice([0.0, 0.7])), abstain=0.1,
                               deputies=None, attendance_correlation=float(g.choice([0, 0.3])))
+        extras = ({"p_interested": 0.08, "p_recuse": 0.7, "p_written_opinion": 0.5}
+                  if k % 2 else {})
         model = model_for(inst, matter, spec, ORDERS[k % len(ORDERS)], p_emergency=0.3,
-                          p_ad_hoc=0.2)
+                          p_ad_hoc=0.2, **extras)
         batch = draw_meetings(board, model, CHUNK, g)
         got = outcomes(spec, batch)
         for j in range(batch.size):
@@ -50,11 +52,14 @@ def test_vectorised_equals_reference(inst_id: str) -> None:
             assert (got.outcome[j], got.yes[j], got.no[j]) == (
                 ev.outcome, ev.tally["yes"], ev.tally["no"]), (body, matter, choice, j)
         checked += batch.size
+        recusals += 0 if batch.recused is None else int(batch.recused.sum())
+        notes += 0 if batch.opinion is None else int((batch.opinion > 0).sum())
         for j in range(8):
             d = decide(batch.meeting(j, inst.id, body, matter), rs, choice)
             assert int(d.outcome) == got.outcome[j]
             via_decide += 1
     assert checked == PER_INSTITUTION and via_decide >= 300
+    assert recusals > 100 and notes > 1000  # the recusal and written-opinion rules are exercised
 
 
 def test_every_outcome_occurs_somewhere() -> None:
@@ -74,13 +79,17 @@ def test_meetings_are_well_formed() -> None:
     inst = load_institution("xiuzhou_district")
     spec = inst.ruleset("leadership", "large_funds").default()
     for order in ORDERS:
-        model = model_for(inst, "large_funds", spec, order)
+        model = model_for(inst, "large_funds", spec, order, p_interested=0.2, p_recuse=0.8,
+                          p_written_opinion=0.5)
         b = draw_meetings(Board.uniform(9, attendance=0.6, conformity=0.5), model, 300, seed=4)
         for j in range(b.size):
             t = b.terms(j)
             speakers = [p for p in t.pos if p >= 0]
-            assert sorted(speakers) == list(range(sum(t.present)))
-            assert all((v != 0) == p for v, p in zip(t.vote, t.present, strict=True))
+            speaking = [p and not r for p, r in zip(t.present, t.recused, strict=True)]
+            assert sorted(speakers) == list(range(sum(speaking)))
+            assert all((v != 0) == s for v, s in zip(t.vote, speaking, strict=True))
+            assert all(r <= p for r, p in zip(t.recused, t.present, strict=True))
+            assert all(o == 0 or not p for o, p in zip(t.opinion, t.present, strict=True))
             if any(t.present):
                 assert sum(t.chair) == 1 and t.present[t.chair.index(True)]
                 if t.present[0]:
