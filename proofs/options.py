@@ -31,10 +31,19 @@ class Scope:
     setting is fixed except attendance, recusal and emergency (nobody involved, no ad-hoc
     item, member ``m1`` owns the portfolio, the leader chairs when present, speaking order
     owner first and leader last); conduct stays free.  The pinned scope is what the
-    exhaustive-enumeration oracle covers for n <= 6.
+    exhaustive-enumeration oracle covers for n <= 6.  ``patterns``: if given, only these
+    attendance patterns (one code per member: 0 absent, 1 present and recused, 2 speaking);
+    the differential test uses it to sample the largest cases.
     """
 
     pinned: bool = False
+    patterns: tuple[tuple[int, ...], ...] | None = None
+
+    def __post_init__(self) -> None:
+        for p in self.patterns or ():
+            if any(x not in (0, 1, 2) for x in p):
+                raise QuorumlabError("scope.patterns", f"pattern {p!r} has a code other than 0, "
+                                     "1, 2", fix="0 = absent, 1 = recused, 2 = speaking")
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,10 @@ def build_table(inst: Institution, body: str, matter: str, n: int, scope: Scope,
     flags = {f: (digit[f].astype(bool) if f in digit else np.full(total, f == "vote_called"))
              for f in ("emergency", "ad_hoc", "vote_called")}
     keep = ~anyone | (chair & present).any(axis=1)
+    if scope.patterns is not None:
+        code = kind.astype(np.int64) @ (3 ** np.arange(n, dtype=np.int64))
+        allowed = [sum(c * 3 ** i for i, c in enumerate(p)) for p in scope.patterns if len(p) == n]
+        keep &= np.isin(code, allowed)
     cols = {"present": present, "recused": recused, "interested": inter, "owner": owner,
             "chair": chair, "vote": vote, "opinion": opinion, "pos": pos, **flags}
     cols = {k: v[keep] for k, v in cols.items()}

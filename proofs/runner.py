@@ -243,14 +243,20 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
     else:
         for ref, p, sizes in tasks:
             collect(_task(ref, p, options, pids, sizes), firsts[(ref, tuple(p))] == sizes)
-    results.sort(key=lambda r: (r.institution, list(insts[_ref_of(r, insts)].pairs()).index(
-        (r.body, r.matter)), _order(r.property_id), r.n or 0))
+    order = {p.id: k for k, p in enumerate(all_properties())}
+    by_ref = {institution_ref(inst): ref for ref, inst in insts.items()}
+    pair_index = {(ref, bm): k for ref, inst in insts.items() for k, bm in enumerate(inst.pairs())}
+    results.sort(key=lambda r: (r.institution, pair_index[(by_ref[r.institution],
+                                                           (r.body, r.matter))],
+                                order[r.property_id], r.n or 0))
+    grouped: dict[tuple[str, str, str, str], list[PropertyResult]] = {}
+    for r in results:
+        grouped.setdefault((by_ref[r.institution], r.body, r.matter, r.property_id), []).append(r)
     summaries = []
     for ref, inst in insts.items():
         for b, m in inst.pairs():
             for prop in ([get_property(p) for p in pids] if pids else all_properties()):
-                rs = [r for r in results if _ref_of(r, insts) == ref and r.body == b
-                      and r.matter == m and r.property_id == prop.id]
+                rs = grouped.get((ref, b, m, prop.id), [])
                 status = aggregate(r.status for r in rs)
                 exp = _expected(exps[ref], prop.id, b, m)
                 summaries.append(Summary(
@@ -259,13 +265,3 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
                     tuple(r.n for r in rs if r.status == "unknown" and r.n is not None)))
     return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict)
 
-
-def _ref_of(r: PropertyResult, insts: Mapping[str, Institution]) -> str:
-    for ref, inst in insts.items():
-        if institution_ref(inst) == r.institution:
-            return ref
-    return r.institution
-
-
-def _order(pid: str) -> int:
-    return [p.id for p in all_properties()].index(pid)

@@ -173,6 +173,10 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
     out.append(("amount >= 0", sm.amount >= 0))
     if scope is not None and scope.pinned:
         out.extend(pinned_setting(sm))
+    if scope is not None and scope.patterns is not None:
+        out.append(("attendance patterns", z3.Or(*[
+            z3.And(*[z3.And(sm.present[i] == (p[i] >= 1), sm.recused[i] == (p[i] == 1))
+                     for i in range(n)]) for p in scope.patterns if len(p) == n])))
     return out
 
 

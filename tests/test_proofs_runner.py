@@ -1,0 +1,63 @@
+"""Expectations, regressions, relabelled results, the pytest helper, rendering."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from model.evaluator import decide
+from model.loader import INSTITUTIONS_DIR, load_institution
+from proofs.options import CheckOptions
+from proofs.pytest_helpers import assert_property
+from proofs.render import report_junit, report_markdown, report_text
+from proofs.runner import _relabel, check_pair, classify, run_suite
+
+PREF = "prefecture_medical_security_party_group"
+
+
+def test_classify() -> None:
+    assert classify("holds", "holds") == "ok"
+    assert classify("fails", "fails") == "known finding"
+    assert classify("holds", "fails") == "regression"
+    assert classify("unknown", "holds") == "inconclusive"
+    assert classify("fails", None) == "new finding"
+
+
+def test_expectation_file_turns_a_change_into_a_regression(tmp_path: Path) -> None:
+    src = INSTITUTIONS_DIR / f"{PREF}.toml"
+    f = tmp_path / "rules.toml"
+    shutil.copy(src, f)
+    opts = CheckOptions(sizes=(4,))
+    (tmp_path / "rules.expect.toml").write_text(
+        '[expect]\nno_chair_veto = "fails"\nquorum_reachable = "holds"\n', encoding="utf-8")
+    rep = run_suite([str(f)], opts, ["no_chair_veto", "quorum_reachable"])
+    assert rep.exit_code == 0
+    assert {s.verdict for s in rep.summaries} == {"known finding", "ok"}
+    (tmp_path / "rules.expect.toml").write_text('[expect]\nno_chair_veto = "holds"\n',
+                                                encoding="utf-8")
+    rep = run_suite([str(f)], opts, ["no_chair_veto"])
+    assert rep.exit_code == 1 and rep.regressions
+    text = report_text(rep)
+    assert "[regression]" in text
+    assert "<failure" in report_junit(rep)
+    assert "## Findings" in report_markdown(rep)
+
+
+def test_relabelled_results_replay() -> None:
+    inst = load_institution(PREF)
+    res = check_pair(inst, "party_group", "large_funds", CheckOptions(sizes=(4,)),
+                     ["no_chair_veto"])
+    rs = inst.ruleset("party_group", "asset_disposal")
+    moved = _relabel(res[0], inst, rs, next(iter(rs.choices())))
+    for w in moved.witnesses:
+        assert w.meeting.matter.category == "asset_disposal"
+        assert decide(w.meeting).outcome == w.outcome
+
+
+def test_assert_property_helper_shows_the_meeting() -> None:
+    assert_property(PREF, "quorum_reachable", body="party_group", matter="ordinary", sizes=(5,))
+    with pytest.raises(AssertionError) as err:
+        assert_property(PREF, "no_chair_veto", body="party_group", matter="ordinary", sizes=(5,))
+    assert "present:" in str(err.value) and "outcome:" in str(err.value)
