@@ -91,10 +91,17 @@ class NumpyBackend:
         return np.where(c, a, b)
 
     def count(self, xs: Sequence[Any]) -> Any:
-        total: Any = 0
+        consts, acc = 0, None
         for x in xs:
-            total = total + np.asarray(x, dtype=np.int64)
-        return total
+            if isinstance(x, bool | np.bool_):
+                consts += bool(x)
+            elif acc is None:
+                acc = np.asarray(x).astype(np.int32)  # a fresh array, safe to add into
+            else:
+                acc += x
+        if acc is None:
+            return consts
+        return acc + consts if consts else acc
 
     def max_(self, xs: Sequence[Any]) -> Any:
         return functools.reduce(np.maximum, xs)

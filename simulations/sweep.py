@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import multiprocessing
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -271,7 +272,10 @@ def run_sweep(spec: SweepSpec, *, workers: int | None = None, scheduler: str | N
             results[k - 1] = run_point(pt)
             done(k)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # a fresh server process forks the workers: safe even if this process runs threads
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futs = {pool.submit(run_point, pt): i for i, pt in enumerate(work)}
             from concurrent.futures import as_completed as local_completed
 
