@@ -246,7 +246,7 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
     n = ctx.n
     c = [z3.Bool(f"coalition_{i}") for i in range(n)]
     hitting: list[Any] = []
-    if not ctx.pinned:  # m1..m{n-1} are interchangeable: look only at canonical coalitions
+    if ctx.symmetric:  # m1..m{n-1} are interchangeable: look only at canonical coalitions
         hitting += [z3.Implies(c[i + 1], c[i]) for i in range(1, n - 1)]
 
     def acts(i: int) -> Any:
@@ -271,7 +271,7 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         if b.status == "sat":
             acting = [z3.is_true(b.model.eval(acts(i), model_completion=True)) for i in range(n)]
             inner.pop()
-            if ctx.pinned:
+            if not ctx.symmetric:
                 hit = [i for i in range(n) if not acting[i]]
                 hitting.append(z3.Or(*[c[i] for i in hit]) if hit else z3.BoolVal(False))
             else:  # by symmetry no coalition "like" the acting set blocks (count cut)
@@ -355,7 +355,7 @@ def _monotonic(ctx: Context) -> Verdict:
     enc = ctx.setup(q, sm)
     n = ctx.n
     core: set[str] = set()
-    for who in (range(n) if ctx.pinned else range(min(n, 2))):
+    for who in (range(min(n, 2)) if ctx.symmetric else range(n)):
         v2 = tuple(int(Vote.YES) if i == who else sm.vote[i] for i in range(n))
         sm2 = sm.with_conduct({"vote": v2})
         q.push()
@@ -391,7 +391,7 @@ def _subjects(ctx: Context) -> list[tuple[str, Callable[[SymbolicMeeting], Any],
                                           Callable[[SymbolicMeeting], Any], Any]]:
     """(name, says-yes term, premise, index-or-role) for the leader, members and roles."""
     n = ctx.n
-    idx = list(range(n)) if ctx.pinned else list(range(min(n, 2)))
+    idx = list(range(min(n, 2))) if ctx.symmetric else list(range(n))
     out: list[tuple[str, Any, Any, Any]] = []
     for i in idx:
         out.append((f"m{i}" + (" (leader)" if i == 0 else ""),

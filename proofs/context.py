@@ -27,8 +27,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import z3
-
 from model.loader import INSTITUTIONS_DIR
 from model.meeting import Meeting, Outcome
 from model.rules import RULE_FIELDS, Institution, Matter, RuleSet, RuleSpec
@@ -91,6 +89,11 @@ class Context:
     @property
     def pinned(self) -> bool:
         return self.options.scope.pinned
+
+    @property
+    def symmetric(self) -> bool:
+        """Members m1..m{n-1} are interchangeable (full scope, no attendance patterns)."""
+        return not self.options.scope.pinned and self.options.scope.patterns is None
 
     def meeting(self, tag: str = "") -> SymbolicMeeting:
         """The symbolic meeting named ``tag`` (shared by the checks that share ``memo``)."""

@@ -125,13 +125,17 @@ class Table:
 
 
 def _relevant(inst: Institution, rs: RuleSet, n: int, extra: tuple[str, ...]) -> set[str]:
-    """Variable families that occur in the Z3 outcome term of some reading (plus ``extra``)."""
+    """Variable families that occur in the Z3 outcome term of the default reading or of a
+    reading that changes one open point (plus ``extra``)."""
     from proofs.encode import encode, free_constants
     from proofs.symbolic import symbolic_meeting
 
     sm = symbolic_meeting(n, inst.matters[rs.matter].portfolio)
     names: set[str] = set()
-    for choice in rs.choices():
+    default = next(iter(rs.choices()))
+    # the default reading and every single change of it (what the properties compare)
+    choices = [default] + [{**default, p.field: r.name} for p in rs.points for r in p.readings]
+    for choice in choices:
         names |= free_constants(encode(rs.spec(choice), sm.terms(), track=False).raw_outcome)
     return {x.split("_")[0] if x not in ("ad_hoc", "vote_called") else x for x in names} | set(extra)
 
@@ -176,17 +180,26 @@ def build_table(inst: Institution, body: str, matter: str, n: int, scope: Scope,
     full.update(choice or {})
     mat = inst.matters[matter]
     dims, rel, states = _dims(inst, rs, n, scope, extra)
-    sizes = [s for _, s in dims]
-    total = int(np.prod(sizes))
+    by_kind = [[k for k, st_ in enumerate(states) if st_[0] == kind] for kind in range(3)]
+    patterns = scope.patterns if scope.patterns is not None else \
+        tuple(itertools.product(range(3), repeat=n))
+    member_rows = np.concatenate([
+        np.array(list(itertools.product(*[by_kind[c] for c in p])), dtype=np.int64).reshape(-1, n)
+        for p in patterns if len(p) == n]) if n else np.zeros((1, 0), dtype=np.int64)
+    others = [(name, s) for name, s in dims if not name.startswith("state")]
+    n_other = int(np.prod([s for _, s in others]))
+    total = member_rows.shape[0] * n_other
     idx = np.arange(total, dtype=np.int64)
     digit: dict[str, np.ndarray] = {}
-    for name, s in reversed(dims):
-        digit[name] = idx % s
-        idx = idx // s
+    rest = idx % n_other
+    for name, size in reversed(others):
+        digit[name] = rest % size
+        rest = rest // size
+    srow = member_rows[idx // n_other]
     st = np.array(states, dtype=np.int64)
-    kind = np.stack([st[digit[f"state{i}"], 0] for i in range(n)], axis=1)
-    val = np.stack([st[digit[f"state{i}"], 1] for i in range(n)], axis=1)
-    inter = np.stack([st[digit[f"state{i}"], 2] for i in range(n)], axis=1).astype(bool)
+    kind = st[srow, 0]
+    val = st[srow, 1]
+    inter = st[srow, 2].astype(bool)
     present, recused = kind >= 1, kind == 1
     vote = np.where(kind == 2, val, 1)
     opinion = np.where(kind == 0, val, 0)
@@ -214,10 +227,6 @@ def build_table(inst: Institution, body: str, matter: str, n: int, scope: Scope,
     flags = {f: (digit[f].astype(bool) if f in digit else np.full(total, f == "vote_called"))
              for f in ("emergency", "ad_hoc", "vote_called")}
     keep = ~anyone | (chair & present).any(axis=1)
-    if scope.patterns is not None:
-        code = kind.astype(np.int64) @ (3 ** np.arange(n, dtype=np.int64))
-        allowed = [sum(c * 3 ** i for i, c in enumerate(p)) for p in scope.patterns if len(p) == n]
-        keep &= np.isin(code, allowed)
     cols = {"present": present, "recused": recused, "interested": inter, "owner": owner,
             "chair": chair, "vote": vote, "opinion": opinion, "pos": pos, **flags}
     cols = {k: v[keep] for k, v in cols.items()}

@@ -61,6 +61,7 @@ def register(prop: Property) -> Property:
 
 def _load() -> None:
     import proofs.catalogue  # noqa: F401  (registers the built-in properties)
+    import proofs.parametric  # noqa: F401  (and the all-n ones)
 
 
 def all_properties() -> list[Property]:

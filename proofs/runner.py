@@ -173,9 +173,12 @@ def _share_key(inst: Institution, rs: RuleSet) -> tuple[Any, ...]:
 def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,
                property_ids: Sequence[str] | None = None,
                choice: Mapping[str, str] | None = None,
-               sizes: Sequence[int] | None = None) -> list[PropertyResult]:
-    """Run properties on one (body, matter) for every board size of ``options``."""
+               sizes: Sequence[int] | None = None, size_free: bool = True
+               ) -> list[PropertyResult]:
+    """Run properties on one (body, matter) for every board size of ``options`` (and, if
+    ``size_free``, the properties that do not depend on a board size)."""
     props = [get_property(p) for p in property_ids] if property_ids else all_properties()
+    props = [p for p in props if p.per_size or size_free]
     out = []
     memos: dict[int | None, dict[Any, Any]] = {}
     for prop in props:
@@ -190,11 +193,13 @@ def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,
 
 
 def _task(ref: str, pairs: list[tuple[str, str]], options: CheckOptions,
-          property_ids: list[str] | None, sizes: list[int]) -> list[PropertyResult]:
+          property_ids: list[str] | None, sizes: list[int], size_free: bool
+          ) -> list[PropertyResult]:
     """Worker: check the first pair of a group of identical rule sets, relabel for the rest."""
     inst = load_institution(ref)
     body, matter = pairs[0]
-    results = check_pair(inst, body, matter, options, property_ids, sizes=sizes)
+    results = check_pair(inst, body, matter, options, property_ids, sizes=sizes,
+                         size_free=size_free)
     out = list(results)
     for b, m in pairs[1:]:
         rs = inst.ruleset(b, m)
@@ -211,38 +216,37 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
     insts = {ref: load_institution(ref) for ref in refs}
     exps = {ref: expectations(inst) for ref, inst in insts.items()}
     pids = list(property_ids) if property_ids else None
-    tasks: list[tuple[str, list[tuple[str, str]], list[int]]] = []
+    tasks: list[tuple[str, list[tuple[str, str]], list[int], bool]] = []
     for ref, inst in insts.items():
         groups: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
         for b, m in inst.pairs():
             groups.setdefault(_share_key(inst, inst.ruleset(b, m)), []).append((b, m))
         for pairs in groups.values():
-            # one task per board size, largest first; size-independent results are kept
-            # from the first task of each group only
-            for n in sorted(options.sizes, reverse=True):
-                tasks.append((ref, pairs, [n]))
+            # one task per board size, largest first; size-free properties with the first
+            for k, n in enumerate(sorted(options.sizes, reverse=True)):
+                tasks.append((ref, pairs, [n], k == 0))
+    tasks.sort(key=lambda t: -t[2][0])
     results: list[PropertyResult] = []
     done = 0
 
-    def collect(rs: list[PropertyResult], first_chunk: bool) -> None:
+    def collect(rs: list[PropertyResult]) -> None:
         nonlocal done
-        results.extend(r for r in rs if r.n is not None or first_chunk)
+        results.extend(rs)
         done += 1
         if progress:
             progress(done, len(tasks))
 
-    firsts = {(ref, tuple(p)): sizes for ref, p, sizes in reversed(tasks)}
     if jobs > 1 and len(tasks) > 1:
         import multiprocessing as mp
 
         with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
-            futs = [(pool.submit(_task, ref, p, options, pids, sizes), firsts[(ref, tuple(p))]
-                     == sizes) for ref, p, sizes in tasks]
-            for f, first in futs:
-                collect(f.result(), first)
+            futs = [pool.submit(_task, ref, p, options, pids, sizes, free)
+                    for ref, p, sizes, free in tasks]
+            for f in futs:
+                collect(f.result())
     else:
-        for ref, p, sizes in tasks:
-            collect(_task(ref, p, options, pids, sizes), firsts[(ref, tuple(p))] == sizes)
+        for ref, p, sizes, free in tasks:
+            collect(_task(ref, p, options, pids, sizes, free))
     order = {p.id: k for k, p in enumerate(all_properties())}
     by_ref = {institution_ref(inst): ref for ref, inst in insts.items()}
     pair_index = {(ref, bm): k for ref, inst in insts.items() for k, bm in enumerate(inst.pairs())}

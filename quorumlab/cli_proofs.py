@@ -107,11 +107,13 @@ def _progress() -> Callable[[int, int], None] | None:
 @click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="Write report.json, report.md, junit.xml and counterexample meetings here.")
+@click.option("--write-expectations", "expect_file", type=click.Path(dir_okay=False),
+              help="Record this run's results as a suite file ([expect] table; one institution).")
 @_user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
               timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
-              verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None
-              ) -> None:
+              verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None,
+              expect_file: str | None) -> None:
     """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions."""
     refs = list(institutions) + (builtin_ids() if all_ else [])
     if not refs:
@@ -129,6 +131,14 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tupl
         Path(markdown).write_text(report_markdown(rep), encoding="utf-8")
     if report_dir:
         _write_report(Path(report_dir), rep)
+    if expect_file:
+        if len(set(s.institution for s in rep.summaries)) > 1:
+            raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
+                                 fix="check one institution at a time")
+        lines = ["# quorumlab suite file: expected results (see proofs.runner)", "[expect]"]
+        lines += [f'"{s.key}" = "{s.status}"' for s in rep.summaries
+                  if s.status in ("holds", "fails")]
+        Path(expect_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
     sys.exit(rep.exit_code)
 
 

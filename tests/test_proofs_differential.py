@@ -51,7 +51,7 @@ def _distinct_pairs() -> list[tuple[str, str, str]]:
 
 
 PAIRS = _distinct_pairs()
-LIMIT = 60_000
+LIMIT = 30_000
 
 
 def _scope(ref: str, body: str, matter: str, n: int, pinned: bool) -> Scope:

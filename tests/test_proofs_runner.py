@@ -61,3 +61,33 @@ def test_assert_property_helper_shows_the_meeting() -> None:
     with pytest.raises(AssertionError) as err:
         assert_property(PREF, "no_chair_veto", body="party_group", matter="ordinary", sizes=(5,))
     assert "present:" in str(err.value) and "outcome:" in str(err.value)
+
+
+def test_written_expectations_make_a_clean_run(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from quorumlab.cli_proofs import check_cmd
+
+    f = tmp_path / "rules.toml"
+    shutil.copy(INSTITUTIONS_DIR / f"{PREF}.toml", f)
+    args = [str(f), "--sizes", "4", "--jobs", "1", "--property", "no_chair_veto",
+            "--property", "monotonic"]
+    r = CliRunner().invoke(check_cmd, [*args, "--write-expectations",
+                                       str(tmp_path / "rules.expect.toml")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(check_cmd, [*args, "--strict"])
+    assert r.exit_code == 0, r.output
+    assert "[known finding]" in r.output
+
+
+def test_parametric_all_n() -> None:
+    from proofs.context import Context
+    from proofs.parametric import fit_pattern
+    from proofs.properties import get_property
+
+    inst = load_institution(PREF)
+    v = get_property("no_chair_veto_all_n").check(Context.make(inst, "party_group", "ordinary", 3))
+    assert v.status == "fails" and "proved for all n" in v.detail
+    v = get_property("monotonic_all_n").check(Context.make(inst, "party_group", "ordinary", 3))
+    assert v.status == "holds"
+    assert fit_pattern([3, 5, 7, 9], 10)[0] == "n >= 3 and n odd"
