@@ -68,7 +68,8 @@ class SymbolicSize:
     def __mul__(self, o: Any) -> Any:
         return self.n * o
 
-    __rmul__ = __mul__
+    def __rmul__(self, o: Any) -> Any:
+        return o * self.n
 
     def __add__(self, o: Any) -> Any:
         return self.n + o
