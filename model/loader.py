@@ -50,7 +50,7 @@ _POINT_KINDS = ("unspecified", "vague", "clauses")
 
 def builtin_ids() -> list[str]:
     """Ids of the built-in seed institutions."""
-    return sorted(p.stem for p in INSTITUTIONS_DIR.glob("*.toml"))
+    return sorted(p.stem for p in INSTITUTIONS_DIR.glob("*.toml") if "." not in p.stem)
 
 
 def load_institution(id_or_path: str | Path) -> Institution:
