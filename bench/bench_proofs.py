@@ -25,20 +25,11 @@ from proofs.context import Context
 from proofs.options import CheckOptions, Scope
 from proofs.oracle import build_table
 from proofs.properties import all_properties
-from proofs.runner import _share_key, check_pair, run_suite
+from proofs.runner import check_pair, distinct_pairs, run_suite
 
 
 def _groups() -> list[tuple[str, str, str]]:
-    out = []
-    for ref in builtin_ids():
-        inst = load_institution(ref)
-        seen = set()
-        for b, m in inst.pairs():
-            k = _share_key(inst, inst.ruleset(b, m))
-            if k not in seen:
-                seen.add(k)
-                out.append((ref, b, m))
-    return out
+    return distinct_pairs(builtin_ids())
 
 
 def _fit(ns: list[int], ts: list[float]) -> str:

@@ -31,11 +31,11 @@ model.errors.MeetingFileError: field 'votes': unknown member id 'zz' (fix: use o
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from model.datafile import read_data_file
 from model.errors import MeetingFileError, QuorumlabError
 from model.meeting import MatterFacts, Meeting, Member, Vote
 
@@ -49,15 +49,7 @@ _MATTER = {"category", "amount", "portfolio", "persons_involved", "emergency", "
 def load_meeting(path: str | Path) -> Meeting:
     """Read a meeting file (``.json`` or ``.toml``); errors name the file and the field."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise MeetingFileError(None, "file not found", fix="check the path", file=str(path)) from None
-    try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
-        raise MeetingFileError(None, f"not valid {path.suffix.lstrip('.').upper() or 'JSON'}: "
-                               f"{err}", fix="correct the syntax at that line", file=str(path)) from None
+    data = read_data_file(path, MeetingFileError, default="JSON")
     try:
         meeting = meeting_from_dict(data, base_dir=path.parent)
     except QuorumlabError as err:

@@ -18,13 +18,13 @@ model.errors.UnknownInstitutionError: field 'institution': no built-in instituti
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from model.datafile import read_data_file
 from model.errors import QuorumlabError, RuleFileError, ThresholdError, UnknownInstitutionError
 from model.rules import (
     ENUMS,
@@ -75,13 +75,7 @@ def _load_cached(path: str) -> Institution:
 def load_rule_file(path: str | Path) -> Institution:
     """Parse and validate one rule file; errors name the file and the field."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RuleFileError(None, "file not found", fix="check the path", file=str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise RuleFileError(None, f"not valid TOML: {err}", fix="correct the TOML syntax at that line",
-                            file=str(path)) from None
+    data = read_data_file(path, RuleFileError)
     try:
         return _build(data, str(path))
     except QuorumlabError as err:

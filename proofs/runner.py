@@ -50,7 +50,7 @@ from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
 from proofs.solve import Budget
 
-__all__ = ["check_pair", "run_suite", "Summary", "SuiteReport", "expectations", "classify"]
+__all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "expectations", "classify"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,20 @@ def _share_key(inst: Institution, rs: RuleSet) -> tuple[Any, ...]:
     m = inst.matters[rs.matter]
     return (repr(sorted(rs.values.items(), key=lambda kv: kv[0])), repr(rs.points),
             m.portfolio, repr(m.amount))
+
+
+def distinct_pairs(refs: Sequence[str]) -> list[tuple[str, str, str]]:
+    """One (institution, body, matter) per rule set that reads differently from the others."""
+    out = []
+    for ref in refs:
+        inst = load_institution(ref)
+        seen = set()
+        for b, m in inst.pairs():
+            k = _share_key(inst, inst.ruleset(b, m))
+            if k not in seen:
+                seen.add(k)
+                out.append((ref, b, m))
+    return out
 
 
 def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,

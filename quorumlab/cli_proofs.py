@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable
@@ -47,20 +46,9 @@ from proofs.render import (
     report_text,
 )
 from proofs.runner import run_suite
+from quorumlab.errors import user_errors
 
 __all__ = ["register"]
-
-
-def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except QuorumlabError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 def _reading(values: tuple[str, ...], flag: str) -> dict[str, str]:
@@ -109,7 +97,7 @@ def _progress() -> Callable[[int, int], None] | None:
               help="Write report.json, report.md, junit.xml and counterexample meetings here.")
 @click.option("--write-expectations", "expect_file", type=click.Path(dir_okay=False),
               help="Record this run's results as a suite file ([expect] table; one institution).")
-@_user_errors
+@user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
               timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
               verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None,
@@ -177,7 +165,7 @@ def _write_report(d: Path, rep: Any) -> None:
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds per board size.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--zh", is_flag=True, help="Print meeting records in Chinese.")
-@_user_errors
+@user_errors
 def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, body_b: str | None,
                 matter_b: str | None, reading: tuple[str, ...], reading_b: tuple[str, ...],
                 sizes: str, timeout: float, as_json: bool, zh: bool) -> None:

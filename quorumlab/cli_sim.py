@@ -17,16 +17,14 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
-from model.errors import QuorumlabError
+from quorumlab.errors import user_errors
 
 __all__ = ["register", "TerminalProgress"]
 
@@ -47,18 +45,6 @@ class TerminalProgress:
         if done >= total:
             self.stream.write("\n")
         self.stream.flush()
-
-
-def _user_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except QuorumlabError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 def _choice(values: tuple[str, ...]) -> dict[str, str]:
@@ -104,7 +90,7 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @click.option("--exact", is_flag=True, help="Also compute exact probabilities (independent members).")
 @click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write CSV, JSON and charts here.")
-@_user_errors
+@user_errors
 def simulate_cmd(institution: str, body: str | None, matter: str | None, board_file: str | None,
                  size: int, attendance: float | None, competence: float | None,
                  conformity: float | None, leader_influence: float | None, prior_yes: float,
@@ -166,7 +152,7 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
 @click.option("--workers", type=int, help="Local processes (default: one per core; 1 = in process).")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
-@_user_errors
+@user_errors
 def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
               parquet: bool) -> None:
     """Run the sweep described by SPEC (a TOML file; see simulations/examples/)."""
@@ -197,7 +183,7 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
 @click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
 @click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
 @click.option("--out", type=click.Path(file_okay=False), help="Write JSON and a chart here.")
-@_user_errors
+@user_errors
 def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
               no_ternary: bool, choice: tuple[str, ...], out: str | None) -> None:
     """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule

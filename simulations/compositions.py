@@ -45,14 +45,13 @@ simulations.compositions.BoardFileError: field 'members[0].competence': 1.5 is n
 
 from __future__ import annotations
 
-import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from model.datafile import read_data_file
 from model.errors import QuorumlabError
 from model.meeting import ROLES
 
@@ -273,15 +272,7 @@ def _build(data: Mapping[str, Any], source: str) -> Board:
 def load_board(path: str | Path) -> Board:
     """Read a board file (``.toml`` or ``.json``); errors name the file, the field and a fix."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BoardFileError(None, "file not found", fix="check the path", file=str(path)) from None
-    try:
-        data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
-        raise BoardFileError(None, f"not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {err}",
-                             fix="correct the syntax at that line", file=str(path)) from None
+    data = read_data_file(path, BoardFileError)
     if not isinstance(data, dict):
         raise BoardFileError(None, "should be a table", fix="see the board file format",
                              file=str(path))

@@ -46,13 +46,13 @@ from __future__ import annotations
 import csv
 import itertools
 import multiprocessing
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.datafile import read_data_file
 from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from simulations.compositions import Board, load_board
@@ -176,13 +176,7 @@ def _build(data: Mapping[str, Any], source: str) -> SweepSpec:
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read a sweep file; errors name the file, the field and a fix."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SweepError(None, "file not found", fix="check the path", file=str(path)) from None
-    except tomllib.TOMLDecodeError as err:
-        raise SweepError(None, f"not valid TOML: {err}", fix="correct the syntax",
-                         file=str(path)) from None
+    data = read_data_file(path, SweepError)
     return sweep_from_dict(data, str(path))
 
 

@@ -32,22 +32,13 @@ from proofs.context import Context
 from proofs.options import CheckOptions, Scope
 from proofs.oracle import ROLE_DIMS, build_table, table_size
 from proofs.properties import all_properties
-from proofs.runner import _share_key
+from proofs.runner import distinct_pairs
 
 PROPS = [p for p in all_properties() if p.oracle is not None]
 
 
 def _distinct_pairs() -> list[tuple[str, str, str]]:
-    out = []
-    for ref in builtin_ids():
-        inst = load_institution(ref)
-        seen = set()
-        for b, m in inst.pairs():
-            k = _share_key(inst, inst.ruleset(b, m))
-            if k not in seen:
-                seen.add(k)
-                out.append((ref, b, m))
-    return out
+    return distinct_pairs(builtin_ids())
 
 
 PAIRS = _distinct_pairs()
