@@ -135,7 +135,7 @@ def _decide(meeting: Meeting, reading: tuple[str, ...]) -> Decision:
 def _register_plugins() -> None:
     import importlib
 
-    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim"):
+    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim", "quorumlab.cli_coverage"):
         try:  # during development a plugin may be missing
             importlib.import_module(name).register(main)
         except ImportError:  # pragma: no cover
