@@ -198,9 +198,9 @@ def test_decide_meeting_on_a_rule_file_path(tmp_path: Path) -> None:
     out = json.loads(ok("decide", str(path), "--json"))
     assert out["outcome"] == "passed"
     assert out["tally"]["yes"] == 5
-    money = [r for r in out["reasons"] if r["rule"] == "amount"]
+    money = [r for r in out["reasons"] if r["rule"] == "routes"]
     assert money and money[0]["cite"] == "seed 001, 第十一条(六)33"
-    assert "does NOT meet" not in money[0]["en"]
+    assert "NOT" not in money[0]["en"] and "fits no route" not in money[0]["en"]
 
 
 def _toml_meeting(tmp_path: Path) -> tuple[Path, Path]:
