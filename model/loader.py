@@ -225,12 +225,16 @@ def _ruleset(inst: str, body: str, matter: str,
             if name == "points":
                 for pid, pentry in _req(table, "points", where, dict).items():
                     point = _point(pid, pentry, f"{loc}.{pid}", multi=True)
+                    if points.pop(pid, None) is not None:  # a later layer restates the point
+                        for f in CUMULATIVE:
+                            values[f] = tuple(x for x in values.get(f, ()) if x != Slot(pid))
                     for f in point.fields:
                         if f in CUMULATIVE:
                             values.setdefault(f, ())
                             values[f] = (*values[f], Slot(pid))
                         else:
                             drop(f, f"{loc}.{pid}")
+                            values[f] = point.readings[0].values[f]
                             cite[f] = point.readings[0].cite
                     points[pid] = point
                 continue
