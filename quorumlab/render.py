@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from model.evaluator import Decision
@@ -134,7 +135,16 @@ def render_decision(d: Decision) -> str:
     if d.reading:
         out.append("Reading used: " + ", ".join(f"{k}={v}" for k, v in d.reading.items()))
     if not d.readings_agree:
-        out.append("Readings DISAGREE on this meeting:")
-        for choice, outcome in d.by_reading:
-            out.append(f"  {outcome.label:<20} " + ", ".join(f"{k}={v}" for k, v in choice.items()))
+        out.append(f"Readings DISAGREE on this meeting ({len(d.by_reading)} combinations):")
+        if len(d.by_reading) <= _LIST_AT_MOST:
+            for choice, outcome in d.by_reading:
+                out.append(f"  {outcome.label:<20} "
+                           + ", ".join(f"{k}={v}" for k, v in choice.items()))
+        else:  # the open points that change the outcome are named in the reasons above
+            counts = Counter(o.label for _, o in d.by_reading)
+            out.append("  " + ", ".join(f"{label}: {k}" for label, k in counts.most_common())
+                       + "  (--json lists every combination)")
     return "\n".join(out)
+
+
+_LIST_AT_MOST = 12
