@@ -9,15 +9,22 @@ Examples
 --------
 >>> from model.meeting import Meeting
 >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
-...                    n=7, present=5, yes=4)
+...                    n=7, present=5, yes=4, no=1)
 >>> d = decide(m)
 >>> d.outcome.label, d.tally.yes, d.tally.due
 ('passed', 4, 7)
 >>> print(d.reasons[-1].en)
 yes votes 4 meet more than 1/2 of due (7): at least 4 needed
 >>> decide(Meeting.simple("prefecture_medical_security_party_group", "party_group",
-...                       "ordinary", n=7, present=5, yes=3)).outcome.label
+...                       "ordinary", n=7, present=7, yes=2, no=5)).outcome.label
 'rejected'
+
+Silence is not an abstention: seed 001 第二十一条(四) asks every member to state 同意、不同意
+or 暂缓, so one abstention (or one silent member) is a procedure violation.
+
+>>> decide(Meeting.simple("prefecture_medical_security_party_group", "party_group",
+...                       "ordinary", n=7, present=5, yes=4)).outcome.label
+'procedure_violation'
 """
 
 from __future__ import annotations
@@ -245,17 +252,20 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
 
 
 def _route_reason(spec: RuleSpec, amount: int) -> Reason:
-    """Where the item's amount sends it, by the first matching route of its category."""
+    """Where the item's amount sends it: the first tier of routes whose condition holds."""
     routes = [r for r in spec.routes if r.body is not None]
     first = next((r for r in routes if r.applies(amount)), None)
     if first is None:
-        limits = "; ".join(r.amount.describe() for r in routes if r.amount is not None)
-        return Reason("routes", "; ".join(r.cite for r in routes),
+        limits = "; ".join(dict.fromkeys(r.amount.describe() for r in routes if r.amount))
+        return Reason("routes", "; ".join(dict.fromkeys(r.cite for r in routes)),
                       f"amount {amount} yuan fits no route of this matter category ({limits}): "
                       "the item does not belong to it",
                       f"金额{amount}元不符合该类事项的标准, 不属于该类事项")
-    ok = first.body == spec.body
+    tier = [r for r in routes if r.amount == first.amount]
+    bodies = sorted({r.body for r in tier if r.body})
+    ok = spec.body in bodies
+    limit = f" ({first.amount.describe()})" if first.amount else ""
     return Reason("routes", first.cite,
-                  f"amount {amount} yuan: {first.describe()}"
-                  + ("" if ok else f"; NOT body {spec.body!r}"),
-                  f"金额{amount}元: 应由{first.body}决策" + ("" if ok else f", 而非{spec.body}"))
+                  f"amount {amount} yuan{limit}: decided by {' or '.join(bodies)}"
+                  + ("" if ok else f", NOT by {spec.body!r}"),
+                  f"金额{amount}元: 应由{'或'.join(bodies)}决策" + ("" if ok else f", 而非{spec.body}"))

@@ -178,7 +178,8 @@ FIELD_DOCS: dict[str, str] = {
     "意见) or 'yes_no_defer' (each states 同意, 不同意 or 暂缓/缓议)",
     "chair_calls_vote": "true if the chair decides whether to put the item to a vote",
     "chair_delegation": "'allowed', 'forbidden', 'leader_absent' (委托 only when the leader cannot "
-    "attend) or 'leader_absent_to_deputy' (only then, and only to a deputy)",
+    "attend), 'to_deputy' (only to a deputy) or 'leader_absent_to_deputy' (only when absent, and "
+    "only to a deputy)",
     "deferral": "when a split vote must be deferred (see Deferral)",
     "unclear_matter": "'no_effect', 'defer' or 'defer_except_emergency' when a major question is "
     "still unclear (重大问题尚不清楚)",
@@ -195,7 +196,8 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "owner_absent": ("no_effect", "defer", "violation"),
     "positions_required": ("none", "any", "yes_no_defer"),
     "ad_hoc": ("allowed", "forbidden", "forbidden_except_emergency"),
-    "chair_delegation": ("allowed", "forbidden", "leader_absent", "leader_absent_to_deputy"),
+    "chair_delegation": ("allowed", "forbidden", "leader_absent", "to_deputy",
+                         "leader_absent_to_deputy"),
     "unclear_matter": ("no_effect", "defer", "defer_except_emergency"),
 }
 
@@ -334,6 +336,8 @@ class RuleSet:
 
     def citation(self, field_name: str, choice: Mapping[str, str] | None = None) -> str:
         """The clause(s) behind ``field_name`` under ``choice`` (readings may cite their own)."""
+        if field_name == "routes":
+            return "; ".join(dict.fromkeys(r.cite for r in self.routes if r.body is not None))
         if field_name in CUMULATIVE:
             return "; ".join(dict.fromkeys(r.cite for r in getattr(self.spec(choice), field_name)))
         for p in self.points:

@@ -30,7 +30,7 @@ Examples
 >>> from model.meeting import Meeting, Outcome
 >>> spec = load_institution("prefecture_medical_security_party_group").ruleset(
 ...     "party_group", "ordinary").default()
->>> m = Meeting.simple("x", "party_group", "ordinary", n=7, present=5, yes=4)
+>>> m = Meeting.simple("x", "party_group", "ordinary", n=7, present=5, yes=4, no=1)
 >>> Outcome(evaluate(spec, m.terms(), PY).outcome).label
 'passed'
 >>> m = Meeting.simple("x", "party_group", "ordinary", n=7, present=4, yes=4)
@@ -84,14 +84,20 @@ class Evaluation:
 
 
 def _misrouted(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Any:
-    """The item's recorded amount sends it elsewhere: the first route of its category whose
-    amount condition holds names another body, or no route of the category fits the amount."""
-    routes = [r for r in spec.routes if r.body is not None]
-    if not routes:
+    """The item's recorded amount sends it elsewhere.  Routes are tried in file order, one
+    amount condition (tier) at a time; the first tier whose condition holds names the bodies
+    that may decide (several bodies may share a tier).  Misrouted: that tier does not name
+    this body, or no tier fits the amount (it puts the item outside its category)."""
+    tiers: dict[Any, set[str]] = {}
+    for r in spec.routes:
+        if r.body is not None:
+            tiers.setdefault(r.amount, set()).add(r.body)
+    if not tiers:
         return False
-    here: Any = False  # no route fits: the amount puts the item outside its category
-    for r in reversed(routes):
-        here = B.ite(r.applies(m.amount), r.body == spec.body, here)
+    here: Any = False
+    for amount, bodies in reversed(list(tiers.items())):
+        holds = True if amount is None else amount.holds(m.amount)
+        here = B.ite(holds, spec.body in bodies, here)
     return B.and_(m.amount >= 0, B.not_(here))
 
 
@@ -157,12 +163,15 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
     owner_absent = B.or_(*[B.and_(m.owner[i], B.not_(m.present[i])) for i in members])
     c["owner_absent_violation"] = owner_absent if spec.owner_absent == "violation" else False
     delegated = B.not_(m.chair[m.leader])
+    not_deputy = (B.or_(*[B.and_(m.chair[i], B.not_(m.deputy[i])) for i in members
+                          if i != m.leader]) if spec.chair_delegation.endswith("to_deputy")
+                  else False)
     c["delegated_chair"] = {
         "allowed": False,
         "forbidden": delegated,
         "leader_absent": B.and_(delegated, m.present[m.leader]),
-        "leader_absent_to_deputy": B.and_(delegated, B.or_(m.present[m.leader], *[
-            B.and_(m.chair[i], B.not_(m.deputy[i])) for i in members if i != m.leader])),
+        "to_deputy": not_deputy,
+        "leader_absent_to_deputy": B.or_(B.and_(delegated, m.present[m.leader]), not_deputy),
     }[spec.chair_delegation]
     c["separation_of_duties"] = (m.owner[m.leader]
                                  if m.portfolio is not None and m.portfolio in spec.leader_may_not_own

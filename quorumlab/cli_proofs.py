@@ -45,7 +45,7 @@ from proofs.render import (
     report_markdown,
     report_text,
 )
-from proofs.runner import run_suite
+from proofs.runner import expectation_diff, expectation_lines, run_suite
 from quorumlab.errors import user_errors
 
 __all__ = ["register"]
@@ -95,14 +95,21 @@ def _progress() -> Callable[[int, int], None] | None:
 @click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="Write report.json, report.md, junit.xml and counterexample meetings here.")
-@click.option("--write-expectations", "expect_file", type=click.Path(dir_okay=False),
-              help="Record this run's results as a suite file ([expect] table; one institution).")
+@click.option("--write-expectations", "expect_file", type=click.Path(),
+              help="Record this run's results as a suite file ([expect] table): a file for one "
+              "institution, or an existing directory to write <id>.expect.toml for each.")
+@click.option("--diff-expectations", "diff_file", type=click.Path(dir_okay=False),
+              help="Write a Markdown list of every verdict that differs from the recorded "
+              "expectations (run before re-recording them).")
 @user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
               timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
               verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None,
-              expect_file: str | None) -> None:
-    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions."""
+              expect_file: str | None, diff_file: str | None) -> None:
+    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions.
+
+    To re-record the built-in expectations after a rule change: ``quorumlab check --all
+    --diff-expectations diff.md --write-expectations model/institutions`` (review diff.md)."""
     refs = list(institutions) + (builtin_ids() if all_ else [])
     if not refs:
         raise QuorumlabError("institution", "nothing to check",
@@ -119,15 +126,23 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tupl
         Path(markdown).write_text(report_markdown(rep), encoding="utf-8")
     if report_dir:
         _write_report(Path(report_dir), rep)
+    if diff_file:
+        Path(diff_file).write_text(expectation_diff(rep), encoding="utf-8")
     if expect_file:
-        if len(set(s.institution for s in rep.summaries)) > 1:
-            raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
-                                 fix="check one institution at a time")
-        lines = ["# quorumlab suite file: expected results (see proofs.runner)", "[expect]"]
-        lines += [f'"{s.key}" = "{s.status}"' for s in rep.summaries
-                  if s.status in ("holds", "fails")]
-        Path(expect_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write_expectations(Path(expect_file), rep)
     sys.exit(rep.exit_code)
+
+
+def _write_expectations(target: Path, rep: Any) -> None:
+    """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``."""
+    insts = list(dict.fromkeys(s.institution for s in rep.summaries))
+    if not target.is_dir() and len(insts) > 1:
+        raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
+                             fix="check one institution at a time, or name a directory")
+    for inst in insts:
+        f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
+        lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_report(d: Path, rep: Any) -> None:

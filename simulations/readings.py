@@ -55,13 +55,15 @@ def reading_label(choice: Mapping[str, str]) -> str:
 
 def select_readings(rs: RuleSet, named: Mapping[str, str] | None = None, *,
                     all_readings: bool = False, strict: bool = True,
-                    limit: int = MAX_READINGS) -> list[dict[str, str]]:
+                    limit: int | None = None) -> list[dict[str, str]]:
     """Every combination of ``rs``'s readings that agrees with ``named`` (point id -> reading
     name), the default combination first.
 
     ``strict=False`` ignores named points that ``rs`` does not have (a sweep names points of
-    several rule sets).  More than ``limit`` combinations need ``all_readings``.
+    several rule sets).  More than ``limit`` (default :data:`MAX_READINGS`) combinations
+    need ``all_readings``.
     """
+    limit = MAX_READINGS if limit is None else limit
     where = f"{rs.body}/{rs.matter}"
     points = {p.field: p for p in rs.points}
     named = dict(named or {})

@@ -292,9 +292,6 @@ def test_003_s4_2_5_a_recused_member_counts_toward_the_quorum(inst_taobei) -> No
     assert all_outcomes(run(inst_taobei, m)) == {NQ}
 
 
-@pytest.mark.xfail(strict=True, reason="the implicit route of an amount-limited matter names every "
-                   "body that decides it, but a meeting is misrouted unless its body is the FIRST "
-                   "(plenary): model/semantics.py _misrouted")
 def test_003_s4_large_funds_in_any_form(inst_taobei) -> None:
     """四: 三重一大 items are decided by 常务会议、党组会议、专题会议 (全体会议 when needed); 三(四)'s
     limit puts an item in its category, not in one form.  Executive, 2e7 yuan off-budget funds,

@@ -130,11 +130,12 @@ def _ordinary_001(yes: int, no: int, n: int, present: int) -> Meeting:
 
 
 def test_close_split_reading_is_not_monotone_by_hand() -> None:
-    """seed 001 第二十一条(四) read as 'close split' (|yes - no| <= 1 defers):
+    """seed 001 第二十一条(四) read as 'close split' (|yes - no| <= 1 defers), every present
+    member stating 同意 or 不同意 as 第二十一条(四) requires:
 
-    * 7 present, 2 yes : 4 no -> rejected (margin 2); one no -> yes gives 3 : 3 -> deferred;
-    * 9 members, 6 present, 2 yes : 1 no -> deferred; one abstainer -> yes gives 3 : 1, no
-      longer close, and 2*3 = 6 <= 9 -> rejected.
+    * 7 of 7 present, 2 yes : 5 no -> rejected (margin 3); one no -> yes gives 3 : 4 -> deferred;
+    * 9 members, 6 present (3*6 >= 2*9), 3 yes : 3 no -> deferred; one no -> yes gives 4 : 2,
+      no longer close, and 2*4 = 8 <= 9 -> rejected.
     """
     close = {"deferral": "close_split"}
 
@@ -145,10 +146,10 @@ def test_close_split_reading_is_not_monotone_by_hand() -> None:
                     and c.get("ad_hoc") == "forbidden_except_emergency"
                     and c.get("recused_in_base") == "recused_counted")
 
-    assert outcome(_ordinary_001(2, 4, 7, 7)) == Outcome.REJECTED
-    assert outcome(_ordinary_001(3, 3, 7, 7)) == Outcome.DEFERRED
-    assert outcome(_ordinary_001(2, 1, 9, 6)) == Outcome.DEFERRED
-    assert outcome(_ordinary_001(3, 1, 9, 6)) == Outcome.REJECTED
+    assert outcome(_ordinary_001(2, 5, 7, 7)) == Outcome.REJECTED
+    assert outcome(_ordinary_001(3, 4, 7, 7)) == Outcome.DEFERRED
+    assert outcome(_ordinary_001(3, 3, 9, 6)) == Outcome.DEFERRED
+    assert outcome(_ordinary_001(4, 2, 9, 6)) == Outcome.REJECTED
 
 
 @pytest.mark.parametrize(("iid", "body", "matter"), PAIRS, ids=PAIR_IDS)
