@@ -60,6 +60,7 @@ class Outcome(IntEnum):
     DEFERRED = 3
     NO_QUORUM = 4
     PROCEDURE_VIOLATION = 5
+    NOT_HELD = 6  # nobody present: not a meeting (only a simulation can draw one)
 
     @property
     def label(self) -> str:
@@ -67,7 +68,8 @@ class Outcome(IntEnum):
 
     @property
     def zh(self) -> str:
-        return {1: "通过", 2: "未通过", 3: "暂缓", 4: "不足法定人数", 5: "程序违规"}[self.value]
+        return {1: "通过", 2: "未通过", 3: "暂缓", 4: "不足法定人数", 5: "程序违规",
+                6: "未举行"}[self.value]
 
 
 @dataclass(frozen=True)

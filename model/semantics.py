@@ -9,6 +9,9 @@ branches only on the (static) spec.
 
 Order of decision (each step cites its rule field):
 
+0. nobody present: not a meeting                    -> ``not_held`` (a well-formed meeting,
+   as :class:`~model.meeting.Meeting` validates and the proofs assume, never is; a
+   simulation that draws attendance can draw one)
 1. some quorum requirement not met (every cited clause binds)  -> ``no_quorum``
 2. any procedure violation (ad-hoc item, an item whose amount routes it to another body,
    an involved member who did not recuse, a member who did not state a required position,
@@ -209,9 +212,9 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
 
     violation = B.or_(*[c[k] for k in VIOLATIONS])
     deferred = B.or_(*[c[k] for k in DEFERRALS])
-    outcome = B.ite(
+    outcome = B.ite(present == 0, int(Outcome.NOT_HELD), B.ite(
         B.not_(c["quorum_met"]), int(Outcome.NO_QUORUM),
         B.ite(violation, int(Outcome.PROCEDURE_VIOLATION),
               B.ite(deferred, int(Outcome.DEFERRED),
-                    B.ite(c["passes"], int(Outcome.PASSED), int(Outcome.REJECTED)))))
+                    B.ite(c["passes"], int(Outcome.PASSED), int(Outcome.REJECTED))))))
     return Evaluation(outcome, t, c)

@@ -80,7 +80,7 @@ class Tally:
 
     n: int
     meetings: int = 0
-    by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(6, dtype=np.int64))
+    by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(len(Outcome) + 1, dtype=np.int64))
     correct: int = 0
     leader_followed: int = 0
     margins: np.ndarray | None = None
@@ -90,7 +90,7 @@ class Tally:
         passed = out == int(Outcome.PASSED)
         rejected = out == int(Outcome.REJECTED)
         self.meetings += len(out)
-        self.by_outcome += np.bincount(out, minlength=6)[:6]
+        self.by_outcome += np.bincount(out, minlength=len(Outcome) + 1)
         self.correct += int(np.count_nonzero(np.where(right, passed, rejected)))
         self.leader_followed += int(np.count_nonzero(np.where(leader_yes, passed, rejected)))
         m = np.bincount(yes - no + self.n, minlength=2 * self.n + 1)

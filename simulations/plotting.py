@@ -36,14 +36,14 @@ __all__ = ["plot_outcomes", "plot_herding", "plot_power", "plot_simulation", "sa
 
 LABELS = {"passed": "passed", "rejected": "rejected", "deferred": "deferred",
           "no_quorum": "no quorum", "procedure_violation": "procedure violation",
-          "correct": "decision correct", "leader_followed": "outcome = leader's private view"}
+          "not_held": "not held (nobody present)", "correct": "decision correct", "leader_followed": "outcome = leader's private view"}
 AXES = {"attendance": "attendance probability per member", "size": "board size (members)",
         "conformity": "conformity (weight on positions already stated)",
         "competence": "competence (P(private judgement right))",
         "leader_influence": "leader's extra influence"}
 COLOURS = {"passed": "tab:green", "rejected": "tab:red", "deferred": "tab:orange",
            "no_quorum": "tab:grey", "procedure_violation": "tab:purple",
-           "correct": "tab:blue", "leader_followed": "tab:brown"}
+           "not_held": "tab:olive", "correct": "tab:blue", "leader_followed": "tab:brown"}
 
 
 def save(fig: Any, out_dir: str | Path, name: str) -> list[Path]:

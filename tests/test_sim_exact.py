@@ -24,7 +24,7 @@ def _agree(spec, board, model, meetings: int, seed: int) -> None:
         wide = proportion(round(e.value * e.trials), e.trials, z=4.0)  # Wilson, 4 sigma
         assert wide.low - 1e-12 <= ex[k].value <= wide.high + 1e-12, (k, e.value, ex[k].value)
     assert abs(sum(ex[k].value for k in ("passed", "rejected", "deferred", "no_quorum",
-                                         "procedure_violation")) - 1) < 1e-9
+                                         "procedure_violation", "not_held")) - 1) < 1e-9
 
 
 def _some_readings(rs, k: int = 3) -> list[dict[str, str]]:

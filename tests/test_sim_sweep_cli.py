@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from model.loader import load_institution
+from model.meeting import Outcome
 from quorumlab.cli_sim import TerminalProgress, register
 from simulations import readings
 from simulations.montecarlo import simulate_institution
@@ -61,7 +62,8 @@ def test_sweep_same_rows_in_process_and_on_processes() -> None:
     two = run_sweep(spec, workers=2)
     assert one == two
     sims = 8 * sum(len(_choices(i)) for i in SMALL["sweep"]["institutions"])
-    assert seen[-1] == (sims, sims) and len(one) == sims * 7
+    quantities = len(Outcome) + 2  # every outcome, correct, leader_followed
+    assert seen[-1] == (sims, sims) and len(one) == sims * quantities
 
 
 def test_sweep_rows_name_every_reading() -> None:
