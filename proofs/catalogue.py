@@ -3,8 +3,10 @@
 Every check builds its question on a symbolic meeting (:mod:`proofs.symbolic`) whose
 outcome comes from :func:`model.semantics.evaluate`; every meeting it returns has been
 re-decided by the reference evaluator.  Members ``m1..m{n-1}`` are interchangeable in
-the full scope (the semantics singles out only the leader, and the roles owner, chair
-and involved person are variables), so "any non-leader member" is checked on ``m1``.
+the full scope (the semantics singles out only the leader, and the roles owner, chair,
+deputy and involved person are variables), so "any non-leader member" is checked on
+``m1``, and a question that names no other member sorts ``m2..m{n-1}``
+(``setup(..., symmetric=True)``).
 
 Examples
 --------
@@ -52,7 +54,7 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
             ) -> tuple[str, Answer, Query, SymbolicMeeting, Encoded]:
     """Is ``premise and goal`` satisfiable?  Returns ``sat``/``unsat``/``unknown``/``vacuous``."""
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
     q.push()
@@ -210,7 +212,7 @@ register(Property(
 
 def _min_yes(ctx: Context) -> Verdict:
     q, sm = ctx.query(cores=False), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     yes = enc.tally["yes"]
     cons = [*q.solver.assertions(), enc.outcome == PASSED]
     a, value = minimize(cons, yes, ctx.options.timeout_ms)
@@ -329,7 +331,7 @@ register(Property(
 
 def _absentee(ctx: Context) -> Verdict:
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     o2 = tuple(z3.Int(f"opinion2_{i}") for i in range(ctx.n))
     sm2 = sm.with_conduct({"opinion": o2})
     q.track("well-formedness", z3.And(*[z3.And(x >= 0, x <= int(Vote.DEFER)) for x in o2]))
@@ -357,7 +359,7 @@ def _monotonic(ctx: Context) -> Verdict:
     """For each member who might switch to yes (in the full scope: the leader and m1, who
     stand for every member by symmetry), search a pass that the switch undoes."""
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     n = ctx.n
     core: set[str] = set()
     for who in (range(min(n, 2)) if ctx.symmetric else range(n)):
@@ -425,7 +427,7 @@ def _flip_to_no(ctx: Context, model: Any, sm: SymbolicMeeting, who: Any) -> Symb
 
 def _power(ctx: Context, dictator: bool) -> Verdict:
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     decided = z3.Or(enc.outcome == PASSED, enc.outcome == REJECTED)
     found, examples = [], []
     premise_ok = False
@@ -494,7 +496,7 @@ register(Property(
 
 def _chair_veto(ctx: Context) -> Verdict:
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     sm2 = sm.with_conduct({"vote_called": False})
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
     q.track("goal", z3.And(sm.vote_called, enc.outcome == PASSED, enc2.outcome != PASSED))
@@ -604,7 +606,7 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     if not points:
         return Verdict("n/a", detail="no such open point", detail_zh="无此类待定条款")
     q, sm = ctx.query(), ctx.meeting()
-    ctx.setup(q, sm)
+    ctx.setup(q, sm, symmetric=True)
     witnesses, lines, lines_zh, core = [], [], [], set()
     unknown = None
     for p in points:
@@ -684,7 +686,7 @@ def _completeness(ctx: Context) -> Verdict:
     from model.semantics import CHECK_FIELDS, DEFERRALS, VIOLATIONS
 
     q, sm = ctx.query(), ctx.meeting()
-    enc = ctx.setup(q, sm)
+    enc = ctx.setup(q, sm, symmetric=True)
     c = enc.checks
 
     def t(x: Any) -> Any:
