@@ -38,7 +38,7 @@ from proofs.properties import Property, get_property, register
 from proofs.requirements import field_report
 from proofs.results import Verdict
 from proofs.solve import Answer, Query, exists_forall, minimize, optimize
-from proofs.symbolic import SymbolicMeeting
+from proofs.symbolic import SymbolicMeeting, symmetry_breaking
 
 __all__ = ["get_property"]
 
@@ -268,6 +268,10 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         members = [i for i in range(n) if z3.is_true(a.model.eval(c[i], model_completion=True))]
         inner.push()
         inner.track("coalition", z3.And(*[acts(i) for i in members]) if members else True)
+        if ctx.symmetric:  # the coalition m1..mk and the others m{k+1}.. are sorted apart
+            k = len([i for i in members if i > 0])
+            inner.track_all(("symmetry", t) for _, t in symmetry_breaking(
+                sm, [range(1, k + 1), range(k + 1, n)]))
         inner.push()
         inner.track("goal", enc.outcome == PASSED)
         b = inner.check()
@@ -356,8 +360,8 @@ register(Property(
 
 
 def _monotonic(ctx: Context) -> Verdict:
-    """For each member who might switch to yes (in the full scope: the leader and m1, who
-    stand for every member by symmetry), search a pass that the switch undoes."""
+    """For each member who might switch his stated position to yes (in the full scope: the
+    leader and m1, who stand for every member by symmetry), search a pass the switch undoes."""
     q, sm = ctx.query(), ctx.meeting()
     enc = ctx.setup(q, sm, symmetric=True)
     n = ctx.n
@@ -367,7 +371,7 @@ def _monotonic(ctx: Context) -> Verdict:
         sm2 = sm.with_conduct({"vote": v2})
         q.push()
         q.track("premise", z3.And(sm.present[who], z3.Not(sm.recused[who]),
-                                  sm.vote[who] != int(Vote.YES)))
+                                  sm.vote[who] != int(Vote.YES), sm.vote[who] != int(Vote.NONE)))
         enc2 = ctx.setup(q, sm2, tag=f"2_{who}", wf=False)
         q.track("goal", z3.And(enc.outcome == PASSED, enc2.outcome != PASSED))
         a = q.check()
@@ -388,7 +392,9 @@ def _monotonic(ctx: Context) -> Verdict:
 
 register(Property(
     "monotonic", "One more yes never turns a pass into a fail", "多一票赞成不会使通过变为不通过",
-    "if a meeting passes the item, it still passes when one more speaker votes yes", "forall",
+    "if a meeting passes the item, it still passes when a member who stated no, abstention or "
+    "deferral states yes instead (in the same place of the speaking order; a silent member "
+    "who starts to speak would also change the order)", "forall",
     ("passing", "deferral"), _monotonic, O.monotonic))
 
 
@@ -539,7 +545,7 @@ register(Property(
 def _speaking_order(ctx: Context) -> Verdict:
     outer, sm = ctx.query(), ctx.meeting()
     enc = ctx.setup(outer, sm)
-    names = [k for k in ("last_speaker", "owner_first") if not isinstance(enc.checks[k], bool)]
+    names = [k for k in O.SPEAKING if not isinstance(enc.checks[k], bool)]
     if not names:
         return Verdict("holds", detail="no speaking-order rule applies", detail_zh="无发言顺序规定")
     q_met = enc.checks["quorum_met"]
@@ -592,8 +598,10 @@ def _speaking_order(ctx: Context) -> Verdict:
 
 register(Property(
     "speaking_order_exists", "A valid speaking order always exists", "总存在合规的发言顺序",
-    "for every held meeting (who attends, recuses, chairs, owns) some order of the speakers "
-    "keeps every speaking rule", "exists_forall", ("last_speaker", "owner_speaks_first"),
+    "for every held meeting (who attends, recuses, chairs, owns) the members can state their "
+    "positions keeping every speaking rule: each states what is required (silence breaks it) "
+    "in an order that keeps the order rules", "exists_forall",
+    ("positions_required", "last_speaker", "owner_speaks_first"),
     _speaking_order, O.speaking_order_exists))
 
 

@@ -38,9 +38,11 @@ from model.rules import Institution, Matter, RuleSet, RuleSpec
 from model.semantics import DEFERRALS, VIOLATIONS, Evaluation, evaluate
 from proofs.options import Scope
 
-__all__ = ["Table", "build_table", "table_size", "verdicts", "amount_values"]
+__all__ = ["Table", "build_table", "table_size", "verdicts", "amount_values", "SPEAKING"]
 
 PASSED = int(Outcome.PASSED)
+# the speaking rules: who must state a position (silence breaks it), and in which order
+SPEAKING = ("positions", "last_speaker", "owner_first")
 ROLE_DIMS = {"no_dictator": ("chair", "owner"), "no_veto_player": ("chair", "owner"),
              "separation_of_duties": ("owner",)}
 
@@ -357,7 +359,8 @@ def absentee_opinions_irrelevant(t: Table) -> Result:
 def monotonic(t: Table) -> Result:
     p = t.passed
     for i in range(t.n):
-        rows = p & t.speaker[:, i] & (t.cols["vote"][:, i] != int(Vote.YES))
+        v = t.cols["vote"][:, i]
+        rows = p & t.speaker[:, i] & (v != int(Vote.YES)) & (v != int(Vote.NONE))
         if not rows.any():
             continue
         v2 = t.cols["vote"].copy()
@@ -405,7 +408,7 @@ def no_chair_veto(t: Table) -> Result:
 
 
 def speaking_order_exists(t: Table) -> Result:
-    names = [k for k in ("last_speaker", "owner_first") if k not in t.z3_constant]
+    names = [k for k in SPEAKING if k not in t.z3_constant]
     if not names:
         return ("holds", None)
     c = t.base.checks

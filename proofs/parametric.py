@@ -233,8 +233,10 @@ def _monotonic_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
         w = list(cm.weights)
         y = _cls("speaker", int(Vote.YES))
         w2 = list(w)
-        conds = [z3.And(sel == 0, cm.present, z3.Not(cm.recused), cm.vote != int(Vote.YES))]
-        for k, v in enumerate((Vote.NONE, Vote.NO, Vote.ABSTAIN, Vote.DEFER), start=1):
+        # a member who stated no, abstention or deferral states yes instead
+        conds = [z3.And(sel == 0, cm.present, z3.Not(cm.recused), cm.vote != int(Vote.YES),
+                        cm.vote != int(Vote.NONE))]
+        for k, v in enumerate((Vote.NO, Vote.ABSTAIN, Vote.DEFER), start=1):
             c = _cls("speaker", int(v))
             w2[c] = z3.If(sel == k, w[c] - 1, w2[c])
             conds.append(z3.And(sel == k, w[c] >= 1))

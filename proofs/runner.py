@@ -291,10 +291,12 @@ def expectation_lines(summaries: Iterable[Summary]) -> list[str]:
     return lines + [f'"{s.key}" = "{s.status}"' for s in summaries if s.status in ("holds", "fails")]
 
 
-def expectation_diff(rep: SuiteReport) -> str:
+def expectation_diff(rep: SuiteReport, recorded: Mapping[str, Mapping[str, str]] | None = None
+                     ) -> str:
     """Markdown: every verdict of ``rep`` that differs from the recorded expectation (or has
-    none), grouped by property, with the sizes at which it fails or is unknown.  Run it
-    before re-recording, to review what the re-recording changes.
+    none), grouped by property, with the sizes at which it fails or is unknown; with
+    ``recorded`` (institution -> its expectations) also every recorded key no longer checked.
+    Run it before re-recording, to review what the re-recording changes.
 
     >>> print(expectation_diff(SuiteReport((), (), 0.0)).splitlines()[-1])
     none
@@ -309,6 +311,13 @@ def expectation_diff(rep: SuiteReport) -> str:
         rows.setdefault(s.property_id, []).append(
             f"- {Path(s.institution).stem} {s.body}/{s.matter}: {s.expected or 'not recorded'}"
             f" -> {s.status}{sizes}")
+    checked = {(s.institution, s.key) for s in rep.summaries}
+    for inst, exp in (recorded or {}).items():
+        for key, status in exp.items():
+            if "@" in key and (inst, key) not in checked:
+                pid, where = key.split("@", 1)
+                rows.setdefault(pid, []).append(f"- {Path(inst).stem} {where}: {status} -> "
+                                                "no longer checked")
     out = ["# Verdicts that differ from the recorded expectations", ""]
     for pid, lines in rows.items():
         out += [f"## {pid}", "", *lines, ""]

@@ -200,22 +200,31 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
     return out
 
 
-def symmetry_breaking(sm: SymbolicMeeting) -> list[tuple[str, Any]]:
-    """Members ``m2..m{n-1}`` in non-increasing order of their state (absent < recused <
-    present with vote NONE < YES < ... < DEFER).
+def symmetry_breaking(sm: SymbolicMeeting, groups: Sequence[Sequence[int]] | None = None
+                      ) -> list[tuple[str, Any]]:
+    """Members of each group (default: ``m2..m{n-1}``) in non-increasing order of their state
+    (absent < recused < present with vote NONE < YES < ... < DEFER).
 
-    Sound for a question that names no member but ``m0`` (the leader, whom the semantics
-    singles out) and ``m1`` (the stand-in for "any other member"), over the full scope: the
-    semantics treats the other members alike (owner, chair, deputy, involved person are
-    variables), so permuting ``m2..m{n-1}`` together with all their variables maps every
-    well-formed meeting to one with the same outcomes, and some permutation sorts them.
-    It cuts the ``(n-2)!`` copies of each meeting the solver would otherwise explore.
+    Sound for a question that names no member of a group individually, over the full
+    scope: the semantics treats every member but the leader alike (owner, chair, deputy,
+    involved person are variables), so permuting a group's members together with all their
+    variables maps every well-formed meeting to one with the same outcomes, and some
+    permutation sorts them.  It cuts the ``k!`` copies of each meeting the solver would
+    otherwise explore.  The default group leaves out ``m0`` (the leader, whom the semantics
+    singles out) and ``m1`` (the stand-in for "any other member").
 
     >>> len(symmetry_breaking(symbolic_meeting(5, None)))
     2
+    >>> len(symmetry_breaking(symbolic_meeting(5, None), [[1, 2], [3, 4]]))
+    2
     """
     code = [z3.If(sm.present[i], z3.If(sm.recused[i], 1, 2 + sm.vote[i]), 0) for i in range(sm.n)]
-    return [(f"symmetry m{i} >= m{i + 1}", code[i] >= code[i + 1]) for i in range(2, sm.n - 1)]
+    out = []
+    for group in (groups if groups is not None else [range(2, sm.n)]):
+        g = list(group)
+        out += [(f"symmetry m{a} >= m{b}", code[a] >= code[b])
+                for a, b in zip(g, g[1:], strict=False)]
+    return out
 
 
 def pinned_setting(sm: SymbolicMeeting) -> list[tuple[str, Any]]:

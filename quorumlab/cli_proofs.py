@@ -34,6 +34,7 @@ import click
 from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from proofs.compare import Side, compare, default_pair
+from proofs.context import institution_ref
 from proofs.options import CheckOptions, Scope, parse_sizes
 from proofs.properties import get_property
 from proofs.render import (
@@ -45,7 +46,7 @@ from proofs.render import (
     report_markdown,
     report_text,
 )
-from proofs.runner import expectation_diff, expectation_lines, run_suite
+from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
 from quorumlab.errors import user_errors
 
 __all__ = ["register"]
@@ -127,7 +128,9 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tupl
     if report_dir:
         _write_report(Path(report_dir), rep)
     if diff_file:
-        Path(diff_file).write_text(expectation_diff(rep), encoding="utf-8")
+        recorded = {institution_ref(inst): expectations(inst)
+                    for inst in (load_institution(r) for r in dict.fromkeys(refs))}
+        Path(diff_file).write_text(expectation_diff(rep, recorded), encoding="utf-8")
     if expect_file:
         _write_expectations(Path(expect_file), rep)
     sys.exit(rep.exit_code)
