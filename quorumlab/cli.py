@@ -18,11 +18,12 @@ from typing import Any
 
 import click
 
-from model.errors import MeetingFileError, QuorumlabError
+from model.errors import QuorumlabError
 from model.evaluator import Decision, decide
 from model.io import load_meeting
 from model.loader import builtin_ids, load_institution, load_rule_file
 from model.meeting import Meeting
+from quorumlab.readings import parse_readings
 from quorumlab.render import render_decision, render_institution
 
 __all__ = ["main"]
@@ -114,18 +115,6 @@ def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> No
         click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_decision(d))
-
-
-def parse_readings(items: tuple[str, ...]) -> dict[str, str]:
-    """``--reading POINT=NAME`` flags (repeatable) as a choice mapping (point id -> reading)."""
-    choice = {}
-    for item in items:
-        if "=" not in item:
-            raise MeetingFileError("--reading", f"{item!r} is not POINT=NAME",
-                                   fix="write e.g. --reading deferral=margin_1 (see quorumlab show)")
-        k, v = item.split("=", 1)
-        choice[k] = v
-    return choice
 
 
 def _decide(meeting: Meeting, reading: tuple[str, ...]) -> Decision:

@@ -48,19 +48,9 @@ from proofs.render import (
 )
 from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
 from quorumlab.errors import user_errors
+from quorumlab.readings import parse_readings
 
 __all__ = ["register"]
-
-
-def _reading(values: tuple[str, ...], flag: str) -> dict[str, str]:
-    out = {}
-    for v in values:
-        if "=" not in v:
-            raise QuorumlabError(flag, f"{v!r} is not FIELD=NAME",
-                                 fix=f"write e.g. {flag} deferral=close_split")
-        k, _, r = v.partition("=")
-        out[k.strip()] = r.strip()
-    return out
 
 
 def _progress() -> Callable[[int, int], None] | None:
@@ -199,8 +189,8 @@ def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, bod
     ma = matter or ma
     bb = body_b or (ba if ba in ib.bodies else bb)
     mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
-    side_a = Side.make(ia, ba, ma, _reading(reading, "--reading"))
-    side_b = Side.make(ib, bb, mb, _reading(reading_b, "--reading-b"))
+    side_a = Side.make(ia, ba, ma, parse_readings(reading))
+    side_b = Side.make(ib, bb, mb, parse_readings(reading_b, "--reading-b"))
     ns = parse_sizes(sizes)
     c = compare(side_a, side_b, ns, CheckOptions(sizes=ns, timeout_s=timeout))
     click.echo(comparison_json(c) if as_json else comparison_text(c, "zh" if zh else "en"))

@@ -30,8 +30,8 @@ from typing import TextIO
 
 import click
 
-from quorumlab.cli_proofs import _reading as parse_readings
 from quorumlab.errors import user_errors
+from quorumlab.readings import parse_readings
 
 __all__ = ["register", "TerminalProgress"]
 
@@ -124,7 +124,7 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                                    ("leader_influence", leader_influence)) if v is not None}
     if overrides:
         board = board.with_values(**overrides)
-    named = parse_readings(reading, "--reading")
+    named = parse_readings(reading)
     extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
               "p_written_opinion": written_opinions, "p_silent": silent, "p_defer": defer,
               "p_unclear": unclear, "amount": amount}
@@ -194,7 +194,7 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
     from simulations.sweep import load_sweep, run_sweep, write_table
 
     s = load_sweep(spec)
-    s = replace(s, reading={**s.reading, **parse_readings(reading, "--reading")},
+    s = replace(s, reading={**s.reading, **parse_readings(reading)},
                 all_readings=s.all_readings or all_readings)
     rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=TerminalProgress())
     d = Path(out)
@@ -229,7 +229,7 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
     (ids or rule-file paths; several give one chart side by side), once per reading."""
     from simulations.power import body_power
 
-    named = parse_readings(reading, "--reading")
+    named = parse_readings(reading)
     results = [p for i in institutions
                for p in body_power(i, n=n, body=body, matter=matter, reading=named,
                                    all_readings=all_readings,
