@@ -174,6 +174,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "separation_of_duties": ("the leader runs a portfolio he may not run directly",
                              "一把手直接分管了不得直接分管的工作"),
     "vote_not_called": ("the chair did not put the item to a vote", "主持人未决定进入表决程序"),
+    "chair_withheld": ("the chair withheld the decision although the positions were not split "
+                       "(his power to postpone needs 意见分歧较大)", "意见并无分歧, 主持人不得另行议定"),
     "deferral": ("the split is close enough that the item must be deferred", "意见分歧, 应暂缓决定"),
     "owner_absent_defer": ("the portfolio owner is absent, so the item is not decided",
                            "分管成员未出席, 一般不研究决定其分管的重大事项"),

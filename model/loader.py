@@ -435,7 +435,10 @@ def _value(name: str, entry: Mapping[str, Any], loc: str) -> Any:
             raise RuleFileError(f"{loc}.value", f"should be a list of portfolio names, got {value!r}",
                                 fix='write value = ["personnel", "finance"]')
         return tuple(value)
+    if name == "chair_calls_vote" and value == "when_split":
+        return value
     if not isinstance(value, bool):
-        raise RuleFileError(f"{loc}.value", f"should be true or false, got {value!r}",
-                            fix="write value = true or value = false")
+        extra = ' (or "when_split")' if name == "chair_calls_vote" else ""
+        raise RuleFileError(f"{loc}.value", f"should be true or false{extra}, got {value!r}",
+                            fix=f"write value = true or value = false{extra}")
     return value

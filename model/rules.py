@@ -176,7 +176,9 @@ FIELD_DOCS: dict[str, str] = {
     "owner_absent": "'no_effect', 'defer' or 'violation' when the portfolio owner is absent",
     "positions_required": "'none', 'any' (every present member states a position, 每位领导必须发表"
     "意见) or 'yes_no_defer' (each states 同意, 不同意 or 暂缓/缓议)",
-    "chair_calls_vote": "true if the chair decides whether to put the item to a vote",
+    "chair_calls_vote": "true if the chair decides whether to put the item to a vote (or the "
+    "chief to decide), 'when_split' if only when the stated positions are split (意见分歧较大: "
+    "yes and no/defer both stated; withholding otherwise is a violation), false if he may not",
     "chair_delegation": "'allowed', 'forbidden', 'leader_absent' (委托 only when the leader cannot "
     "attend), 'to_deputy' (only to a deputy) or 'leader_absent_to_deputy' (only when absent, and "
     "only to a deputy)",
@@ -221,7 +223,7 @@ class RuleSpec:
     owner_speaks_first: bool = False
     owner_absent: str = "no_effect"
     positions_required: str = "none"
-    chair_calls_vote: bool = False
+    chair_calls_vote: bool | str = False
     chair_delegation: str = "allowed"
     deferral: Deferral = field(default_factory=Deferral)
     unclear_matter: str = "no_effect"

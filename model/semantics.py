@@ -66,6 +66,7 @@ CHECK_FIELDS: dict[str, str] = {
     "delegated_chair": "chair_delegation",
     "separation_of_duties": "leader_may_not_own",
     "vote_not_called": "chair_calls_vote",
+    "chair_withheld": "chair_calls_vote",
     "unclear": "unclear_matter",
     "deferral": "deferral",
     "owner_absent_defer": "owner_absent",
@@ -73,7 +74,7 @@ CHECK_FIELDS: dict[str, str] = {
     "passes": "passing",
 }
 VIOLATIONS = ("ad_hoc", "misrouted", "recusal", "positions", "last_speaker", "owner_first",
-              "owner_absent_violation", "delegated_chair", "separation_of_duties")
+              "owner_absent_violation", "delegated_chair", "chair_withheld", "separation_of_duties")
 DEFERRALS = ("vote_not_called", "unclear", "deferral", "owner_absent_defer", "chief_undecided")
 
 
@@ -181,7 +182,14 @@ def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
                                  else False)
 
     # -- deferral --------------------------------------------------------------------
-    c["vote_not_called"] = B.not_(m.vote_called) if spec.chair_calls_vote else False
+    withheld = B.not_(m.vote_called)
+    if spec.chair_calls_vote == "when_split":  # the power has a trigger: 意见分歧较大
+        split = B.and_(yes > 0, no + defer > 0)
+        c["vote_not_called"] = B.and_(withheld, split)
+        c["chair_withheld"] = B.and_(withheld, B.not_(split))
+    else:
+        c["vote_not_called"] = withheld if spec.chair_calls_vote else False
+        c["chair_withheld"] = False
     c["unclear"] = {"no_effect": False, "defer": m.unclear,
                     "defer_except_emergency": B.and_(m.unclear, B.not_(m.emergency))
                     }[spec.unclear_matter]

@@ -505,7 +505,10 @@ def _chair_veto(ctx: Context) -> Verdict:
     enc = ctx.setup(q, sm, symmetric=True)
     sm2 = sm.with_conduct({"vote_called": False})
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
-    q.track("goal", z3.And(sm.vote_called, enc.outcome == PASSED, enc2.outcome != PASSED))
+    # a lawful block: the item passes when called, and withholding it defers it or rejects it
+    # (withholding outside the power's trigger is itself a violation, no lawful veto)
+    q.track("goal", z3.And(sm.vote_called, enc.outcome == PASSED, enc2.outcome != PASSED,
+                           enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)))
     a = q.check()
     if a.status == "unknown":
         return _unknown(a)
@@ -522,7 +525,8 @@ def _chair_veto(ctx: Context) -> Verdict:
 
 register(Property(
     "no_chair_veto", "The chair's discretion is no veto", "主持人裁量不构成否决",
-    "no meeting that passes when the chair calls the vote fails to pass when he does not",
+    "no meeting that passes when the chair calls the vote is lawfully deferred or rejected when "
+    "he does not (withholding outside the power's trigger is a violation, not a veto)",
     "forall", ("chair_calls_vote",), _chair_veto, O.no_chair_veto))
 
 

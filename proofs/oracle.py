@@ -404,7 +404,8 @@ def no_veto_player(t: Table) -> Result:
 def no_chair_veto(t: Table) -> Result:
     rows = t.passed & t.cols["vote_called"]
     other = t.outcome(vote_called=np.zeros_like(t.cols["vote_called"]))
-    return ("fails" if (other[rows] != PASSED).any() else "holds", None)
+    lawful = (other != PASSED) & (other != int(Outcome.PROCEDURE_VIOLATION))
+    return ("fails" if lawful[rows].any() else "holds", None)
 
 
 def speaking_order_exists(t: Table) -> Result:

@@ -260,8 +260,9 @@ def _absentee_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
 
 def _chair_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
     def bad(cm: ClassMeeting, out: Any) -> Any:
-        return z3.And(cm.vote_called, out == PASSED,
-                      _second(ctx, cm, vote_called=False) != PASSED)
+        other = _second(ctx, cm, vote_called=False)
+        return z3.And(cm.vote_called, out == PASSED, other != PASSED,
+                      other != int(Outcome.PROCEDURE_VIOLATION))
 
     return bad
 

@@ -395,10 +395,14 @@ def test_004_office_meeting_chief_decides(inst_city) -> None:
     assert run(inst_city, short).outcome == NQ  # 4 < 5
 
 
-def test_004_office_meeting_may_postpone(inst_city) -> None:
-    """办公会 六: 如意见分歧较大, 一时难以决策, 可待进一步调查研究后, 另行议定."""
-    m = mk(inst_city, DO, "administrative", n=5, yes=5, vote_called=False)
-    assert run(inst_city, m).outcome == D
+def test_004_office_meeting_may_postpone_only_when_split(inst_city) -> None:
+    """办公会 六: 如意见分歧较大, 一时难以决策, 可待进一步调查研究后, 另行议定: the director's
+    power to postpone has a trigger.  3 yes : 2 no is a split -> deferred; 5 yes : 0 is no split,
+    so postponing is outside the power -> procedure violation."""
+    split = mk(inst_city, DO, "administrative", n=5, yes=3, no=2, vote_called=False)
+    assert run(inst_city, split).outcome == D
+    undivided = mk(inst_city, DO, "administrative", n=5, yes=5, vote_called=False)
+    assert run(inst_city, undivided).outcome == PV
 
 
 def test_004_office_meeting_chair_delegation_clauses(inst_city) -> None:
