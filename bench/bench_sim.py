@@ -44,6 +44,7 @@ from model.semantics import evaluate  # noqa: E402
 from simulations.compositions import Board  # noqa: E402
 from simulations.montecarlo import model_for, simulate  # noqa: E402
 from simulations.power import weighted_game  # noqa: E402
+from simulations.readings import reading_label  # noqa: E402
 
 INSTITUTION = "prefecture_medical_security_party_group"
 BODY, MATTER = "party_group", "ordinary"
@@ -59,10 +60,15 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def reading() -> dict[str, str]:
+    """The one reading of the open points benchmarked (named, and printed in the header)."""
+    return next(load_institution(INSTITUTION).ruleset(BODY, MATTER).choices())
+
+
 def setup(n: int, conformity: float = 0.0) -> tuple[Any, Any, Board, Any]:
     inst = load_institution(INSTITUTION)
     rs = inst.ruleset(BODY, MATTER)
-    spec = rs.default()
+    spec = rs.spec(reading())
     board = Board.uniform(n, attendance=0.9, competence=0.7, conformity=conformity,
                           leader_influence=1.0 if conformity else 0.0)
     return inst, rs, board, model_for(inst, MATTER, spec)
@@ -70,7 +76,7 @@ def setup(n: int, conformity: float = 0.0) -> tuple[Any, Any, Board, Any]:
 
 def engine_rate(n: int, meetings: int, conformity: float = 0.0) -> float:
     inst, rs, board, model = setup(n, conformity)
-    spec = rs.default()
+    spec = rs.spec(reading())
     simulate(spec, board, model, min(meetings, 1 << 16), seed=0)  # warm up
     t = time.perf_counter()
     simulate(spec, board, model, meetings, seed=1)
@@ -80,7 +86,8 @@ def engine_rate(n: int, meetings: int, conformity: float = 0.0) -> float:
 def naive_rate(n: int, seconds: float, via_decide: bool) -> float:
     """A straightforward loop: draw one meeting with `random`, decide it, count outcomes."""
     inst, rs, board, _ = setup(n)
-    spec = rs.default()
+    choice = reading()
+    spec = rs.spec(choice)
     rng = random.Random(1)
     members = tuple(Member(m.id, m.role, m.portfolios) for m in board.members)
     ids = [m.id for m in members]
@@ -95,7 +102,7 @@ def naive_rate(n: int, seconds: float, via_decide: bool) -> float:
         order = tuple([i for i in present if i != chair] + ([chair] if chair else []))
         m = Meeting(INSTITUTION, BODY, MatterFacts(MATTER), members, frozenset(present),
                     votes=votes, speaking_order=order, chair=chair)
-        out = decide(m, rs, {}).outcome if via_decide else evaluate(spec, m.terms(), PY).outcome
+        out = decide(m, rs, choice).outcome if via_decide else evaluate(spec, m.terms(), PY).outcome
         counts[int(out)] += 1
         done += 1
     return done / (time.perf_counter() - t0)
@@ -133,7 +140,8 @@ def mesa_rate(n: int, seconds: float) -> float | str:
             self.agents.do("step")
             present = sum(a.present for a in self.agents)
             yes = sum(a.vote == 1 for a in self.agents)
-            # the same rule, written by hand as a Mesa user would: quorum 2/3, yes > 1/2 of due
+            # the rule written by hand as a Mesa user would: quorum 2/3, yes > 1/2 of due
+            # (throughput only: it leaves out the open points and the speaking rules)
             if 3 * present < 2 * self.n:
                 out = Outcome.NO_QUORUM
             elif 2 * yes > self.n:
@@ -234,7 +242,7 @@ def power_rows(sizes: list[int], limit: float) -> list[list[Any]]:
 def ci_time(n: int) -> tuple[float, int, float]:
     inst, rs, board, model = setup(n)
     t = time.perf_counter()
-    tally = simulate(rs.default(), board, model, 0, seed=3, batch=8192, half_width=0.005)
+    tally = simulate(rs.spec(reading()), board, model, 0, seed=3, batch=8192, half_width=0.005)
     p = tally.probabilities()["passed"]
     return time.perf_counter() - t, tally.meetings, p.half_width
 
@@ -248,6 +256,7 @@ def main() -> None:
     quick = args.quick
     only = set(args.only or ["meetings", "power", "ci"])
     print(f"# quorumlab simulation benchmark ({INSTITUTION}/{BODY}/{MATTER}, one core)")
+    print(f"# reading of the open points: {reading_label(reading())}")
     if "meetings" in only:
         meetings_table(quick)
     if "power" in only:

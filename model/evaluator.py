@@ -9,15 +9,22 @@ Examples
 --------
 >>> from model.meeting import Meeting
 >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
-...                    n=7, present=5, yes=4)
+...                    n=7, present=5, yes=4, no=1)
 >>> d = decide(m)
 >>> d.outcome.label, d.tally.yes, d.tally.due
 ('passed', 4, 7)
 >>> print(d.reasons[-1].en)
 yes votes 4 meet more than 1/2 of due (7): at least 4 needed
 >>> decide(Meeting.simple("prefecture_medical_security_party_group", "party_group",
-...                       "ordinary", n=7, present=5, yes=3)).outcome.label
+...                       "ordinary", n=7, present=7, yes=2, no=5)).outcome.label
 'rejected'
+
+Silence is not an abstention: seed 001 第二十一条(四) asks every member to state 同意、不同意
+or 暂缓, so one abstention (or one silent member) is a procedure violation.
+
+>>> decide(Meeting.simple("prefecture_medical_security_party_group", "party_group",
+...                       "ordinary", n=7, present=5, yes=4)).outcome.label
+'procedure_violation'
 """
 
 from __future__ import annotations
@@ -90,7 +97,7 @@ def _with_order(meeting: Meeting, spec: RuleSpec) -> Meeting:
     speaking rules where any does: portfolio owners first, the last speaker last."""
     if meeting.speaking_order is not None:
         return meeting
-    speakers = [m.id for m in meeting.members if m.id in meeting.present and m.id not in meeting.recused]
+    speakers = list(meeting.stated)
     last = {"chair": meeting.chair_id, "leader": meeting.leader_id,
             "leader_not_first": meeting.leader_id}.get(spec.last_speaker)
     owners = [i for i in speakers if spec.owner_speaks_first and meeting.owns(i)]
@@ -154,6 +161,11 @@ def _disagreements(rs: RuleSet, by_reading: tuple[tuple[Mapping[str, str], Outco
 
 _TEXT: dict[str, tuple[str, str]] = {
     "ad_hoc": ("an ad-hoc item (临时动议) is not allowed here", "不得临时动议"),
+    "misrouted": ("the item's amount routes it to another body, or out of this matter category",
+                  "按金额该事项应由其他机构决策或不属于该类事项"),
+    "positions": ("a present member did not state a position as required", "有到会成员未按要求明确表态"),
+    "unclear": ("a major question of the item is still unclear, so it must be deferred",
+                "重大问题尚不清楚, 应暂缓决策"),
     "recusal": ("a member involved in the item did not recuse", "涉及本人或亲属的成员未回避"),
     "last_speaker": ("the speaking order breaks the speak-last rule (末位表态)",
                      "未执行末位表态"),
@@ -162,11 +174,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "separation_of_duties": ("the leader runs a portfolio he may not run directly",
                              "一把手直接分管了不得直接分管的工作"),
     "vote_not_called": ("the chair did not put the item to a vote", "主持人未决定进入表决程序"),
+    "chair_withheld": ("the chair withheld the decision although the positions were not split "
+                       "(his power to postpone needs 意见分歧较大)", "意见并无分歧, 主持人不得另行议定"),
     "deferral": ("the split is close enough that the item must be deferred", "意见分歧, 应暂缓决定"),
     "owner_absent_defer": ("the portfolio owner is absent, so the item is not decided",
                            "分管成员未出席, 一般不研究决定其分管的重大事项"),
     "chief_undecided": ("the chair stated no decision", "主持人未作出决定"),
-    "delegated_chair": ("a delegated member chaired, but the leader must preside", "应由党组书记主持而由他人主持"),
+    "delegated_chair": ("the chair was delegated outside the conditions of the text (the leader "
+                        "present, or to a member it does not allow)", "不符合委托主持的条件"),
 }
 
 
@@ -179,17 +194,18 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
         field = CHECK_FIELDS[check]
         out.append(Reason(field, rs.citation(field, choice), en, zh))
 
-    q = spec.quorum
-    if q is None:
-        add("quorum_met", f"no quorum rule; {t['present']} of {meeting.terms().n} present",
+    n = meeting.terms().n
+    if not spec.quorum:
+        add("quorum_met", f"no quorum rule; {t['present']} of {n} present",
             f"无法定人数规定; 到会{t['present']}人")
-    else:
-        need = q.min_count(meeting.terms().n)
-        ok = "met" if c["quorum_met"] else "NOT met"
-        add("quorum_met", f"quorum {ok}: {t['present']} present of {meeting.terms().n} due, "
-            f"{q.describe()} needs {need}",
-            f"到会{t['present']}人, 应到{meeting.terms().n}人, {q.describe_zh()}须{need}人: "
-            f"{'达到' if c['quorum_met'] else '未达到'}法定人数")
+    for r in spec.quorum:
+        need = r.rule.min_count(n)
+        ok = r.rule.holds(t["present"], n)
+        out.append(Reason("quorum", r.cite,
+                          f"quorum {'met' if ok else 'NOT met'}: {t['present']} present of {n} due, "
+                          f"{r.rule.describe()} needs {need}",
+                          f"到会{t['present']}人, 应到{n}人, {r.rule.describe_zh()}须{need}人: "
+                          f"{'达到' if ok else '未达到'}法定人数"))
     if not c["quorum_met"]:
         return out
     if meeting.speaking_order is None and (spec.last_speaker != "none" or spec.owner_speaks_first):
@@ -212,29 +228,46 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
     for k in (*VIOLATIONS, *DEFERRALS):
         if c[k]:
             add(k, *_TEXT[k])
-    matter_amount = meeting.matter.amount
-    if matter_amount is not None:
-        lim = rs.info.amount if rs.info is not None else None
-        if lim is not None and rs.info is not None:
-            hit = lim.holds(matter_amount)
-            out.append(Reason("amount", rs.info.amount_cite,
-                              f"amount {matter_amount} {'meets' if hit else 'does NOT meet'} the "
-                              f"limit {lim.describe()} of this matter category",
-                              f"金额{matter_amount}{'达到' if hit else '未达到'}{lim.describe_zh()}的标准"))
+    if meeting.matter.amount is not None and spec.routes:
+        out.append(_route_reason(spec, meeting.matter.amount))
     if any(c[k] for k in VIOLATIONS) or any(c[k] for k in DEFERRALS):
         return out
     if spec.decision_mode == "chief_decides":
         add("chief_undecided", "the chair decides after discussion (行政首长负责制): "
             + ("yes" if c["passes"] else "no"), "行政首长负责制: 主持人" +
             ("同意" if c["passes"] else "不同意"))
-    elif spec.passing is not None:
-        p = spec.passing
-        base = {"due": t["due"], "present": t["present"], "eligible": t["eligible"],
-                "decisive": t["yes"] + t["no"]}[p.base.value]
-        need = max(p.share.min_count(base), 1)
-        verb = "meet" if c["passes"] else "do NOT meet"
-        add("passes", f"yes votes {t['yes']} {verb} {p.share.describe()} of {p.base.value} "
-            f"({base}): at least {need} needed",
-            f"赞成{t['yes']}票, 基数{base}, {p.share.describe_zh()}须{need}票: "
-            f"{'通过' if c['passes'] else '未通过'}")
+    else:
+        bases = {"due": t["due"], "present": t["present"], "eligible": t["eligible"],
+                 "decisive": t["yes"] + t["no"]}
+        if not spec.passing:
+            add("passes", "no passing rule: nothing passes by vote", "无表决通过规则")
+        for r in spec.passing:
+            p, base = r.rule, bases[r.rule.base.value]
+            need = max(p.share.min_count(base), 1)
+            ok = t["yes"] > 0 and p.share.holds(t["yes"], base)
+            out.append(Reason("passing", r.cite,
+                              f"yes votes {t['yes']} {'meet' if ok else 'do NOT meet'} "
+                              f"{p.share.describe()} of {p.base.value} ({base}): at least {need} needed",
+                              f"赞成{t['yes']}票, 基数{base}, {p.share.describe_zh()}须{need}票: "
+                              f"{'达到' if ok else '未达到'}"))
     return out
+
+
+def _route_reason(spec: RuleSpec, amount: int) -> Reason:
+    """Where the item's amount sends it: the first tier of routes whose condition holds."""
+    routes = [r for r in spec.routes if r.body is not None]
+    first = next((r for r in routes if r.applies(amount)), None)
+    if first is None:
+        limits = "; ".join(dict.fromkeys(r.amount.describe() for r in routes if r.amount))
+        return Reason("routes", "; ".join(dict.fromkeys(r.cite for r in routes)),
+                      f"amount {amount} yuan fits no route of this matter category ({limits}): "
+                      "the item does not belong to it",
+                      f"金额{amount}元不符合该类事项的标准, 不属于该类事项")
+    tier = [r for r in routes if r.amount == first.amount]
+    bodies = sorted({r.body for r in tier if r.body})
+    ok = spec.body in bodies
+    limit = f" ({first.amount.describe()})" if first.amount else ""
+    return Reason("routes", first.cite,
+                  f"amount {amount} yuan{limit}: decided by {' or '.join(bodies)}"
+                  + ("" if ok else f", NOT by {spec.body!r}"),
+                  f"金额{amount}元: 应由{'或'.join(bodies)}决策" + ("" if ok else f", 而非{spec.body}"))

@@ -5,13 +5,14 @@ Format (see README, "Meeting format")::
     {"institution": "prefecture_medical_security_party_group",   # id, or a rule-file path
      "body": "party_group",
      "matter": {"category": "cadre", "amount": null, "portfolio": "personnel",
-                "persons_involved": ["m3"], "emergency": false, "ad_hoc": false},
+                "persons_involved": ["m3"], "emergency": false, "ad_hoc": false,
+                "unclear": false},                  # unclear: 重大问题尚不清楚
      "members": [{"id": "sec", "role": "leader", "portfolios": []}, ...],
      "present": ["sec", "m1", ...],          # or "absent": [...]
      "recused": ["m3"],
      "written_opinions": {"m6": "no"},       # absent members only
      "speaking_order": ["m1", "m2", "sec"],  # present, non-recused members
-     "votes": {"m1": "yes", "m2": "no"},     # present, non-recused; missing = abstain
+     "votes": {"m1": "yes", "m2": "no"},     # stated positions; a member with none was silent
      "chair": "sec", "vote_called": true}
 
 Examples
@@ -43,7 +44,7 @@ __all__ = ["load_meeting", "meeting_from_dict", "meeting_to_dict", "dump_meeting
 
 _TOP = {"institution", "body", "matter", "members", "present", "absent", "recused",
         "written_opinions", "speaking_order", "votes", "chair", "vote_called", "note"}
-_MATTER = {"category", "amount", "portfolio", "persons_involved", "emergency", "ad_hoc"}
+_MATTER = {"category", "amount", "portfolio", "persons_involved", "emergency", "ad_hoc", "unclear"}
 
 
 def load_meeting(path: str | Path) -> Meeting:
@@ -71,6 +72,15 @@ def _votes(data: Mapping[str, Any], key: str) -> dict[str, Vote]:
         raise MeetingFileError(key, f"should map member ids to votes, got {v!r}",
                                fix=f'write "{key}": {{"m1": "yes"}}')
     return {k: Vote.parse(x, f"{key}.{k}") for k, x in v.items()}
+
+
+def _flag(matter: Mapping[str, Any], key: str) -> bool:
+    """A true/false fact of the matter; "false" (a string) is not false, it is an error."""
+    v = matter.get(key, False)
+    if not isinstance(v, bool):
+        raise MeetingFileError(f"matter.{key}", f"should be true or false, got {v!r}",
+                               fix=f'write "{key}": true (or false, without quotes)')
+    return v
 
 
 def meeting_from_dict(data: Mapping[str, Any], base_dir: Path | None = None) -> Meeting:
@@ -132,7 +142,8 @@ def meeting_from_dict(data: Mapping[str, Any], base_dir: Path | None = None) -> 
         matter=MatterFacts(
             category=str(matter["category"]), amount=amount, portfolio=matter.get("portfolio"),
             persons_involved=tuple(_list(matter, "persons_involved")),
-            emergency=bool(matter.get("emergency", False)), ad_hoc=bool(matter.get("ad_hoc", False)),
+            emergency=_flag(matter, "emergency"), ad_hoc=_flag(matter, "ad_hoc"),
+            unclear=_flag(matter, "unclear"),
         ),
         members=tuple(members),
         present=present,
@@ -154,7 +165,8 @@ def meeting_to_dict(m: Meeting) -> dict[str, Any]:
         "matter": {"category": m.matter.category, "amount": m.matter.amount,
                    "portfolio": m.matter.portfolio,
                    "persons_involved": list(m.matter.persons_involved),
-                   "emergency": m.matter.emergency, "ad_hoc": m.matter.ad_hoc},
+                   "emergency": m.matter.emergency, "ad_hoc": m.matter.ad_hoc,
+                   "unclear": m.matter.unclear},
         "members": [{"id": x.id, "role": x.role, "portfolios": list(x.portfolios)}
                     for x in m.members],
         "present": [i for i in order if i in m.present],

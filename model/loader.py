@@ -27,6 +27,7 @@ from typing import Any
 from model.datafile import read_data_file
 from model.errors import QuorumlabError, RuleFileError, ThresholdError, UnknownInstitutionError
 from model.rules import (
+    CUMULATIVE,
     ENUMS,
     FIELD_DOCS,
     RULE_FIELDS,
@@ -38,7 +39,10 @@ from model.rules import (
     OpenPoint,
     Passing,
     Reading,
+    Requirement,
+    Route,
     RuleSet,
+    Slot,
 )
 from model.thresholds import Ambiguous, Bound, Share, parse_threshold
 
@@ -141,34 +145,135 @@ def _build(data: Mapping[str, Any], path: str) -> Institution:
                                     "does not decide", fix=f"use one of {list(body_matters)} or a "
                                     f"group of [{where}.groups]")
         for mid in body_matters:
-            layers = [("defaults", defaults), (f"{where}.rules", b.get("rules", {}))]
-            layers += [(f"{where}.overrides.{key}", table) for key, table in overrides.items()
+            layers = [("defaults", defaults, False), (f"{where}.rules", b.get("rules", {}), False)]
+            layers += [(f"{where}.overrides.{key}", table, True) for key, table in overrides.items()
                        if key == mid or mid in groups.get(key, ())]
             rulesets[(bid, mid)] = replace(_ruleset(inst_id, bid, mid, layers), info=matters[mid])
+    routes = _routes(data.get("routes", []), matters, bodies)
+    rulesets = {k: replace(rs, routes=tuple(r for r in routes if r.category == k[1]))
+                for k, rs in rulesets.items()}
     return Institution(
         id=inst_id, name=_req(head, "name", "institution"), name_zh=_req(head, "name_zh", "institution"),
         seed=_req(head, "seed", "institution"), source=_req(head, "source", "institution"),
         bodies=bodies, matters=matters, rulesets=rulesets, path=path,
-        known_findings=dict(data.get("known_findings", {})),
+        known_findings=dict(data.get("known_findings", {})), routes=routes,
     )
 
 
-def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Mapping[str, Any]]]) -> RuleSet:
+def _routes(raw: Any, matters: Mapping[str, Matter], bodies: Mapping[str, Body]) -> tuple[Route, ...]:
+    """``[[routes]]`` in file order, then one route per body deciding a matter whose category
+    carries an amount limit (the limit is where such an item must go)."""
+    if not isinstance(raw, list):
+        raise RuleFileError("routes", f"should be a list of tables, got {raw!r}",
+                            fix='write [[routes]] category = "..." body = "..." cite = "..."')
+    out: list[Route] = []
+    for i, r in enumerate(raw):
+        loc = f"routes[{i}]"
+        category = _req(r, "category", loc)
+        if category not in matters:
+            raise RuleFileError(f"{loc}.category", f"unknown matter {category!r}",
+                                fix=f"use one of {sorted(matters)}")
+        body = r.get("body")
+        decider = r.get("decider", "")
+        if (body is None) == (not decider):
+            raise RuleFileError(loc, "needs exactly one of body and decider",
+                                fix='write body = "party_group" (a meeting) or decider = "分管局长" '
+                                    "(an individual approval)")
+        if body is not None and (not isinstance(body, str) or body not in bodies):
+            raise RuleFileError(f"{loc}.body", f"unknown body {body!r}", fix=f"use one of {sorted(bodies)}")
+        if body is not None and category not in bodies[body].matters:
+            raise RuleFileError(f"{loc}.body", f"body {body!r} does not decide matter {category!r}",
+                                fix=f"add {category!r} to [bodies.{body}].matters or route elsewhere")
+        amount = _phrase(r["amount"], f"{loc}.amount", want=Bound) if "amount" in r else None
+        if isinstance(amount, tuple):
+            raise RuleFileError(f"{loc}.amount", "an amount phrase that mixes 以上 and 超过 is "
+                                "ambiguous", fix="write one word: 超过 (strict) or 以上/及以上 (inclusive)")
+        out.append(Route(category, body, amount, _req(r, "cite", loc), str(decider),
+                         str(r.get("note", ""))))
+    for m in matters.values():
+        if m.amount is not None and not any(r.category == m.id for r in out):
+            out.extend(Route(m.id, b.id, m.amount, m.amount_cite) for b in bodies.values()
+                       if m.id in b.matters)
+    return tuple(out)
+
+
+def _ruleset(inst: str, body: str, matter: str,
+             layers: list[tuple[str, Mapping[str, Any], bool]]) -> RuleSet:
+    """Fold the layers: ``[defaults]`` and ``[bodies.B.rules]`` replace field values; a matter
+    override replaces plain fields but ADDS to cumulative ones (every clause binds) unless the
+    entry says ``replaces = "..."``."""
     values: dict[str, Any] = {}
     cite: dict[str, str] = {}
     notes: dict[str, str] = {}
     points: dict[str, OpenPoint] = {}
-    for where, table in layers:
+
+    def drop(name: str, loc: str) -> None:
+        """A later layer sets ``name``: forget the earlier setting (and its point)."""
+        for pid, p in list(points.items()):
+            if name in p.fields:
+                if len(p.fields) > 1:
+                    raise RuleFileError(loc, f"this field is also set by the open point {pid!r} "
+                                        "together with other fields", fix=f"restate point {pid!r} "
+                                        "here with every field it ties")
+                del points[pid]
+        values.pop(name, None)
+        notes.pop(name, None)
+
+    for where, table, adds in layers:
         for name, entry in table.items():
             loc = f"{where}.{name}"
+            if name == "points":
+                for pid, pentry in _req(table, "points", where, dict).items():
+                    point = _point(pid, pentry, f"{loc}.{pid}", multi=True)
+                    if points.pop(pid, None) is not None:  # a later layer restates the point
+                        for f in CUMULATIVE:
+                            values[f] = tuple(x for x in values.get(f, ()) if x != Slot(pid))
+                    for f in point.fields:
+                        if f in CUMULATIVE:
+                            values.setdefault(f, ())
+                            values[f] = (*values[f], Slot(pid))
+                        else:
+                            drop(f, f"{loc}.{pid}")
+                            values[f] = point.readings[0].values[f]
+                            cite[f] = point.readings[0].cite
+                    points[pid] = point
+                continue
             if name not in FIELD_DOCS:
                 raise RuleFileError(loc, "unknown rule field",
-                                    fix=f"use one of {', '.join(RULE_FIELDS)}")
-            if not isinstance(entry, dict):
-                raise RuleFileError(loc, f"should be a table with a citation, got {entry!r}",
-                                    fix=f'write {name} = {{ value = ..., cite = "seed NNN, 第X条" }}')
-            points.pop(name, None)
-            notes.pop(name, None)
+                                    fix=f"use one of {', '.join(RULE_FIELDS)}, or points")
+            if name in CUMULATIVE:
+                entries = entry if isinstance(entry, list) else [entry]
+                keep = adds and not any(isinstance(e, dict) and "replaces" in e for e in entries)
+                if not keep:
+                    for pid in [pid for pid, p in points.items() if name in p.fields]:
+                        del points[pid]
+                    values[name] = ()
+                for k, e in enumerate(entries):
+                    eloc = f"{loc}[{k}]" if isinstance(entry, list) else loc
+                    _need_table(name, e, eloc)
+                    if "readings" in e:
+                        pid = _req(e, "id", eloc) if "id" in e or name in points else name
+                        points[pid] = _point(name, e, eloc, pid=pid)
+                        values[name] = (*values[name], Slot(pid))
+                    else:
+                        _req(e, "cite", eloc)
+                        v = _value(name, e, eloc)
+                        if isinstance(v, tuple) and v and v[0] == "ambiguous":
+                            pid = str(e.get("id", name))
+                            points[pid] = OpenPoint(pid, "vague", tuple(
+                                Reading(rn, {name: (Requirement(val, e["cite"], str(e.get("note", ""))),)},
+                                        e["cite"], note) for rn, val, note in v[1]),
+                                note=v[2], fields=(name,))
+                            values[name] = (*values[name], Slot(pid))
+                        elif v is not None:
+                            values[name] = (*values[name], Requirement(v, e["cite"], str(e.get("note", ""))))
+                    cite[name] = "; ".join(c for c in (cite.get(name, "") if keep or k else "",
+                                                       str(e.get("cite", ""))) if c)
+                    if e.get("note"):
+                        notes[name] = "; ".join(x for x in (notes.get(name, ""), str(e["note"])) if x)
+                continue
+            _need_table(name, entry, loc)
+            drop(name, loc)
             if "readings" in entry:
                 points[name] = _point(name, entry, loc)
                 values[name] = points[name].readings[0].value
@@ -176,11 +281,6 @@ def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Mapping[
             else:
                 c = _req(entry, "cite", loc)
                 v = _value(name, entry, loc)
-                if isinstance(v, tuple) and v and v[0] == "ambiguous":
-                    points[name] = OpenPoint(
-                        name, "vague",
-                        tuple(Reading(n, val, c, note) for n, val, note in v[1]), note=v[2])
-                    v = v[1][0][1]
                 values[name] = v
                 cite[name] = c
             note = entry.get("note", "")
@@ -199,29 +299,65 @@ def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Mapping[
     return RuleSet(inst, body, matter, values, cite, notes, tuple(points.values()))
 
 
-def _point(name: str, entry: Mapping[str, Any], loc: str) -> OpenPoint:
+def _need_table(name: str, entry: Any, loc: str) -> None:
+    if not isinstance(entry, dict):
+        raise RuleFileError(loc, f"should be a table with a citation, got {entry!r}",
+                            fix=f'write {name} = {{ value = ..., cite = "seed NNN, 第X条" }}')
+
+
+def _point(name: str, entry: Mapping[str, Any], loc: str, *, multi: bool = False,
+           pid: str | None = None) -> OpenPoint:
+    """An open point: per-field shorthand (``field = { readings = [...] }``) or, with ``multi``,
+    a named point whose readings each ``set`` several fields (a regime)."""
+    if not isinstance(entry, dict):
+        raise RuleFileError(loc, f"should be a table, got {entry!r}",
+                            fix="write kind = ..., cite = ..., readings = [...]")
     kind = entry.get("kind", "unspecified")
     if kind not in _POINT_KINDS:
         raise RuleFileError(f"{loc}.kind", f"unknown kind {kind!r}", fix=f"use one of {_POINT_KINDS}")
-    raw = entry["readings"]
+    raw = entry.get("readings")
     if not isinstance(raw, list) or len(raw) < 2:
         raise RuleFileError(f"{loc}.readings", "needs at least two named readings",
                             fix="list each reading as { name = ..., value = ..., cite = ... }")
     readings = []
+    fields: tuple[str, ...] | None = None
     for i, r in enumerate(raw):
         rloc = f"{loc}.readings[{i}]"
         rname = _req(r, "name", rloc)
         rcite = r.get("cite", entry.get("cite"))
         if not rcite:
             raise RuleFileError(f"{rloc}.cite", "is missing", fix="cite the clause (or cite the point)")
-        v = _value(name, r, rloc)
-        if isinstance(v, tuple) and v and v[0] == "ambiguous":
-            raise RuleFileError(f"{rloc}", "a reading must be unambiguous",
-                                fix="give the inclusive and strict readings as two readings")
-        readings.append(Reading(rname, v, rcite, r.get("note", "")))
+        if multi:
+            sets = _req(r, "set", rloc, dict)
+            vals = {}
+            for f, fe in sets.items():
+                if f not in FIELD_DOCS:
+                    raise RuleFileError(f"{rloc}.set.{f}", "unknown rule field",
+                                        fix=f"use one of {', '.join(RULE_FIELDS)}")
+                _need_table(f, fe, f"{rloc}.set.{f}")
+                vals[f] = _reading_value(f, {"cite": rcite, **fe}, f"{rloc}.set.{f}")
+            if fields is not None and set(vals) != set(fields):
+                raise RuleFileError(f"{rloc}.set", f"sets {sorted(vals)}, but the first reading sets "
+                                    f"{sorted(fields)}", fix="every reading of a point sets the same fields")
+            fields = tuple(vals)
+        else:
+            vals = {name: _reading_value(name, {"cite": rcite, **r}, rloc)}
+        readings.append(Reading(rname, vals, rcite, r.get("note", "")))
     if len({r.name for r in readings}) != len(readings):
         raise RuleFileError(f"{loc}.readings", "reading names repeat", fix="give each reading its own name")
-    return OpenPoint(name, kind, tuple(readings), note=entry.get("note", ""))
+    return OpenPoint(pid or name, kind, tuple(readings), note=entry.get("note", ""),
+                     fields=fields if multi and fields else (name,))
+
+
+def _reading_value(name: str, r: Mapping[str, Any], rloc: str) -> Any:
+    """One reading's value of ``name``; a cumulative field gives a tuple of requirements."""
+    v = _value(name, r, rloc)
+    if isinstance(v, tuple) and v and v[0] == "ambiguous":
+        raise RuleFileError(f"{rloc}", "a reading must be unambiguous",
+                            fix="give the inclusive and strict readings as two readings")
+    if name in CUMULATIVE:
+        return () if v is None else (Requirement(v, str(r["cite"]), str(r.get("note", ""))),)
+    return v
 
 
 def _phrase(entry: Mapping[str, Any], loc: str, want: type) -> Any:
@@ -283,7 +419,11 @@ def _value(name: str, entry: Mapping[str, Any], loc: str) -> Any:
         if not isinstance(at_most, int) or at_most < 0:
             raise RuleFileError(f"{loc}.at_most", f"should be a whole number >= 0, got {at_most!r}",
                                 fix="write at_most = 1")
-        return Deferral(kind, at_most, share, bool(entry.get("emergency_overrides", False)))
+        overrides = entry.get("emergency_overrides", False)
+        if not isinstance(overrides, bool):
+            raise RuleFileError(f"{loc}.emergency_overrides", f"should be true or false, got "
+                                f"{overrides!r}", fix="write emergency_overrides = true (or false)")
+        return Deferral(kind, at_most, share, overrides)
     value = _req(entry, "value", loc, object)
     if name in ENUMS:
         if value not in ENUMS[name]:
@@ -295,7 +435,10 @@ def _value(name: str, entry: Mapping[str, Any], loc: str) -> Any:
             raise RuleFileError(f"{loc}.value", f"should be a list of portfolio names, got {value!r}",
                                 fix='write value = ["personnel", "finance"]')
         return tuple(value)
+    if name == "chair_calls_vote" and value == "when_split":
+        return value
     if not isinstance(value, bool):
-        raise RuleFileError(f"{loc}.value", f"should be true or false, got {value!r}",
-                            fix="write value = true or value = false")
+        extra = ' (or "when_split")' if name == "chair_calls_vote" else ""
+        raise RuleFileError(f"{loc}.value", f"should be true or false{extra}, got {value!r}",
+                            fix=f"write value = true or value = false{extra}")
     return value

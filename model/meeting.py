@@ -60,6 +60,7 @@ class Outcome(IntEnum):
     DEFERRED = 3
     NO_QUORUM = 4
     PROCEDURE_VIOLATION = 5
+    NOT_HELD = 6  # nobody present: not a meeting (only a simulation can draw one)
 
     @property
     def label(self) -> str:
@@ -67,7 +68,8 @@ class Outcome(IntEnum):
 
     @property
     def zh(self) -> str:
-        return {1: "通过", 2: "未通过", 3: "暂缓", 4: "不足法定人数", 5: "程序违规"}[self.value]
+        return {1: "通过", 2: "未通过", 3: "暂缓", 4: "不足法定人数", 5: "程序违规",
+                6: "未举行"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,17 @@ class MatterFacts:
     persons_involved: tuple[str, ...] = ()
     emergency: bool = False
     ad_hoc: bool = False
+    unclear: bool = False  # 重大问题尚不清楚: a major question is still unclear
 
 
 @dataclass(frozen=True)
 class MeetingTerms(Generic[T]):
-    """A meeting as per-member terms (index i = member i); ``leader`` is a static index."""
+    """A meeting as per-member terms (index i = member i); ``leader`` is a static index.
+
+    ``vote[i]`` is member i's stated position (``Vote.NONE``: stated nothing, or not
+    eligible); ``pos[i]`` orders the members who stated one; ``amount`` is the item's amount
+    in yuan, ``-1`` when not recorded.
+    """
 
     n: int
     leader: int
@@ -109,6 +117,9 @@ class MeetingTerms(Generic[T]):
     ad_hoc: T
     vote_called: T
     portfolio: str | None = None
+    deputy: Sequence[T] = ()
+    unclear: T = False  # type: ignore[assignment]
+    amount: T = -1  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,9 @@ class Meeting:
                 raise MeetingFileError(f"written_opinions.{mid}", f"member {mid!r} is present",
                                        fix="a present member votes in 'votes'; written opinions are "
                                        "for absent members")
+        if not self.present:
+            raise MeetingFileError("present", "nobody is present",
+                                   fix="list the members present (a meeting needs at least one)")
         for mid in self.recused:
             if mid not in self.present:
                 raise MeetingFileError(f"recused.{mid}", f"member {mid!r} recused but is absent",
@@ -184,10 +198,15 @@ class Meeting:
                 if mid not in self.present or mid in self.recused:
                     raise MeetingFileError("speaking_order", f"member {mid!r} is absent or recused",
                                            fix="list only present, non-recused members")
+            for mid, v in self.votes.items():
+                if v != Vote.NONE and mid not in self.speaking_order:
+                    raise MeetingFileError(
+                        "speaking_order", f"member {mid!r} stated a position but is not in the order",
+                        fix=f"add {mid!r} where they spoke")
         if self.chair is not None and self.chair not in known:
             raise MeetingFileError("chair", f"unknown member id {self.chair!r}",
                                    fix=f"use one of {', '.join(ids)}")
-        if self.present and self.chair_id not in self.present:
+        if self.chair_id not in self.present:
             raise MeetingFileError("chair", f"the chair {self.chair_id!r} is absent",
                                    fix="name a present member as chair (委托主持)")
 
@@ -202,10 +221,11 @@ class Meeting:
 
     @property
     def speakers(self) -> tuple[str, ...]:
-        """Who speaks, in order: the recorded order, else the members' order (chair last)."""
+        """Who stated a position, in order: the recorded order, else the members' order
+        (owner first, chair last)."""
         if self.speaking_order is not None:
             return self.speaking_order
-        eligible = [m.id for m in self.members if m.id in self.present and m.id not in self.recused]
+        eligible = [i for i in self.stated]
         owners = [i for i in eligible if self.owns(i)]
         rest = [i for i in eligible if i not in owners and i != self.chair_id]
         tail = [self.chair_id] if self.chair_id in eligible and self.chair_id not in owners else []
@@ -216,11 +236,20 @@ class Meeting:
         p = self.matter.portfolio
         return p is not None and any(m.id == member_id and p in m.portfolios for m in self.members)
 
+    @property
+    def stated(self) -> tuple[str, ...]:
+        """Members who stated a position (同意, 不同意, 暂缓/缓议 or 弃权), in member order.
+        A present member with no entry in ``votes`` stated nothing: silence is not a vote."""
+        return tuple(m.id for m in self.members if self.vote_of(m.id) != Vote.NONE)
+
     def vote_of(self, member_id: str) -> Vote:
-        """A present, non-recused member who states nothing abstains."""
+        """The member's stated position; ``Vote.NONE`` if absent, recused or silent.  A member
+        in the recorded speaking order with no entry in ``votes`` spoke without a clear
+        position: ``ABSTAIN`` (which a 同意/不同意/暂缓 duty does not accept)."""
         if member_id not in self.present or member_id in self.recused:
             return Vote.NONE
-        return self.votes.get(member_id, Vote.ABSTAIN)
+        spoke = self.speaking_order is not None and member_id in self.speaking_order
+        return self.votes.get(member_id, Vote.ABSTAIN if spoke else Vote.NONE)
 
     def terms(self) -> MeetingTerms[Any]:
         """This meeting as concrete per-member terms."""
@@ -241,6 +270,9 @@ class Meeting:
             ad_hoc=self.matter.ad_hoc,
             vote_called=self.vote_called,
             portfolio=self.matter.portfolio,
+            deputy=[m.role == "deputy" for m in self.members],
+            unclear=self.matter.unclear,
+            amount=-1 if self.matter.amount is None else self.matter.amount,
         )
 
     @classmethod

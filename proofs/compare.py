@@ -11,10 +11,10 @@ Examples
 >>> from model.loader import load_institution
 >>> inst = load_institution("prefecture_medical_security_party_group")
 >>> a = Side.make(inst, "party_group", "ordinary")
->>> b = Side.make(inst, "party_group", "ordinary", {"deferral": "close_split"})
->>> c = compare(a, b, sizes=(5,))
+>>> b = Side.make(inst, "party_group", "ordinary", {"deferral": "chair_judgement"})
+>>> c = compare(a, b, sizes=(5,))   # A also defers a close split: A is the stricter
 >>> c.rows[0].relation, c.rows[0].b_implies_a
-('B implies A', 'holds')
+('A implies B', 'fails')
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from proofs.decode import MeetingLabel, decode
 from proofs.encode import Encoded, encode, free_constants
 from proofs.options import CheckOptions
 from proofs.solve import Budget, Query
-from proofs.symbolic import SymbolicMeeting, symbolic_meeting, well_formed
+from proofs.symbolic import SymbolicMeeting, symbolic_meeting, symmetry_breaking, well_formed
 
 __all__ = ["Context", "institution_ref"]
 
@@ -107,13 +107,18 @@ class Context:
                      self.budget)
 
     def setup(self, q: Query, sm: SymbolicMeeting, spec: RuleSpec | None = None, tag: str = "",
-              wf: bool = True) -> Encoded:
-        """Add well-formedness (if ``wf``) and the tracked encoding of ``spec`` to ``q``."""
+              wf: bool = True, symmetric: bool = False) -> Encoded:
+        """Add well-formedness (if ``wf``) and the tracked encoding of ``spec`` to ``q``.
+
+        ``symmetric``: the question names no member but ``m0`` and ``m1``, so in the full
+        scope the other members may be sorted (:func:`~proofs.symbolic.symmetry_breaking`)."""
         if wf:
             key = ("wf", id(sm), self.options.scope)
             if key not in self.memo:
                 self.memo[key] = (sm, [c for _, c in well_formed(sm, self.options.scope)])
             q.track_all(("well-formedness", c) for c in self.memo[key][1])
+            if symmetric and self.symmetric:
+                q.track_all(("symmetry", c) for _, c in symmetry_breaking(sm))
         spec = spec or self.spec
         ekey = ("enc", id(sm), spec, tag, q.cores)
         if ekey not in self.memo:  # sm is kept alive in the key's value, so id() stays unique

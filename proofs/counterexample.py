@@ -13,7 +13,7 @@ Examples
 >>> rs = load_institution("prefecture_medical_security_party_group").ruleset("party_group",
 ...                                                                          "ordinary")
 >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
-...                    n=3, present=3, yes=2)
+...                    n=3, present=3, yes=3)
 >>> confirm(m, rs, {}, Outcome.PASSED, "example").outcome.label
 'passed'
 >>> confirm(m, rs, {}, Outcome.REJECTED, "example")

@@ -27,10 +27,12 @@ DEFAULT_SIZES = tuple(range(3, 16))
 class Scope:
     """Which meetings a property ranges over.
 
-    ``pinned=False`` (the default): every well-formed meeting.  ``pinned=True``: the
-    setting is fixed except attendance, recusal and emergency (nobody involved, no ad-hoc
-    item, member ``m1`` owns the portfolio, the leader chairs when present, speaking order
-    owner first and leader last); conduct stays free.  The pinned scope is what the
+    ``pinned=False`` (the default): every well-formed meeting (someone present, the chair
+    present; see :mod:`proofs.symbolic`).  ``pinned=True``: the setting is fixed except
+    attendance, recusal and emergency (nobody involved, no ad-hoc item, nothing unclear, no
+    amount recorded, member ``m1`` owns the portfolio and is the only deputy, the leader
+    chairs when present, else the first present member, speaking order owner first and
+    leader last); conduct (votes, silence included) stays free.  The pinned scope is what the
     exhaustive-enumeration oracle covers for n <= 6.  ``patterns``: if given, only these
     attendance patterns (one code per member: 0 absent, 1 present and recused, 2 speaking);
     the differential test uses it to sample the largest cases.

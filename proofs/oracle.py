@@ -1,11 +1,14 @@
 """The oracle: exhaustive enumeration of small meetings, evaluated by the one semantics.
 
 The differential test compares every Z3 verdict with the verdict computed here by brute
-force.  :func:`build_table` enumerates every meeting of ``n`` members that the outcome
-can tell apart: each member's state (absent with each written opinion, recused, or
-speaking with each vote and, if recusal matters, involved or not), and, where the rule
-terms mention them, the owner, the chair, every speaking order (all permutations), the
-emergency, ad-hoc and vote-called flags.  Dimensions the outcome term does not mention
+force.  :func:`build_table` enumerates every well-formed meeting of ``n`` members (someone
+present, the chair present) that the outcome can tell apart: each member's state (absent
+with each written opinion, recused, or present and silent or stating each position and,
+if recusal matters, involved or not), and, where the rule terms mention them, the owner,
+the chair, the deputies, every speaking order (all permutations), the emergency, ad-hoc,
+unclear and vote-called flags, and the amount at every route boundary
+(:func:`amount_values`: ``-1``, ``0`` and each limit and limit +- 1, one value of every
+class of amounts the routes tell apart).  Dimensions the outcome term does not mention
 are pinned to one well-formed value (sound: they cannot change any outcome).  The rows
 are evaluated with :func:`model.semantics.evaluate` through the numpy backend (the same
 rule code the reference evaluator runs), and each property's oracle reads the table.
@@ -35,9 +38,11 @@ from model.rules import Institution, Matter, RuleSet, RuleSpec
 from model.semantics import DEFERRALS, VIOLATIONS, Evaluation, evaluate
 from proofs.options import Scope
 
-__all__ = ["Table", "build_table", "table_size", "verdicts"]
+__all__ = ["Table", "build_table", "table_size", "verdicts", "amount_values", "SPEAKING"]
 
 PASSED = int(Outcome.PASSED)
+# the speaking rules: who must state a position (silence breaks it), and in which order
+SPEAKING = ("positions", "last_speaker", "owner_first")
 ROLE_DIMS = {"no_dictator": ("chair", "owner"), "no_veto_player": ("chair", "owner"),
              "separation_of_duties": ("owner",)}
 
@@ -85,7 +90,8 @@ class Table:
             opinion=[np.where(c["present"][:, i], 0, c["opinion"][:, i]) for i in range(n)],
             pos=[np.where(speaker[:, i], c["pos"][:, i], -1) for i in range(n)],
             emergency=c["emergency"], ad_hoc=c["ad_hoc"], vote_called=c["vote_called"],
-            portfolio=self.matter.portfolio)
+            portfolio=self.matter.portfolio, deputy=[col("deputy", i) for i in range(n)],
+            unclear=c["unclear"], amount=c["amount"])
 
     def evaluate(self, spec: RuleSpec | None = None, **over: Any) -> Evaluation:
         return evaluate(spec or self.spec, self.terms(**over), NP)
@@ -111,10 +117,12 @@ class Table:
     def setting_key(self) -> np.ndarray:
         c = self.cols
         key = np.zeros(self.rows, dtype=np.int64)
-        for name in ("present", "recused", "interested", "owner", "chair"):
+        for name in ("present", "recused", "interested", "owner", "chair", "deputy"):
             for i in range(self.n):
                 key = key * 2 + c[name][:, i]
-        return (key * 2 + c["emergency"]) * 2 + c["ad_hoc"]
+        key = ((key * 2 + c["emergency"]) * 2 + c["ad_hoc"]) * 2 + c["unclear"]
+        _, amount = np.unique(c["amount"], return_inverse=True)
+        return key * (int(amount.max(initial=0)) + 1) + amount.reshape(-1)
 
     def group_any(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per setting: (row index of one representative, any(values) over its rows)."""
@@ -140,6 +148,23 @@ def _relevant(inst: Institution, rs: RuleSet, n: int, extra: tuple[str, ...]) ->
     return {x.split("_")[0] if x not in ("ad_hoc", "vote_called") else x for x in names} | set(extra)
 
 
+def amount_values(rs: RuleSet) -> tuple[int, ...]:
+    """One amount of every class the routes of ``rs`` tell apart: not recorded (``-1``),
+    ``0``, and each route limit and its neighbours.
+
+    >>> from model.loader import load_institution
+    >>> rs = load_institution("prefecture_medical_security_party_group").ruleset(
+    ...     "party_group", "large_funds")
+    >>> amount_values(rs)
+    (-1, 0, 4999, 5000, 5001)
+    """
+    out = {-1, 0}
+    for r in rs.routes:
+        if r.amount is not None:
+            out |= {v for v in (r.amount.limit - 1, r.amount.limit, r.amount.limit + 1) if v >= 0}
+    return tuple(sorted(out))
+
+
 def table_size(inst: Institution, body: str, matter: str, n: int, scope: Scope,
                extra: tuple[str, ...] = ()) -> int:
     """How many rows :func:`build_table` would enumerate (before the chair filter)."""
@@ -153,17 +178,22 @@ def _dims(inst: Institution, rs: RuleSet, n: int, scope: Scope, extra: tuple[str
     portfolio = inst.matters[rs.matter].portfolio
     opinions = range(5) if "opinion" in rel else range(1)
     inter = (False, True) if ("interested" in rel and not pinned) else (False,)
-    # member states: (kind, value, interested); kind 0 absent, 1 recused, 2 speaker
+    # member states: (kind, value, interested); kind 0 absent, 1 recused, 2 speaker (value 0:
+    # silent, else the stated position)
     states = [(0, o, False) for o in opinions] + [(1, 0, False)] + \
-             [(2, v, x) for v in range(1, 5) for x in inter]
+             [(2, v, x) for v in range(5) for x in inter]
     dims = [(f"state{i}", len(states)) for i in range(n)]
     if portfolio is not None and "owner" in rel and not pinned:
         dims.append(("owner", n + 1))
     if "chair" in rel and not pinned:
         dims.append(("chair", n))
+    if "deputy" in rel and not pinned:
+        dims.append(("deputy", 2 ** (n - 1)))  # any set of deputies among m1..m{n-1}
     if "pos" in rel and not pinned:
         dims.append(("pos", len(list(itertools.permutations(range(n))))))
-    for flag in ("emergency", "vote_called") + (() if pinned else ("ad_hoc",)):
+    if "amount" in rel and not pinned:
+        dims.append(("amount", len(amount_values(rs))))
+    for flag in ("emergency", "vote_called") + (() if pinned else ("ad_hoc", "unclear")):
         if flag in rel:
             dims.append((flag, 2))
     return dims, rel, states
@@ -201,15 +231,22 @@ def build_table(inst: Institution, body: str, matter: str, n: int, scope: Scope,
     val = st[srow, 1]
     inter = st[srow, 2].astype(bool)
     present, recused = kind >= 1, kind == 1
-    vote = np.where(kind == 2, val, 1)
+    vote = np.where(kind == 2, val, 0)
     opinion = np.where(kind == 0, val, 0)
     anyone = present.any(axis=1)
     ar = np.arange(n)
     if "chair" in digit:
         chair = digit["chair"][:, None] == ar[None, :]
-    else:  # the leader if present (or nobody is), else the first present member
-        first = np.where(present[:, 0] | ~anyone, 0, np.argmax(present, axis=1))
+    else:  # the leader if present, else the first present member
+        first = np.where(present[:, 0], 0, np.argmax(present, axis=1))
         chair = first[:, None] == ar[None, :]
+    if "deputy" in digit:  # bit i-1 of the digit: member i is a deputy (never the leader)
+        deputy = (ar[None, :] > 0) & ((digit["deputy"][:, None] >> np.maximum(ar - 1, 0)) & 1
+                                      ).astype(bool)
+    else:
+        deputy = np.broadcast_to((ar == 1) if scope.pinned else (ar < 0), (total, n)).copy()
+    amounts = np.array(amount_values(rs), dtype=np.int64)
+    amount = amounts[digit["amount"]] if "amount" in digit else np.full(total, -1, np.int64)
     owner_idx = 1 if (mat.portfolio is not None and n > 1) else None
     if "owner" in digit:
         owner = digit["owner"][:, None] == ar[None, :]
@@ -225,10 +262,11 @@ def build_table(inst: Institution, body: str, matter: str, n: int, scope: Scope,
             else list(range(n))
         pos = np.broadcast_to(np.array(pp), (total, n)).copy()
     flags = {f: (digit[f].astype(bool) if f in digit else np.full(total, f == "vote_called"))
-             for f in ("emergency", "ad_hoc", "vote_called")}
-    keep = ~anyone | (chair & present).any(axis=1)
+             for f in ("emergency", "ad_hoc", "vote_called", "unclear")}
+    keep = anyone & (chair & present).any(axis=1)  # well formed: someone and the chair present
     cols = {"present": present, "recused": recused, "interested": inter, "owner": owner,
-            "chair": chair, "vote": vote, "opinion": opinion, "pos": pos, **flags}
+            "chair": chair, "deputy": deputy, "vote": vote, "opinion": opinion, "pos": pos,
+            "amount": amount, **flags}
     cols = {k: v[keep] for k, v in cols.items()}
     sm = symbolic_meeting(n, mat.portfolio)
     enc = encode(rs.spec(full), sm.terms(), track=False)
@@ -289,26 +327,28 @@ def _bits(mask: np.ndarray) -> np.ndarray:
     return (mask.astype(np.int64) << np.arange(mask.shape[1], dtype=np.int64)).sum(axis=1)
 
 
-def _block(t: Table, acting: np.ndarray, mode: str) -> Result:
+def _block(t: Table, acting: np.ndarray) -> Result:
+    """The smallest coalition whose members can all act (in some meeting) and, acting, leave
+    no meeting that passes."""
     p = t.passed
     if not p.any():
         return ("vacuous", 0)
-    b = _bits(acting)[p]
+    every = _bits(acting)
+    b = every[p]
     for k in range(1, t.n + 1):
         for coal in itertools.combinations(range(t.n), k):
             cm = sum(1 << i for i in coal)
-            hit = (b & cm) == cm if mode == "no" else (b & cm) == 0
-            if not hit.any():
+            if not ((b & cm) == cm).any() and ((every & cm) == cm).any():
                 return ("holds" if k >= 2 else "fails", k)
     return ("holds", None)
 
 
 def min_stay_away_block(t: Table) -> Result:
-    return _block(t, t.cols["present"], "absent")
+    return _block(t, ~t.cols["present"])
 
 
 def min_no_vote_block(t: Table) -> Result:
-    return _block(t, t.speaker & (t.cols["vote"] == int(Vote.NO)), "no")
+    return _block(t, t.speaker & (t.cols["vote"] == int(Vote.NO)))
 
 
 def absentee_opinions_irrelevant(t: Table) -> Result:
@@ -319,7 +359,8 @@ def absentee_opinions_irrelevant(t: Table) -> Result:
 def monotonic(t: Table) -> Result:
     p = t.passed
     for i in range(t.n):
-        rows = p & t.speaker[:, i] & (t.cols["vote"][:, i] != int(Vote.YES))
+        v = t.cols["vote"][:, i]
+        rows = p & t.speaker[:, i] & (v != int(Vote.YES)) & (v != int(Vote.NONE))
         if not rows.any():
             continue
         v2 = t.cols["vote"].copy()
@@ -363,11 +404,12 @@ def no_veto_player(t: Table) -> Result:
 def no_chair_veto(t: Table) -> Result:
     rows = t.passed & t.cols["vote_called"]
     other = t.outcome(vote_called=np.zeros_like(t.cols["vote_called"]))
-    return ("fails" if (other[rows] != PASSED).any() else "holds", None)
+    lawful = (other != PASSED) & (other != int(Outcome.PROCEDURE_VIOLATION))
+    return ("fails" if lawful[rows].any() else "holds", None)
 
 
 def speaking_order_exists(t: Table) -> Result:
-    names = [k for k in ("last_speaker", "owner_first") if k not in t.z3_constant]
+    names = [k for k in SPEAKING if k not in t.z3_constant]
     if not names:
         return ("holds", None)
     c = t.base.checks
@@ -384,12 +426,9 @@ def _readings(t: Table, kinds: tuple[str, ...]) -> Result:
     if not points:
         return ("n/a", None)
     for p in points:
-        for r in p.readings:
-            if r.name == t.choice[p.field]:
-                continue
-            other = t.outcome(t.ruleset.spec({**t.choice, p.field: r.name}))
-            if (other != t.outcome_base).any():
-                return ("fails", None)
+        outs = [t.outcome(t.ruleset.spec({**t.choice, p.field: r.name})) for r in p.readings]
+        if any((a != b).any() for a, b in itertools.combinations(outs, 2)):
+            return ("fails", None)
     return ("holds", None)
 
 

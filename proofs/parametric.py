@@ -7,9 +7,10 @@ with each vote).  The one semantics runs on these classes unchanged, through
 (which is the number of classes to ``range()`` and the integer ``n`` to arithmetic).
 
 Scope (the *regular setting*): the leader attends and chairs, nobody is involved, no
-member owns the portfolio, no ad-hoc item, the leader speaks last; attendance, recusal,
-votes, written opinions, emergency and the vote call are free, and ``n = 1 + sum of the
-class sizes`` is unbounded.  For a property of the form "no meeting of any size breaks
+member owns the portfolio or is a deputy, no ad-hoc item, nothing unclear, no amount
+recorded, the leader speaks last; attendance, recusal, votes (silence included), written
+opinions, emergency and the vote call are free, and ``n = 1 + sum of the class sizes`` is
+unbounded.  For a property of the form "no meeting of any size breaks
 it", the counterexample search is quantifier-free: ``unsat`` proves it for all n >= 1.
 When it fails, the failing sizes among 1..``upto`` are listed, a pattern is fitted
 ("every n >= k", "n even", ...) and Z3 proves, for all n, that no size outside the
@@ -45,9 +46,10 @@ from proofs.results import Verdict
 __all__ = ["SymbolicSize", "WeightedBackend", "ClassMeeting", "class_meeting", "fit_pattern"]
 
 PASSED = int(Outcome.PASSED)
-# classes after the leader: absent with opinion 0..4, recused, speaking with vote 1..4
+# classes after the leader: absent with opinion 0..4, recused, present and silent (vote 0) or
+# stating vote 1..4
 CLASSES = [("absent", o) for o in range(5)] + [("recused", 0)] + \
-          [("speaker", v) for v in range(1, 5)]
+          [("speaker", v) for v in range(5)]
 
 
 class SymbolicSize:
@@ -114,7 +116,7 @@ class ClassMeeting:
     def constraints(self) -> list[Any]:
         return [self.n == z3.Sum(list(self.weights)), *[w >= 0 for w in self.weights[1:]],
                 self.weights[0] == 1, self.present, z3.Implies(self.recused, self.present),
-                self.vote >= 1, self.vote <= 4, self.opinion >= 0, self.opinion <= 4]
+                self.vote >= 0, self.vote <= 4, self.opinion >= 0, self.opinion <= 4]
 
     def terms(self, weights: Sequence[Any] | None = None, vote: Any = None, opinion_zero: bool = False,
               vote_called: Any = None) -> tuple[MeetingTerms[Any], WeightedBackend]:
@@ -134,7 +136,8 @@ class ClassMeeting:
             interested=[False] * k, owner=[False] * k, chair=[True] + [False] * (k - 1),
             vote=votes, opinion=ops, pos=[k] + list(range(k - 1)),
             emergency=self.emergency, ad_hoc=False,
-            vote_called=self.vote_called if vote_called is None else vote_called, portfolio=None)
+            vote_called=self.vote_called if vote_called is None else vote_called, portfolio=None,
+            deputy=[False] * k, unclear=False, amount=-1)
         return t, WeightedBackend(w)
 
 
@@ -230,7 +233,9 @@ def _monotonic_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
         w = list(cm.weights)
         y = _cls("speaker", int(Vote.YES))
         w2 = list(w)
-        conds = [z3.And(sel == 0, cm.present, z3.Not(cm.recused), cm.vote != int(Vote.YES))]
+        # a member who stated no, abstention or deferral states yes instead
+        conds = [z3.And(sel == 0, cm.present, z3.Not(cm.recused), cm.vote != int(Vote.YES),
+                        cm.vote != int(Vote.NONE))]
         for k, v in enumerate((Vote.NO, Vote.ABSTAIN, Vote.DEFER), start=1):
             c = _cls("speaker", int(v))
             w2[c] = z3.If(sel == k, w[c] - 1, w2[c])
@@ -255,8 +260,9 @@ def _absentee_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
 
 def _chair_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
     def bad(cm: ClassMeeting, out: Any) -> Any:
-        return z3.And(cm.vote_called, out == PASSED,
-                      _second(ctx, cm, vote_called=False) != PASSED)
+        other = _second(ctx, cm, vote_called=False)
+        return z3.And(cm.vote_called, out == PASSED, other != PASSED,
+                      other != int(Outcome.PROCEDURE_VIOLATION))
 
     return bad
 

@@ -35,7 +35,8 @@ class Property:
 
     ``kind``: ``exists`` (something is possible), ``forall`` (nothing bad happens),
     ``exists_forall``, ``measure`` (an exact optimum compared with a bound),
-    ``readings`` (compares readings), ``matter`` (money limits; no board size).
+    ``readings`` (compares readings), ``requirements`` (compares the requirements of a
+    cumulative field, by their thresholds), ``matter`` (money limits; no board size).
     ``check(ctx) -> Verdict`` runs Z3; ``oracle(table) -> (status, value)`` is the
     exhaustive-enumeration verdict for the differential test (``None`` if not per meeting).
     """

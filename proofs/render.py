@@ -35,16 +35,20 @@ def meeting_record(m: Meeting, lang: str = "en", reading: dict[str, str] | None 
     votes = ", ".join(f"{i}={m.vote_of(i).name.lower()}" for i in m.speakers) or "-"
     opinions = ", ".join(f"{i}={v.name.lower()}" for i, v in m.written_opinions.items()) or "-"
     owner = [x.id for x in m.members if m.owns(x.id)]
+    silent = [i for i in ids if i in m.present and i not in m.recused and i not in m.stated]
+    deputies = [x.id for x in m.members if x.role == "deputy"]
     flags = [f for f, on in (("emergency", m.matter.emergency), ("ad-hoc item", m.matter.ad_hoc),
-                              ("vote NOT called", not m.vote_called)) if on]
+                              ("vote NOT called", not m.vote_called),
+                              ("a major question unclear", m.matter.unclear),
+                              (f"amount {m.matter.amount}", m.matter.amount is not None)) if on]
     if lang == "zh":
         lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员, "
                  f"主持人 {m.chair_id}",
                  f"到会: {', '.join(sorted(m.present, key=ids.index)) or '-'} | 缺席: "
                  f"{', '.join(absent) or '-'} | 回避: {', '.join(sorted(m.recused)) or '-'}",
                  f"发言顺序: {' > '.join(m.speakers) or '-'}",
-                 f"表态: {votes} | 书面意见: {opinions}",
-                 f"分管: {', '.join(owner) or '-'} | 涉及人员: "
+                 f"表态: {votes} | 未表态: {', '.join(silent) or '-'} | 书面意见: {opinions}",
+                 f"分管: {', '.join(owner) or '-'} | 副职: {', '.join(deputies) or '-'} | 涉及人员: "
                  f"{', '.join(m.matter.persons_involved) or '-'}"
                  + (f" | {', '.join(flags)}" if flags else ""),
                  f"结论: {d.outcome.zh}"]
@@ -55,8 +59,10 @@ def meeting_record(m: Meeting, lang: str = "en", reading: dict[str, str] | None 
                  f"present: {', '.join(sorted(m.present, key=ids.index)) or '-'} | absent: "
                  f"{', '.join(absent) or '-'} | recused: {', '.join(sorted(m.recused)) or '-'}",
                  f"speaking order: {' > '.join(m.speakers) or '-'}",
-                 f"votes: {votes} | written opinions: {opinions}",
-                 f"portfolio owner: {', '.join(owner) or '-'} | involved: "
+                 f"votes: {votes} | silent: {', '.join(silent) or '-'} | written opinions: "
+                 f"{opinions}",
+                 f"portfolio owner: {', '.join(owner) or '-'} | deputies: "
+                 f"{', '.join(deputies) or '-'} | involved: "
                  f"{', '.join(m.matter.persons_involved) or '-'}"
                  + (f" | {', '.join(flags)}" if flags else ""),
                  f"outcome: {d.outcome.label}"]

@@ -50,7 +50,8 @@ from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
 from proofs.solve import Budget
 
-__all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "expectations", "classify"]
+__all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "expectations",
+           "classify", "expectation_lines", "expectation_diff"]
 
 
 @dataclass(frozen=True)
@@ -283,3 +284,41 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
                     tuple(r.n for r in rs if r.status == "unknown" and r.n is not None)))
     return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict)
 
+
+def expectation_lines(summaries: Iterable[Summary]) -> list[str]:
+    """A suite file (``<stem>.expect.toml``) recording ``summaries`` (holds and fails only)."""
+    lines = ["# quorumlab suite file: expected results (see proofs.runner)", "[expect]"]
+    return lines + [f'"{s.key}" = "{s.status}"' for s in summaries if s.status in ("holds", "fails")]
+
+
+def expectation_diff(rep: SuiteReport, recorded: Mapping[str, Mapping[str, str]] | None = None
+                     ) -> str:
+    """Markdown: every verdict of ``rep`` that differs from the recorded expectation (or has
+    none), grouped by property, with the sizes at which it fails or is unknown; with
+    ``recorded`` (institution -> its expectations) also every recorded key no longer checked.
+    Run it before re-recording, to review what the re-recording changes.
+
+    >>> print(expectation_diff(SuiteReport((), (), 0.0)).splitlines()[-1])
+    none
+    """
+    rows: dict[str, list[str]] = {}
+    for s in rep.summaries:
+        if s.status == s.expected or (s.expected is None and s.status not in ("holds", "fails")):
+            continue
+        sizes = (f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes
+                 else "") + (f" (unknown at n={','.join(map(str, s.unknown_sizes))})"
+                             if s.unknown_sizes else "")
+        rows.setdefault(s.property_id, []).append(
+            f"- {Path(s.institution).stem} {s.body}/{s.matter}: {s.expected or 'not recorded'}"
+            f" -> {s.status}{sizes}")
+    checked = {(s.institution, s.key) for s in rep.summaries}
+    for inst, exp in (recorded or {}).items():
+        for key, status in exp.items():
+            if "@" in key and (inst, key) not in checked:
+                pid, where = key.split("@", 1)
+                rows.setdefault(pid, []).append(f"- {Path(inst).stem} {where}: {status} -> "
+                                                "no longer checked")
+    out = ["# Verdicts that differ from the recorded expectations", ""]
+    for pid, lines in rows.items():
+        out += [f"## {pid}", "", *lines, ""]
+    return "\n".join(out if rows else out + ["none"]) + "\n"

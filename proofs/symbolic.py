@@ -5,15 +5,26 @@ A :class:`SymbolicMeeting` holds *raw* variables.  The terms the semantics reads
 of the raw variables that satisfies :func:`well_formed` is a valid
 :class:`~model.meeting.Meeting`:
 
-* ``vote[i]`` is ``If(speaker_i, v_i, NONE)`` with ``v_i`` in ``YES..DEFER``;
+* ``vote[i]`` is ``If(speaker_i, v_i, NONE)`` with ``v_i`` in ``NONE..DEFER``: a present,
+  non-recused member may state nothing (silence, ``v_i = NONE``);
 * ``opinion[i]`` is ``If(present_i, NONE, o_i)`` with ``o_i`` in ``NONE..DEFER``;
-* ``pos[i]`` is ``If(speaker_i, p_i, -1)`` where ``p`` is a permutation of ``0..n-1``
-  (so speakers' positions are distinct in ``[0, n)``; only their relative order matters).
+* ``pos[i]`` is ``If(speaker_i, p_i, -1)`` where ``p`` is a permutation of ``0..n-1``.
+  Only the positions of members who *stated* a position matter (the semantics masks the
+  order by ``stated``); a silent member's position is ignored and he is not in the
+  decoded speaking order;
+* ``deputy[i]`` marks a deputy (副职, role ``"deputy"``); the leader (index 0) never is;
+* ``unclear`` (重大问题尚不清楚) is a Bool, ``amount`` an Int, ``-1`` when not recorded.
+
+**Well-formed meetings** (design section 7): at least one member is present, exactly one
+member chairs, and the chair is present (unconditionally); recused members are present;
+at most one member owns the matter's portfolio (none without a portfolio); the value
+ranges above.  Every proof quantifies over these meetings only.
 
 The raw variables split into the *setting* (who attends, recuses, is involved, owns the
-portfolio, chairs; emergency; ad-hoc) and the *conduct* (votes, written opinions,
-speaking positions, whether the chair calls the vote).  Every conduct value fits every
-setting, which is what makes the exists-forall queries of :mod:`proofs.solve` converge.
+portfolio, chairs, is a deputy; emergency; ad-hoc; unclear; amount) and the *conduct*
+(votes including silence, written opinions, speaking positions, whether the chair calls
+the vote).  Every conduct value fits every setting, which is what makes the
+exists-forall queries of :mod:`proofs.solve` converge.
 
 Examples
 --------
@@ -27,6 +38,9 @@ sat
 >>> m = s.model()
 >>> [m.eval(t) for t in sm.terms().vote][:1]
 [0]
+>>> s.add(z3.Not(z3.Or(*sm.present)))   # nobody present: not a meeting
+>>> s.check()
+unsat
 """
 
 from __future__ import annotations
@@ -40,9 +54,11 @@ import z3
 from model.meeting import MeetingTerms, Vote
 from proofs.options import Scope
 
-__all__ = ["SymbolicMeeting", "symbolic_meeting", "well_formed", "SETTING", "CONDUCT"]
+__all__ = ["SymbolicMeeting", "symbolic_meeting", "well_formed", "symmetry_breaking", "SETTING",
+           "CONDUCT"]
 
-SETTING = ("present", "recused", "interested", "owner", "chair", "emergency", "ad_hoc")
+SETTING = ("present", "recused", "interested", "owner", "chair", "deputy", "emergency",
+           "ad_hoc", "unclear", "amount")
 CONDUCT = ("vote", "opinion", "pos", "vote_called")
 
 
@@ -57,12 +73,14 @@ class SymbolicMeeting:
     interested: tuple[Any, ...]
     owner: tuple[Any, ...]
     chair: tuple[Any, ...]
+    deputy: tuple[Any, ...]
     vote: tuple[Any, ...]
     opinion: tuple[Any, ...]
     pos: tuple[Any, ...]
     emergency: Any
     ad_hoc: Any
     vote_called: Any
+    unclear: Any
     amount: Any
     tag: str = ""
 
@@ -72,7 +90,7 @@ class SymbolicMeeting:
 
     def setting_vars(self) -> list[Any]:
         return [*self.present, *self.recused, *self.interested, *self.owner, *self.chair,
-                self.emergency, self.ad_hoc]
+                *self.deputy, self.emergency, self.ad_hoc, self.unclear, self.amount]
 
     def conduct_vars(self) -> list[Any]:
         return [*self.vote, *self.opinion, *self.pos, self.vote_called]
@@ -96,7 +114,7 @@ class SymbolicMeeting:
             opinion=[_ite(self.present[i], int(Vote.NONE), self.opinion[i]) for i in range(n)],
             pos=[_ite(speaker[i], self.pos[i], -1) for i in range(n)],
             emergency=self.emergency, ad_hoc=self.ad_hoc, vote_called=self.vote_called,
-            portfolio=pf,
+            portfolio=pf, deputy=list(self.deputy), unclear=self.unclear, amount=self.amount,
         )
 
 
@@ -139,9 +157,10 @@ def symbolic_meeting(n: int, portfolio: str | None, tag: str = "") -> SymbolicMe
     return SymbolicMeeting(
         n=n, portfolio=portfolio, present=bools("present"), recused=bools("recused"),
         interested=bools("interested"), owner=bools("owner"), chair=bools("chair"),
-        vote=ints("vote"), opinion=ints("opinion"), pos=ints("pos"),
+        deputy=bools("deputy"), vote=ints("vote"), opinion=ints("opinion"), pos=ints("pos"),
         emergency=z3.Bool(f"emergency{tag}"), ad_hoc=z3.Bool(f"ad_hoc{tag}"),
-        vote_called=z3.Bool(f"vote_called{tag}"), amount=z3.Int(f"amount{tag}"), tag=tag,
+        vote_called=z3.Bool(f"vote_called{tag}"), unclear=z3.Bool(f"unclear{tag}"),
+        amount=z3.Int(f"amount{tag}"), tag=tag,
     )
 
 
@@ -155,22 +174,23 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
     out: list[tuple[str, Any]] = []
     for i in range(n):
         out.append((f"recused->present[{i}]", z3.Implies(sm.recused[i], sm.present[i])))
-    anyone = z3.Or(*sm.present)
+    out.append(("someone present", z3.Or(*sm.present)))
     out.append(("one chair", z3.PbEq([(c, 1) for c in sm.chair], 1)))
     for i in range(n):
-        out.append((f"chair present[{i}]", z3.Implies(z3.And(sm.chair[i], anyone), sm.present[i])))
+        out.append((f"chair present[{i}]", z3.Implies(sm.chair[i], sm.present[i])))
+    out.append(("the leader is no deputy", z3.Not(sm.deputy[0])))
     if sm.portfolio is None:
         out.append(("no portfolio, no owner", z3.Not(z3.Or(*sm.owner))))
     else:
         out.append(("at most one owner", z3.AtMost(*sm.owner, 1)))
     for i in range(n):
-        out.append((f"vote range[{i}]", z3.And(sm.vote[i] >= int(Vote.YES),
+        out.append((f"vote range[{i}]", z3.And(sm.vote[i] >= int(Vote.NONE),
                                                sm.vote[i] <= int(Vote.DEFER))))
         out.append((f"opinion range[{i}]", z3.And(sm.opinion[i] >= int(Vote.NONE),
                                                   sm.opinion[i] <= int(Vote.DEFER))))
         out.append((f"pos range[{i}]", z3.And(sm.pos[i] >= 0, sm.pos[i] < n)))
     out.append(("positions distinct", z3.Distinct(*sm.pos) if n > 1 else z3.BoolVal(True)))
-    out.append(("amount >= 0", sm.amount >= 0))
+    out.append(("amount >= -1 (-1: not recorded)", sm.amount >= -1))
     if scope is not None and scope.pinned:
         out.extend(pinned_setting(sm))
     if scope is not None and scope.patterns is not None:
@@ -180,18 +200,49 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
     return out
 
 
+def symmetry_breaking(sm: SymbolicMeeting, groups: Sequence[Sequence[int]] | None = None
+                      ) -> list[tuple[str, Any]]:
+    """Members of each group (default: ``m2..m{n-1}``) in non-increasing order of their state
+    (absent < recused < present with vote NONE < YES < ... < DEFER).
+
+    Sound for a question that names no member of a group individually, over the full
+    scope: the semantics treats every member but the leader alike (owner, chair, deputy,
+    involved person are variables), so permuting a group's members together with all their
+    variables maps every well-formed meeting to one with the same outcomes, and some
+    permutation sorts them.  It cuts the ``k!`` copies of each meeting the solver would
+    otherwise explore.  The default group leaves out ``m0`` (the leader, whom the semantics
+    singles out) and ``m1`` (the stand-in for "any other member").
+
+    >>> len(symmetry_breaking(symbolic_meeting(5, None)))
+    2
+    >>> len(symmetry_breaking(symbolic_meeting(5, None), [[1, 2], [3, 4]]))
+    2
+    """
+    code = [z3.If(sm.present[i], z3.If(sm.recused[i], 1, 2 + sm.vote[i]), 0) for i in range(sm.n)]
+    out = []
+    for group in (groups if groups is not None else [range(2, sm.n)]):
+        g = list(group)
+        out += [(f"symmetry m{a} >= m{b}", code[a] >= code[b])
+                for a, b in zip(g, g[1:], strict=False)]
+    return out
+
+
 def pinned_setting(sm: SymbolicMeeting) -> list[tuple[str, Any]]:
     """The pinned setting of :class:`~proofs.options.Scope`: nobody involved, no ad-hoc item,
-    ``m1`` owns the portfolio (if any and n > 1), the leader chairs if present, else the first
-    present member; speaking positions: the owner first, the leader last, the rest by index."""
+    nothing unclear, no amount recorded; ``m1`` owns the portfolio (if any and n > 1) and is
+    the only deputy (if n > 1; he is the one a delegated chair goes to), the leader chairs if
+    present, else the first present member; raw speaking positions: the owner first, the
+    leader last, the rest by index (silent members drop out of the order)."""
     n = sm.n
     out: list[tuple[str, Any]] = [("pinned: nobody involved", z3.Not(z3.Or(*sm.interested))),
-                                  ("pinned: no ad-hoc item", z3.Not(sm.ad_hoc))]
+                                  ("pinned: no ad-hoc item", z3.Not(sm.ad_hoc)),
+                                  ("pinned: nothing unclear", z3.Not(sm.unclear)),
+                                  ("pinned: no amount recorded", sm.amount == -1)]
     owner_idx = 1 if (sm.portfolio is not None and n > 1) else None
     for i in range(n):
         out.append((f"pinned: owner[{i}]", sm.owner[i] == (i == owner_idx)))
-    nobody = z3.Not(z3.Or(*sm.present))
-    out.append(("pinned: chair[0]", sm.chair[0] == z3.Or(sm.present[0], nobody)))
+        out.append((f"pinned: deputy[{i}]", sm.deputy[i] == (i == 1)))
+    out.append(("pinned: chair[0]", sm.chair[0] == sm.present[0]))
     for i in range(1, n):
         first = z3.And(sm.present[i], *[z3.Not(sm.present[j]) for j in range(i)])
         out.append((f"pinned: chair[{i}]", sm.chair[i] == first))

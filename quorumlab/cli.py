@@ -18,11 +18,12 @@ from typing import Any
 
 import click
 
-from model.errors import MeetingFileError, QuorumlabError
+from model.errors import QuorumlabError
 from model.evaluator import Decision, decide
 from model.io import load_meeting
 from model.loader import builtin_ids, load_institution, load_rule_file
 from model.meeting import Meeting
+from quorumlab.readings import parse_readings
 from quorumlab.render import render_decision, render_institution
 
 __all__ = ["main"]
@@ -119,23 +120,54 @@ def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> No
 def _decide(meeting: Meeting, reading: tuple[str, ...]) -> Decision:
     choice = None
     if reading:
-        choice = {}
-        for item in reading:
-            if "=" not in item:
-                raise MeetingFileError("--reading", f"{item!r} is not FIELD=NAME",
-                                       fix="write e.g. --reading deferral=close_split")
-            k, v = item.split("=", 1)
-            choice[k] = v
+        choice = parse_readings(reading)
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
         full = next(iter(rs.choices()), {})
         choice = {**full, **choice}
     return decide(meeting, choice=choice)
 
 
+@main.command()
+@click.argument("institution")
+@click.option("--category", required=True, help="The matter category (see quorumlab list).")
+@click.option("--amount", type=click.IntRange(min=0), default=None, help="The amount in yuan.")
+@click.option("--json", "as_json", is_flag=True, help="Print the routes as JSON.")
+def route(institution: str, category: str, amount: int | None, as_json: bool) -> None:
+    """Which body (or person) must decide an item of CATEGORY and AMOUNT, with the clause."""
+    inst = load_institution(institution)
+    with located("--category"):
+        routes = inst.route(category, amount)
+    bodies = [r for r in routes if r.body is not None]
+    deciders = {r.body or r.decider for r in routes}
+    doc = {"institution": inst.id, "category": category, "amount": amount,
+           "must_decide": bodies[0].body if bodies else None,
+           "routes": [{"body": r.body, "decider": r.decider or None,
+                       "amount": r.amount.describe() if r.amount else None, "cite": r.cite,
+                       "note": r.note} for r in routes],
+           "routes_disagree": len(deciders) > 1}
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if not routes:
+        limits = [r for r in inst.routes if r.category == category]
+        click.echo(f"no route of {inst.id} fits {category!r}"
+                   + (f" at {amount} yuan" if amount is not None else "")
+                   + (": the amount puts the item outside this category ("
+                      + "; ".join(r.describe() for r in limits) + ")" if limits
+                      else ": the text does not say who must decide it"))
+        return
+    for r in routes:
+        mark = "->" if bodies and r is bodies[0] else "  "
+        click.echo(f"{mark} {r.describe()}" + (f"  {r.note}" if r.note else ""))
+    if doc["routes_disagree"]:
+        click.echo("the clauses that apply DISAGREE on who decides (a finding for the drafter); "
+                   "a meeting must follow the first route that names a body (->)")
+
+
 def _register_plugins() -> None:
     import importlib
 
-    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim"):
+    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim", "quorumlab.cli_coverage"):
         try:  # during development a plugin may be missing
             importlib.import_module(name).register(main)
         except ImportError:  # pragma: no cover

@@ -34,6 +34,7 @@ import click
 from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from proofs.compare import Side, compare, default_pair
+from proofs.context import institution_ref
 from proofs.options import CheckOptions, Scope, parse_sizes
 from proofs.properties import get_property
 from proofs.render import (
@@ -45,21 +46,11 @@ from proofs.render import (
     report_markdown,
     report_text,
 )
-from proofs.runner import run_suite
+from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
 from quorumlab.errors import user_errors
+from quorumlab.readings import parse_readings
 
 __all__ = ["register"]
-
-
-def _reading(values: tuple[str, ...], flag: str) -> dict[str, str]:
-    out = {}
-    for v in values:
-        if "=" not in v:
-            raise QuorumlabError(flag, f"{v!r} is not FIELD=NAME",
-                                 fix=f"write e.g. {flag} deferral=close_split")
-        k, _, r = v.partition("=")
-        out[k.strip()] = r.strip()
-    return out
 
 
 def _progress() -> Callable[[int, int], None] | None:
@@ -95,14 +86,21 @@ def _progress() -> Callable[[int, int], None] | None:
 @click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="Write report.json, report.md, junit.xml and counterexample meetings here.")
-@click.option("--write-expectations", "expect_file", type=click.Path(dir_okay=False),
-              help="Record this run's results as a suite file ([expect] table; one institution).")
+@click.option("--write-expectations", "expect_file", type=click.Path(),
+              help="Record this run's results as a suite file ([expect] table): a file for one "
+              "institution, or an existing directory to write <id>.expect.toml for each.")
+@click.option("--diff-expectations", "diff_file", type=click.Path(dir_okay=False),
+              help="Write a Markdown list of every verdict that differs from the recorded "
+              "expectations (run before re-recording them).")
 @user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
               timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
               verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None,
-              expect_file: str | None) -> None:
-    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions."""
+              expect_file: str | None, diff_file: str | None) -> None:
+    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions.
+
+    To re-record the built-in expectations after a rule change: ``quorumlab check --all
+    --diff-expectations diff.md --write-expectations model/institutions`` (review diff.md)."""
     refs = list(institutions) + (builtin_ids() if all_ else [])
     if not refs:
         raise QuorumlabError("institution", "nothing to check",
@@ -119,15 +117,25 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tupl
         Path(markdown).write_text(report_markdown(rep), encoding="utf-8")
     if report_dir:
         _write_report(Path(report_dir), rep)
+    if diff_file:
+        recorded = {institution_ref(inst): expectations(inst)
+                    for inst in (load_institution(r) for r in dict.fromkeys(refs))}
+        Path(diff_file).write_text(expectation_diff(rep, recorded), encoding="utf-8")
     if expect_file:
-        if len(set(s.institution for s in rep.summaries)) > 1:
-            raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
-                                 fix="check one institution at a time")
-        lines = ["# quorumlab suite file: expected results (see proofs.runner)", "[expect]"]
-        lines += [f'"{s.key}" = "{s.status}"' for s in rep.summaries
-                  if s.status in ("holds", "fails")]
-        Path(expect_file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write_expectations(Path(expect_file), rep)
     sys.exit(rep.exit_code)
+
+
+def _write_expectations(target: Path, rep: Any) -> None:
+    """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``."""
+    insts = list(dict.fromkeys(s.institution for s in rep.summaries))
+    if not target.is_dir() and len(insts) > 1:
+        raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
+                             fix="check one institution at a time, or name a directory")
+    for inst in insts:
+        f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
+        lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
+        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_report(d: Path, rep: Any) -> None:
@@ -181,8 +189,8 @@ def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, bod
     ma = matter or ma
     bb = body_b or (ba if ba in ib.bodies else bb)
     mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
-    side_a = Side.make(ia, ba, ma, _reading(reading, "--reading"))
-    side_b = Side.make(ib, bb, mb, _reading(reading_b, "--reading-b"))
+    side_a = Side.make(ia, ba, ma, parse_readings(reading))
+    side_b = Side.make(ib, bb, mb, parse_readings(reading_b, "--reading-b"))
     ns = parse_sizes(sizes)
     c = compare(side_a, side_b, ns, CheckOptions(sizes=ns, timeout_s=timeout))
     click.echo(comparison_json(c) if as_json else comparison_text(c, "zh" if zh else "en"))

@@ -3,6 +3,12 @@
 :func:`register` adds them to the ``quorumlab`` click group.  User errors
 (:class:`model.errors.QuorumlabError`) become one line on stderr and exit status 2.
 
+None of them picks a reading of an open point silently: each runs every combination of
+readings of the rule set (or those agreeing with ``--reading POINT=NAME``, repeatable,
+the flag of ``decide`` and ``compare``) and labels every result, row and chart with the
+reading that produced it.  Above 16 combinations it asks for ``--reading`` or
+``--all-readings``.
+
 Examples
 --------
 >>> from click.testing import CliRunner
@@ -25,6 +31,7 @@ from typing import TextIO
 import click
 
 from quorumlab.errors import user_errors
+from quorumlab.readings import parse_readings
 
 __all__ = ["register", "TerminalProgress"]
 
@@ -47,14 +54,13 @@ class TerminalProgress:
         self.stream.flush()
 
 
-def _choice(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    for v in values:
-        if "=" not in v:
-            raise click.BadParameter(f"{v!r} is not FIELD=READING", param_hint="--choice")
-        k, _, r = v.partition("=")
-        out[k.strip()] = r.strip()
-    return out
+def reading_options(fn: click.decorators.FC) -> click.decorators.FC:
+    """``--reading POINT=NAME`` (repeatable) and ``--all-readings``, shared by the commands."""
+    fn = click.option("--all-readings", is_flag=True,
+                      help="Run every combination of readings even when there are more than 16.")(fn)
+    return click.option("--reading", multiple=True, metavar="POINT=NAME",
+                        help="Run only the readings that agree with this reading of an open "
+                        "point (repeatable); default: every combination.")(fn)
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -81,6 +87,14 @@ def _table(rows: list[tuple[str, str]]) -> str:
               help="Probability that a present interested member recuses (回避).")
 @click.option("--written-opinions", default=0.0, show_default=True,
               help="Probability that an absent member sends a written opinion (书面意见).")
+@click.option("--silent", default=0.0, show_default=True,
+              help="Probability that a present member states no position (0: the assumption "
+              "that everyone states one).")
+@click.option("--defer", default=0.0, show_default=True,
+              help="Probability that a member against the item asks to defer it (暂缓) instead.")
+@click.option("--unclear", default=0.0, show_default=True,
+              help="Probability that a major question of the item is still unclear (1: always).")
+@click.option("--amount", type=int, help="The item's amount in yuan (checked against routes).")
 @click.option("--meetings", default=100_000, show_default=True, help="Meetings to simulate.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed (same seed, same numbers).")
 @click.option("--order", type=click.Choice(["last", "first", "random", "seniority"]), default="last",
@@ -88,16 +102,18 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @click.option("--as-if-allowed", is_flag=True,
               help="Evaluate a counterfactual order as if the speak-last rule did not exist.")
 @click.option("--exact", is_flag=True, help="Also compute exact probabilities (independent members).")
-@click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
+@reading_options
 @click.option("--out", type=click.Path(file_okay=False), help="Write CSV, JSON and charts here.")
 @user_errors
 def simulate_cmd(institution: str, body: str | None, matter: str | None, board_file: str | None,
                  size: int, attendance: float | None, competence: float | None,
                  conformity: float | None, leader_influence: float | None, prior_yes: float,
-                 interested: float, recuse: float, written_opinions: float, meetings: int,
-                 seed: int, order: str, as_if_allowed: bool, exact: bool, choice: tuple[str, ...],
-                 out: str | None) -> None:
-    """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path)."""
+                 interested: float, recuse: float, written_opinions: float, silent: float,
+                 defer: float, unclear: float, amount: int | None, meetings: int, seed: int,
+                 order: str, as_if_allowed: bool, exact: bool, reading: tuple[str, ...],
+                 all_readings: bool, out: str | None) -> None:
+    """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path), once per reading
+    of its open points."""
     from simulations.compositions import Board, load_board
     from simulations.exact import exact_institution
     from simulations.montecarlo import simulate_institution
@@ -108,40 +124,54 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                                    ("leader_influence", leader_influence)) if v is not None}
     if overrides:
         board = board.with_values(**overrides)
-    ch = _choice(choice)
+    named = parse_readings(reading)
     extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
-              "p_written_opinion": written_opinions}
-    r = simulate_institution(institution, body=body, matter=matter, board=board, meetings=meetings,
-                             seed=seed, order=order, choice=ch, as_if_allowed=as_if_allowed,
-                             model_args=extras)
-    ex = exact_institution(institution, body=r.body, matter=r.matter, board=board, order=order,
-                           choice=ch, **extras) if exact else None
-    lines = [("institution", f"{r.institution} / {r.body} / {r.matter}"),
-             ("board", f"{board.name or 'board'}: {board.n} members; chair speaks {order}"),
-             ("meetings", f"{r.meetings:,} (seed {seed})")]
-    if r.spec_note:
-        lines.append(("note", r.spec_note))
-    for k, e in r.probabilities.items():
-        text = f"{e.value:.4f}  [{e.low:.4f}, {e.high:.4f}]"
-        if ex is not None:
-            text += f"   exact {ex.probabilities[k].value:.4f}"
-        lines.append((f"P({k})", text))
-    lines.append(("mean yes - no", f"{r.mean_margin():.3f}"))
-    click.echo(_table(lines))
+              "p_written_opinion": written_opinions, "p_silent": silent, "p_defer": defer,
+              "p_unclear": unclear, "amount": amount}
+    results = simulate_institution(institution, body=body, matter=matter, board=board,
+                                   meetings=meetings, seed=seed, order=order, reading=named,
+                                   all_readings=all_readings, as_if_allowed=as_if_allowed,
+                                   model_args=extras)
+    first = results[0]
+    exacts = exact_institution(institution, body=first.body, matter=first.matter, board=board,
+                               order=order, reading=named, all_readings=all_readings,
+                               **extras) if exact else [None] * len(results)
+    head = [("institution", f"{first.institution} / {first.body} / {first.matter}"),
+            ("board", f"{board.name or 'board'}: {board.n} members; chair speaks {order}"),
+            ("meetings", f"{first.meetings:,} per reading, the same for each (seed {seed})"),
+            ("assumption", first.assumption),
+            ("readings", f"{len(results)} combination(s) of the open points")]
+    if first.spec_note:
+        head.append(("note", first.spec_note))
+    blocks = [_table(head)]
+    for r, ex in zip(results, exacts, strict=True):
+        lines = [("reading", r.reading_label)]
+        for k, e in r.probabilities.items():
+            text = f"{e.value:.4f}  [{e.low:.4f}, {e.high:.4f}]"
+            if ex is not None:
+                text += f"   exact {ex.probabilities[k].value:.4f}"
+            lines.append((f"P({k})", text))
+        lines.append(("mean yes - no", f"{r.mean_margin():.3f}"))
+        blocks.append(_table(lines))
+    click.echo("\n\n".join(blocks))
     if out:
         from simulations.plotting import plot_simulation
         from simulations.sweep import write_table
 
         d = Path(out)
-        write_table(r.rows(), d / "simulation.csv")
-        summary = {"institution": r.institution, "body": r.body, "matter": r.matter,
-                   "order": r.order, "meetings": r.meetings, "seed": seed, "n": r.n,
-                   "note": r.spec_note,
-                   "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
-                   "exact": {k: e.value for k, e in ex.probabilities.items()} if ex else None,
-                   "margins": {str(k): v for k, v in r.margins.items()}}
-        (d / "simulation.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        plot_simulation(r, d)
+        write_table([row for r in results for row in r.rows()], d / "simulation.csv")
+        summary = {"institution": first.institution, "body": first.body, "matter": first.matter,
+                   "order": first.order, "meetings": first.meetings, "seed": seed, "n": first.n,
+                   "note": first.spec_note, "assumption": first.assumption,
+                   "results": [{"reading": dict(r.reading), "reading_label": r.reading_label,
+                                "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
+                                "exact": ({k: e.value for k, e in ex.probabilities.items()}
+                                          if ex else None),
+                                "margins": {str(k): v for k, v in r.margins.items()}}
+                               for r, ex in zip(results, exacts, strict=True)]}
+        (d / "simulation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
+                                           encoding="utf-8")
+        plot_simulation(results, d)
         click.echo(f"wrote {d}/simulation.csv, simulation.json, simulation.png, simulation.svg")
 
 
@@ -152,14 +182,20 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
 @click.option("--workers", type=int, help="Local processes (default: one per core; 1 = in process).")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
+@reading_options
 @user_errors
 def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
-              parquet: bool) -> None:
-    """Run the sweep described by SPEC (a TOML file; see simulations/examples/)."""
+              parquet: bool, reading: tuple[str, ...], all_readings: bool) -> None:
+    """Run the sweep described by SPEC (a TOML file; see simulations/examples/), every point
+    once per reading of its rule set's open points (--reading narrows, as [sweep.reading])."""
+    from dataclasses import replace
+
     from simulations.plotting import plot_herding, plot_outcomes
     from simulations.sweep import load_sweep, run_sweep, write_table
 
     s = load_sweep(spec)
+    s = replace(s, reading={**s.reading, **parse_readings(reading)},
+                all_readings=s.all_readings or all_readings)
     rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=TerminalProgress())
     d = Path(out)
     paths = [write_table(rows, d / "sweep.csv")]
@@ -170,7 +206,9 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
             paths += plot_outcomes(rows, x, d)
     if len({r["conformity"] for r in rows}) > 1:
         paths += plot_herding(rows, d)
-    click.echo(f"{len(rows)} rows from {len(rows) // 7} simulations")
+    sims = len({(r["institution"], r["body"], r["matter"], r["reading"], r["seed"]) for r in rows})
+    click.echo(f"{len(rows)} rows from {sims} simulations "
+               f"({len({r['reading'] for r in rows})} reading combination(s), column 'reading')")
     for p in paths:
         click.echo(f"wrote {p}")
 
@@ -181,19 +219,24 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
 @click.option("--matter", help="Matter category (default: the body's first).")
 @click.option("--n", "n", default=15, show_default=True, help="Number of members.")
 @click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
-@click.option("--choice", multiple=True, metavar="FIELD=READING", help="Reading of an open point.")
+@reading_options
 @click.option("--out", type=click.Path(file_okay=False), help="Write JSON and a chart here.")
 @user_errors
 def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
-              no_ternary: bool, choice: tuple[str, ...], out: str | None) -> None:
+              no_ternary: bool, reading: tuple[str, ...], all_readings: bool,
+              out: str | None) -> None:
     """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule
-    (ids or rule-file paths; several give one chart side by side)."""
+    (ids or rule-file paths; several give one chart side by side), once per reading."""
     from simulations.power import body_power
 
-    results = [body_power(i, n=n, body=body, matter=matter, choice=_choice(choice),
-                          ternary=False if no_ternary else None) for i in institutions]
+    named = parse_readings(reading)
+    results = [p for i in institutions
+               for p in body_power(i, n=n, body=body, matter=matter, reading=named,
+                                   all_readings=all_readings,
+                                   ternary=False if no_ternary else None)]
     for p in results:
         rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
+                ("reading", p.reading_label),
                 ("chair", f"vetoes: {p.chair_vetoes}, dictates: {p.chair_dictates}")]
         for who, i in (("chair", 0), ("member", 1)):
             rows.append((f"{who} Banzhaf (abs)", f"{float(p.banzhaf_absolute[i]):.6g}"))
@@ -211,6 +254,7 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
         d = Path(out)
         d.mkdir(parents=True, exist_ok=True)
         data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
+                 "reading": dict(p.reading), "reading_label": p.reading_label,
                  "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
                  "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
                  "banzhaf_normalised": [str(p.banzhaf_normalised[0]),
@@ -221,7 +265,8 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
                                           ("member", p.ternary_member))},
                  "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
                 for p in results]
-        (d / "power.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+        (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
+                                      encoding="utf-8")
         paths = plot_power(results, d)
         click.echo(f"wrote {d / 'power.json'}, {', '.join(str(x) for x in paths)}")
 

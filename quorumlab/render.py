@@ -10,10 +10,21 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from model.evaluator import Decision
-from model.rules import FIELD_DOCS, Deferral, Institution, Passing, RuleSet
+from model.rules import (
+    CUMULATIVE,
+    FIELD_DOCS,
+    Deferral,
+    Institution,
+    OpenPoint,
+    Passing,
+    Requirement,
+    RuleSet,
+    Slot,
+)
 from model.thresholds import Share
 
 __all__ = ["render_institution", "render_decision", "render_value"]
@@ -27,32 +38,60 @@ def render_value(value: Any) -> str:
         return f"{value.describe()} of due ({value.describe_zh()})"
     if isinstance(value, Passing):
         return f"{value.describe()} ({value.share.describe_zh()})"
+    if isinstance(value, Requirement):
+        return render_value(value.rule)
     if isinstance(value, Deferral):
         return value.describe()
     if isinstance(value, tuple):
-        return ", ".join(value) if value else "(none)"
+        if value and isinstance(value[0], Requirement):
+            return " AND ".join(render_value(r) for r in value)
+        return ", ".join(map(str, value)) if value else "(none)"
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _field_key(rs: RuleSet, field: str) -> Any:
-    points = {p.field: p for p in rs.points}
-    return points.get(field) or (rs.values[field], rs.cite[field], rs.notes.get(field, ""))
+    point = rs.point_of(field)
+    return (point, rs.values[field]) if point else (rs.values[field], rs.cite[field],
+                                                     rs.notes.get(field, ""))
+
+
+def _point_lines(p: OpenPoint, field: str, indent: str) -> list[str]:
+    tied = f", ties {', '.join(p.fields)}" if len(p.fields) > 1 else ""
+    lines = [f"{indent}{field:<20} OPEN {p.field!r} ({p.kind}{tied}): {p.note}"]
+    for r in p.readings:
+        value = "; ".join(f"{f}={render_value(v)}" for f, v in r.values.items()) \
+            if len(p.fields) > 1 else render_value(r.value)
+        lines.append(f"{indent}  - {r.name:<28} {value:<44} [{r.cite}]"
+                     + (f"  {r.note}" if r.note else ""))
+    return lines
 
 
 def _ruleset_lines(rs: RuleSet, fields: list[str]) -> list[str]:
     points = {p.field: p for p in rs.points}
-    lines = []
+    lines: list[str] = []
+    shown: set[str] = set()
     for field in fields:
-        if field in points:
-            p = points[field]
-            lines.append(f"    {field:<20} OPEN ({p.kind}): {p.note}")
-            for r in p.readings:
-                lines.append(f"      - {r.name:<28} {render_value(r.value):<44} [{r.cite}]"
-                             + (f"  {r.note}" if r.note else ""))
-        else:
-            note = rs.notes.get(field, "")
-            lines.append(f"    {field:<20} {render_value(rs.values[field]):<46} [{rs.cite[field]}]"
-                         + (f"  {note}" if note else ""))
+        if field in CUMULATIVE:
+            items = rs.values[field]
+            if not items:
+                lines.append(f"    {field:<20} {'none':<46} [{rs.cite[field]}]")
+            for k, item in enumerate(items):
+                label = field if k == 0 else "  and"
+                if isinstance(item, Slot):
+                    lines.extend(_point_lines(points[item.point], label, "    "))
+                else:
+                    lines.append(f"    {label:<20} {render_value(item):<46} [{item.cite}]"
+                                 + (f"  {item.note}" if item.note else ""))
+            continue
+        point = rs.point_of(field)
+        if point is not None:
+            if point.field not in shown:
+                lines.extend(_point_lines(point, field, "    "))
+                shown.add(point.field)
+            continue
+        note = rs.notes.get(field, "")
+        lines.append(f"    {field:<20} {render_value(rs.values[field]):<46} [{rs.cite[field]}]"
+                     + (f"  {note}" if note else ""))
     return lines
 
 
@@ -73,6 +112,9 @@ def render_institution(inst: Institution) -> str:
             out.append(f"\n   Matter {mid}: {m.name} / {m.name_zh}  [{m.cite}]{port}{extra}")
             own = [f for f in FIELD_DOCS if f not in common]
             out.extend(_ruleset_lines(rs, own) if own else ["    (the body's rules above)"])
+    if inst.routes:
+        out.append("\n  Routes (first match decides where an item must be decided):")
+        out.extend(f"    {r.describe()}" + (f"  {r.note}" if r.note else "") for r in inst.routes)
     return "\n".join(out)
 
 
@@ -93,7 +135,16 @@ def render_decision(d: Decision) -> str:
     if d.reading:
         out.append("Reading used: " + ", ".join(f"{k}={v}" for k, v in d.reading.items()))
     if not d.readings_agree:
-        out.append("Readings DISAGREE on this meeting:")
-        for choice, outcome in d.by_reading:
-            out.append(f"  {outcome.label:<20} " + ", ".join(f"{k}={v}" for k, v in choice.items()))
+        out.append(f"Readings DISAGREE on this meeting ({len(d.by_reading)} combinations):")
+        if len(d.by_reading) <= _LIST_AT_MOST:
+            for choice, outcome in d.by_reading:
+                out.append(f"  {outcome.label:<20} "
+                           + ", ".join(f"{k}={v}" for k, v in choice.items()))
+        else:  # the open points that change the outcome are named in the reasons above
+            counts = Counter(o.label for _, o in d.by_reading)
+            out.append("  " + ", ".join(f"{label}: {k}" for label, k in counts.most_common())
+                       + "  (--json lists every combination)")
     return "\n".join(out)
+
+
+_LIST_AT_MOST = 12

@@ -4,7 +4,8 @@ Flow: a :class:`Board` (who sits, how each behaves) and a :class:`MeetingModel` 
 order, prior) -> :func:`draw_meetings` (a batch of meetings as member-major numpy arrays)
 -> :func:`outcomes` (the one rule semantics, :func:`model.semantics.evaluate`, on the
 numpy backend) -> :func:`simulate` / :func:`simulate_institution` (probabilities with 95%
-intervals).  :func:`exact_probabilities` computes the same exactly for independent
+intervals, one result per reading of the rule set's open points, each labelled; see
+:mod:`simulations.readings`).  :func:`exact_probabilities` computes the same exactly for independent
 members; :mod:`simulations.power` gives exact voting power; :mod:`simulations.sweep` runs
 grids on local processes or Dask; :mod:`simulations.plotting` draws the charts (the only
 matplotlib importer).  Every stochastic function takes ``seed`` (int, Generator or None),
@@ -25,6 +26,7 @@ from simulations.power import (
     sampled_power,
     weighted_game,
 )
+from simulations.readings import MAX_READINGS, ReadingError, reading_label, select_readings
 from simulations.rng import Seed, as_generator
 from simulations.sweep import SweepError, SweepSpec, load_sweep, run_sweep, write_table
 from simulations.vectorised import BatchOutcome, outcomes
@@ -37,6 +39,7 @@ __all__ = [
     "SimulationResult", "simulate", "simulate_institution",
     "BodyPower", "PowerError", "PowerIndices", "TernaryPower", "body_power", "sampled_power",
     "weighted_game",
+    "MAX_READINGS", "ReadingError", "reading_label", "select_readings",
     "Seed", "as_generator",
     "SweepError", "SweepSpec", "load_sweep", "run_sweep", "write_table",
     "BatchOutcome", "outcomes",

@@ -152,6 +152,10 @@ class Board:
         rest = [i for i, m in enumerate(self.members) if m.role == "member"]
         return (self.leader, *dep, *rest)
 
+    def deputies(self) -> tuple[bool, ...]:
+        """Per member: a deputy (副职), who may chair where the rules limit delegation."""
+        return tuple(m.role == "deputy" for m in self.members)
+
     def owners(self, portfolio: str | None) -> tuple[bool, ...]:
         """Per member: runs ``portfolio`` (分管领导)."""
         return tuple(portfolio is not None and portfolio in m.portfolios for m in self.members)

@@ -31,15 +31,27 @@ For each meeting, independently:
    the order in which experts of different standing speak changes what is revealed;
    the ``order`` switch lets one compare the leader speaking last with first.
 7. **Votes.** A speaker abstains with probability ``abstain[i]`` (states 0), else votes
-   as stated.  Absent members leave no written opinion.
+   as stated; a speaker whose stated position is "no" asks instead to defer (暂缓/缓议,
+   ``Vote.DEFER``) with probability ``p_defer``; others heard him oppose passing now, so
+   the herding above is unchanged.  Absent members leave no written opinion.
 
 8. **Interests and notes** (off by default).  Each member has a personal interest in the
    item with probability ``p_interested``; a present interested member recuses (回避:
    stays, neither speaks nor votes) with probability ``p_recuse``.  An absent member leaves
    a written opinion (书面意见), his own private view, with probability ``p_written_opinion``.
 
-The chair always puts the item to a vote; ``emergency`` and ``ad_hoc`` are drawn with
-probabilities ``p_emergency`` and ``p_ad_hoc``.
+9. **Silence** (an assumption of the model, reported with every result).  A present,
+   non-recused member states no position at all (``Vote.NONE``: not in the speaking
+   order, no vote) with probability ``p_silent``, independently; the chair and the leader
+   too.  The default 0 assumes that **everyone present states a position**; rules that
+   require positions (``positions_required``) or a last speaker only bite when
+   ``p_silent > 0``.
+
+The chair always puts the item to a vote; ``emergency``, ``ad_hoc`` and ``unclear`` (a
+major question of the item is still unclear, 重大问题尚不清楚) are matter facts drawn per
+meeting with probabilities ``p_emergency``, ``p_ad_hoc`` and ``p_unclear`` (0: never,
+1: always).  ``amount`` is the item's amount in yuan (``None``: not recorded), which the
+rule set's routes check; deputies are the board's members with role ``deputy``.
 
 Arrays are stored member-major, shape ``(n, size)``, so each member's column of a
 batch is contiguous for the numpy backend.
@@ -88,6 +100,10 @@ class MeetingModel:
     p_interested: float = 0.0
     p_recuse: float = 1.0
     p_written_opinion: float = 0.0
+    p_silent: float = 0.0
+    p_defer: float = 0.0
+    p_unclear: float = 0.0
+    amount: int | None = None
 
     def __post_init__(self) -> None:
         if self.order not in ORDERS:
@@ -99,10 +115,21 @@ class MeetingModel:
         if self.ties not in ("coin", "own"):
             raise BoardFileError("ties", f"unknown tie rule {self.ties!r}", fix="use 'coin' or 'own'")
         for name in ("prior_yes", "p_emergency", "p_ad_hoc", "p_interested", "p_recuse",
-                     "p_written_opinion"):
+                     "p_written_opinion", "p_silent", "p_defer", "p_unclear"):
             v = getattr(self, name)
             if not 0 <= v <= 1:
                 raise BoardFileError(name, f"{v!r} is not a probability", fix="use a number in [0, 1]")
+        if self.amount is not None and (not isinstance(self.amount, int)
+                                        or isinstance(self.amount, bool) or self.amount < 0):
+            raise BoardFileError("amount", f"{self.amount!r} is not an amount in yuan",
+                                 fix="use a whole number >= 0, or leave it unset")
+
+    @property
+    def silence_note(self) -> str:
+        """The silence assumption, in words (reported with every result)."""
+        if self.p_silent == 0:
+            return "assumed: every present member states a position (no silence)"
+        return f"each present member stays silent with probability {self.p_silent:g}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +149,7 @@ class MeetingBatch:
     interested: np.ndarray | None = None  # bool (n, size), None: nobody
     recused: np.ndarray | None = None  # bool (n, size), None: nobody
     opinion: np.ndarray | None = None  # int8 (n, size) written opinions of the absent
+    unclear: np.ndarray | bool = False  # a major question of the item is still unclear
 
     @property
     def size(self) -> int:
@@ -149,7 +177,14 @@ class MeetingBatch:
             vote=[int(x) for x in self.vote[:, j]],
             opinion=[int(x) for x in self.opinion[:, j]] if self.opinion is not None else [0] * n,
             pos=[int(x) for x in self.pos[:, j]], emergency=self._row(self.emergency, j),
-            ad_hoc=self._row(self.ad_hoc, j), vote_called=True, portfolio=self.model.portfolio)
+            ad_hoc=self._row(self.ad_hoc, j), vote_called=True, portfolio=self.model.portfolio,
+            deputy=list(self.board.deputies()), unclear=self._row(self.unclear, j),
+            amount=self.amount)
+
+    @property
+    def amount(self) -> int:
+        """The item's amount in yuan; -1 when not recorded."""
+        return -1 if self.model.amount is None else self.model.amount
 
     def meeting(self, j: int, institution: str, body: str, category: str) -> Meeting:
         """Meeting ``j`` as a :class:`model.meeting.Meeting` for the reference evaluator."""
@@ -159,13 +194,14 @@ class MeetingBatch:
         recused = frozenset(ids[i] for i, r in enumerate(self._col(self.recused, j)) if r)
         involved = tuple(ids[i] for i, r in enumerate(self._col(self.interested, j)) if r)
         votes = {ids[i]: Vote(int(self.vote[i, j])) for i in range(self.n)
-                 if self.present[i, j] and ids[i] not in recused}
+                 if self.vote[i, j] != int(Vote.NONE)}  # the silent have no entry
         notes = ({} if self.opinion is None else
                  {ids[i]: Vote(int(v)) for i, v in enumerate(self.opinion[:, j]) if v})
         return Meeting(
             institution, body,
-            MatterFacts(category, portfolio=self.model.portfolio, persons_involved=involved,
-                        emergency=self._row(self.emergency, j), ad_hoc=self._row(self.ad_hoc, j)),
+            MatterFacts(category, amount=self.model.amount, portfolio=self.model.portfolio,
+                        persons_involved=involved, emergency=self._row(self.emergency, j),
+                        ad_hoc=self._row(self.ad_hoc, j), unclear=self._row(self.unclear, j)),
             tuple(Member(m.id, m.role, m.portfolios) for m in self.board.members),
             present, recused=recused, written_opinions=notes,
             speaking_order=tuple(i for _, i in order), votes=votes,
@@ -327,23 +363,28 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
     abstain = (g.random((n, size), dtype=np.float32) < abst_p[:, None]) if abst_p.any() else None
     chair = chair_of(board, present)
     interested = recused = None
-    speaks = present
+    speaks = present  # who states a position
     if model.p_interested > 0:
         interested = g.random((n, size), dtype=np.float32) < np.float32(model.p_interested)
         recused = interested & present
         if model.p_recuse < 1:
             recused &= g.random((n, size), dtype=np.float32) < np.float32(model.p_recuse)
         speaks = present & ~recused
+    if model.p_silent > 0:
+        speaks = speaks & (g.random((n, size), dtype=np.float32) >= np.float32(model.p_silent))
     if any(board.column("conformity")) or model.order == "random":
         pos, seq = _order(board, model, speaks, chair, g)
     else:
         pos, seq = fixed_places(board, model, speaks, chair), None
     says_no = _stated(board, model, signal, speaks, abstain, seq, g)
-    # YES = 1, NO = 2, NONE = 0 for the absent and the recused; abstainers as drawn
+    # YES = 1, NO = 2, NONE = 0 for the absent, the recused and the silent; abstainers as drawn
     vote = says_no.view(np.int8) + np.int8(1)
     vote *= speaks.view(np.int8)
     if abstain is not None:
         vote[abstain & speaks] = int(Vote.ABSTAIN)
+    if model.p_defer > 0:
+        vote[(vote == int(Vote.NO))
+             & (g.random((n, size), dtype=np.float32) < np.float32(model.p_defer))] = int(Vote.DEFER)
     opinion = None
     if model.p_written_opinion > 0:  # an absent member's note: his own private view
         writes = ~present & (g.random((n, size), dtype=np.float32)
@@ -355,4 +396,5 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
         return bool(p) if p in (0.0, 1.0) else g.random(size) < p
 
     return MeetingBatch(board, model, present, vote, pos, chair, right, signal[board.leader].copy(),
-                        flag(model.p_emergency), flag(model.p_ad_hoc), interested, recused, opinion)
+                        flag(model.p_emergency), flag(model.p_ad_hoc), interested, recused, opinion,
+                        flag(model.p_unclear))

@@ -14,17 +14,28 @@ pass ``as_if_allowed=True``: the spec's speaking-order rules are then switched o
 (``dataclasses.replace(spec, last_speaker="none", owner_speaks_first=False)``) and the
 result says so (``spec_note``).
 
+:func:`simulate_institution` runs every combination of readings of the rule set's open
+points (or those named, see :mod:`simulations.readings`), each on the same simulated
+meetings where the meeting model is the same (common random numbers), and returns one
+result per combination, labelled with it (``reading``).  Every result also states the
+meeting model's silence assumption (``assumption``).
+
 Examples
 --------
+>>> from model.loader import load_institution
 >>> from simulations.compositions import Board
->>> r = simulate_institution("prefecture_medical_security_party_group",
-...                          board=Board.uniform(7, attendance=0.9), meetings=20_000, seed=1)
->>> r.body, r.matter, r.meetings
-('party_group', 'ordinary', 20000)
+>>> inst = load_institution("prefecture_medical_security_party_group")
+>>> first = next(inst.ruleset("party_group", "ordinary").choices())  # named explicitly
+>>> [r] = simulate_institution(inst, board=Board.uniform(7, attendance=0.9), meetings=20_000,
+...                            seed=1, reading=first)
+>>> r.body, r.matter, r.meetings, r.reading == first
+('party_group', 'ordinary', 20000, True)
+>>> r.assumption
+'assumed: every present member states a position (no silence)'
 >>> abs(sum(r.probabilities[k].value for k in OUTCOME_KEYS) - 1) < 1e-12
 True
->>> r2 = simulate_institution("prefecture_medical_security_party_group",
-...                           board=Board.uniform(7, attendance=0.9), meetings=20_000, seed=1)
+>>> [r2] = simulate_institution(inst, board=Board.uniform(7, attendance=0.9), meetings=20_000,
+...                             seed=1, reading=first)
 >>> r2.probabilities["passed"] == r.probabilities["passed"]
 True
 """
@@ -41,10 +52,11 @@ import numpy as np
 
 from model.loader import load_institution
 from model.meeting import Outcome
-from model.rules import Institution, RuleSpec
+from model.rules import Institution, RuleSet, RuleSpec
 from simulations.compositions import Board
 from simulations.estimates import Estimate, proportion
 from simulations.meetings import MeetingModel, draw_meetings
+from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
 from simulations.vectorised import outcomes
 
@@ -68,7 +80,7 @@ class Tally:
 
     n: int
     meetings: int = 0
-    by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(6, dtype=np.int64))
+    by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(len(Outcome) + 1, dtype=np.int64))
     correct: int = 0
     leader_followed: int = 0
     margins: np.ndarray | None = None
@@ -78,7 +90,7 @@ class Tally:
         passed = out == int(Outcome.PASSED)
         rejected = out == int(Outcome.REJECTED)
         self.meetings += len(out)
-        self.by_outcome += np.bincount(out, minlength=6)[:6]
+        self.by_outcome += np.bincount(out, minlength=len(Outcome) + 1)
         self.correct += int(np.count_nonzero(np.where(right, passed, rejected)))
         self.leader_followed += int(np.count_nonzero(np.where(leader_yes, passed, rejected)))
         m = np.bincount(yes - no + self.n, minlength=2 * self.n + 1)
@@ -106,12 +118,21 @@ class SimulationResult:
     probabilities: Mapping[str, Estimate]
     margins: Mapping[int, int]
     spec_note: str = ""
+    reading: Mapping[str, str] = field(default_factory=dict)
+    assumption: str = ""
+
+    @property
+    def reading_label(self) -> str:
+        """The combination of readings that produced this result (see simulations.readings)."""
+        return reading_label(self.reading)
 
     def rows(self) -> list[dict[str, Any]]:
-        """Tidy rows: one per quantity, with value, interval and context columns."""
+        """Tidy rows: one per quantity, with value, interval and context columns (the
+        reading that produced it, the silence assumption)."""
         base = {"institution": self.institution, "body": self.body, "matter": self.matter,
-                "order": self.order, "board": self.board, "n": self.n, "meetings": self.meetings,
-                "seed": self.seed, "spec_note": self.spec_note}
+                "reading": self.reading_label, "order": self.order, "board": self.board,
+                "n": self.n, "meetings": self.meetings, "seed": self.seed,
+                "spec_note": self.spec_note, "assumption": self.assumption}
         return [{**base, "quantity": k, "value": e.value, "low": e.low, "high": e.high}
                 for k, e in self.probabilities.items()]
 
@@ -121,18 +142,16 @@ class SimulationResult:
 
 
 def resolve(institution: str | Path | Institution, body: str | None = None,
-            matter: str | None = None,
-            choice: Mapping[str, str] | None = None) -> tuple[Institution, str, str, RuleSpec]:
-    """Load an institution (id, rule-file path or object) and pick (body, matter, spec);
-    body and matter default to the first pair the rule file defines."""
+            matter: str | None = None) -> tuple[Institution, str, str, RuleSet]:
+    """Load an institution (id, rule-file path or object) and pick (body, matter) and its
+    rule set; body and matter default to the first pair the rule file defines."""
     inst = institution if isinstance(institution, Institution) else load_institution(institution)
     pairs = list(inst.pairs())
     if body is None:
         body = next((b for b, m in pairs if matter is None or m == matter), pairs[0][0])
     if matter is None:
         matter = inst.bodies[body].matters[0] if body in inst.bodies else pairs[0][1]
-    rs = inst.ruleset(body, matter)
-    return inst, body, matter, rs.spec(choice)
+    return inst, body, matter, inst.ruleset(body, matter)
 
 
 def model_for(inst: Institution, matter: str, spec: RuleSpec, order: str = "last",
@@ -166,24 +185,34 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
 def simulate_institution(institution: str | Path | Institution, *, body: str | None = None,
                          matter: str | None = None, board: Board | None = None,
                          meetings: int = 100_000, seed: Seed = None, order: str = "last",
-                         choice: Mapping[str, str] | None = None, as_if_allowed: bool = False,
-                         batch: int | None = BATCH,
-                         model_args: Mapping[str, Any] | None = None) -> SimulationResult:
+                         reading: Mapping[str, str] | None = None, all_readings: bool = False,
+                         as_if_allowed: bool = False, batch: int | None = BATCH,
+                         model_args: Mapping[str, Any] | None = None) -> list[SimulationResult]:
     """Simulate one (body, matter) of an institution on a board (default: 15 alike
-    members attending with probability 0.9, competence 0.7, independent).
+    members attending with probability 0.9, competence 0.7, independent), once per
+    combination of readings (all of them, or those agreeing with ``reading``; more than
+    :data:`~simulations.readings.MAX_READINGS` need ``all_readings``).
     ``model_args`` go to :class:`~simulations.meetings.MeetingModel` (prior_yes,
-    p_interested, p_recuse, p_written_opinion, p_emergency, p_ad_hoc, ties)."""
-    inst, body, matter, spec = resolve(institution, body, matter, choice)
+    p_interested, p_recuse, p_written_opinion, p_emergency, p_ad_hoc, p_unclear, p_silent,
+    p_defer, amount, ties)."""
+    inst, body, matter, rs = resolve(institution, body, matter)
     board = board if board is not None else Board.uniform(15, attendance=0.9)
-    note = ""
-    model = model_for(inst, matter, spec, order, **dict(model_args or {}))
-    if as_if_allowed and (spec.last_speaker != "none" or spec.owner_speaks_first):
-        spec = replace(spec, last_speaker="none", owner_speaks_first=False)
-        note = ("speaking-order rules (last_speaker, owner_speaks_first) disabled: the "
-                "counterfactual order is treated as allowed")
-    tally = simulate(spec, board, model, meetings, seed, batch=batch)
-    assert tally.margins is not None
-    margins = {k - board.n: int(v) for k, v in enumerate(tally.margins) if v}
-    return SimulationResult(inst.id, body, matter, order, board.name, board.n, tally.meetings,
-                            seed if isinstance(seed, int) else None, tally.probabilities(), margins,
-                            note)
+    g = as_generator(seed)
+    state = g.bit_generator.state  # every reading sees the same random stream
+    results = []
+    for choice, spec in reading_specs(rs, reading, all_readings=all_readings):
+        note = ""
+        model = model_for(inst, matter, spec, order, **dict(model_args or {}))
+        if as_if_allowed and (spec.last_speaker != "none" or spec.owner_speaks_first):
+            spec = replace(spec, last_speaker="none", owner_speaks_first=False)
+            note = ("speaking-order rules (last_speaker, owner_speaks_first) disabled: the "
+                    "counterfactual order is treated as allowed")
+        g.bit_generator.state = state
+        tally = simulate(spec, board, model, meetings, g, batch=batch)
+        assert tally.margins is not None
+        margins = {k - board.n: int(v) for k, v in enumerate(tally.margins) if v}
+        results.append(SimulationResult(
+            inst.id, body, matter, order, board.name, board.n, tally.meetings,
+            seed if isinstance(seed, int) else None, tally.probabilities(), margins, note,
+            choice, model.silence_note))
+    return results

@@ -1,16 +1,18 @@
 """Charts (the only module that imports matplotlib; Agg backend, files only).
 
 Every chart is saved as PNG and SVG, with a title and axis labels a reader understands
-without the code.  Inputs are the tidy rows of :mod:`simulations.sweep` /
-:meth:`SimulationResult.rows`, or :class:`~simulations.power.BodyPower` objects.
+without the code, and names the reading of the rule set's open points behind every
+panel, bar or line (a chart never mixes readings unlabelled).  Inputs are the tidy rows
+of :mod:`simulations.sweep` / :meth:`SimulationResult.rows`, or
+:class:`~simulations.power.BodyPower` objects.
 
 Examples
 --------
 >>> import tempfile
 >>> from simulations.montecarlo import simulate_institution
->>> r = simulate_institution("xiuzhou_district", meetings=2000, seed=1)
+>>> rs = simulate_institution("taobei_district_government", meetings=2000, seed=1)
 >>> with tempfile.TemporaryDirectory() as d:
-...     paths = plot_simulation(r, d)
+...     paths = plot_simulation(rs, d)
 ...     sorted(p.suffix for p in paths)
 ['.png', '.svg']
 """
@@ -34,14 +36,14 @@ __all__ = ["plot_outcomes", "plot_herding", "plot_power", "plot_simulation", "sa
 
 LABELS = {"passed": "passed", "rejected": "rejected", "deferred": "deferred",
           "no_quorum": "no quorum", "procedure_violation": "procedure violation",
-          "correct": "decision correct", "leader_followed": "outcome = leader's private view"}
+          "not_held": "not held (nobody present)", "correct": "decision correct", "leader_followed": "outcome = leader's private view"}
 AXES = {"attendance": "attendance probability per member", "size": "board size (members)",
         "conformity": "conformity (weight on positions already stated)",
         "competence": "competence (P(private judgement right))",
         "leader_influence": "leader's extra influence"}
 COLOURS = {"passed": "tab:green", "rejected": "tab:red", "deferred": "tab:orange",
            "no_quorum": "tab:grey", "procedure_violation": "tab:purple",
-           "correct": "tab:blue", "leader_followed": "tab:brown"}
+           "not_held": "tab:olive", "correct": "tab:blue", "leader_followed": "tab:brown"}
 
 
 def save(fig: Any, out_dir: str | Path, name: str) -> list[Path]:
@@ -80,18 +82,35 @@ def _fixed(rows: Sequence[Mapping[str, Any]], x: str, keep: Sequence[str]) -> tu
     return sel, (f"(held fixed: {note})" if note else "")
 
 
+def _wrap(label: str, width: int = 38) -> str:
+    """A reading label broken into lines of about ``width`` characters at commas."""
+    lines: list[str] = []
+    for part in label.split(", "):
+        if lines and len(lines[-1]) + len(part) + 2 <= width:
+            lines[-1] += ", " + part
+        else:
+            lines.append(part)
+    return ",\n".join(lines)
+
+
 def plot_outcomes(rows: Sequence[Mapping[str, Any]], x: str, out_dir: str | Path,
                   name: str | None = None) -> list[Path]:
     """Outcome probabilities (with 95% bands) against ``x`` ("attendance" or "size"), one
-    panel per institution side by side."""
-    sel, note = _fixed(rows, x, ("institution", "body", "matter"))
-    insts = list(dict.fromkeys(r["institution"] for r in sel))
-    fig, axes = plt.subplots(1, len(insts), figsize=(3.6 * len(insts) + 1.5, 4.2), sharey=True,
-                             squeeze=False, layout="constrained")
-    for ax, inst in zip(axes[0], insts, strict=True):
+    panel per institution and reading of its open points (up to four panels a row)."""
+    sel, note = _fixed(rows, x, ("institution", "body", "matter", "reading"))
+    panels = list(dict.fromkeys((r["institution"], r.get("reading", "")) for r in sel))
+    cols = min(4, len(panels))
+    nrows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(nrows, cols, figsize=(3.6 * cols + 1.5, 3.6 * nrows + 0.8),
+                             sharey=True, squeeze=False, layout="constrained")
+    flat = list(axes.flat)
+    for ax in flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (inst, reading) in zip(flat, panels, strict=False):
         series: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
         for r in sel:
-            if r["institution"] == inst and r["quantity"] in OUTCOME_KEYS:
+            if (r["institution"], r.get("reading", "")) == (inst, reading) \
+                    and r["quantity"] in OUTCOME_KEYS:
                 series[r["quantity"]].append((float(r[x]), r["value"], r["low"], r["high"]))
         for q in OUTCOME_KEYS:
             pts = sorted(series.get(q, []))
@@ -101,13 +120,14 @@ def plot_outcomes(rows: Sequence[Mapping[str, Any]], x: str, out_dir: str | Path
             ax.plot(xs, ys, marker="o", ms=3, label=LABELS[q], color=COLOURS[q])
             ax.fill_between(xs, lo, hi, alpha=0.2, color=COLOURS[q])
         body = next((r["body"] for r in sel if r["institution"] == inst), "")
-        ax.set_title(f"{_short(inst)}\n({body})", fontsize=9)
+        ax.set_title(f"{_short(inst)} ({body})\nreading: {_wrap(reading)}", fontsize=7)
         ax.set_xlabel(AXES.get(x, x))
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("probability per meeting")
-    handles = {lab: h for ax in axes[0] for h, lab in zip(*ax.get_legend_handles_labels(),
-                                                          strict=True)}
+    for row in axes:
+        row[0].set_ylabel("probability per meeting")
+    handles = {lab: h for ax in flat for h, lab in zip(*ax.get_legend_handles_labels(),
+                                                       strict=True)}
     fig.legend(handles.values(), handles.keys(), fontsize=8, loc="outside right center")
     fig.suptitle(f"How often a meeting passes, rejects, defers or fails, by {AXES.get(x, x)}\n"
                  f"{note}", fontsize=10)
@@ -117,28 +137,31 @@ def plot_outcomes(rows: Sequence[Mapping[str, Any]], x: str, out_dir: str | Path
 def plot_herding(rows: Sequence[Mapping[str, Any]], out_dir: str | Path,
                  name: str = "herding_vs_conformity") -> list[Path]:
     """Decision accuracy and leader-following against conformity, one line per speaking
-    order (the leader last as the rules require, or first)."""
-    sel, note = _fixed(rows, "conformity", ("order", "institution", "body", "matter"))
+    order (the leader last as the rules require, or first) and reading of the open points."""
+    sel, note = _fixed(rows, "conformity", ("order", "institution", "body", "matter", "reading"))
     inst = sel[0]["institution"] if sel else ""
     sel = [r for r in sel if r["institution"] == inst]
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.2), sharey=True, layout="constrained")
     styles = {"last": "-", "first": "--", "random": ":", "seniority": "-."}
     for ax, q in zip(axes, ("correct", "leader_followed"), strict=True):
-        for order in dict.fromkeys(r["order"] for r in sel):
+        for order, reading in dict.fromkeys((r["order"], r.get("reading", "")) for r in sel):
             pts = sorted((float(r["conformity"]), r["value"], r["low"], r["high"])
-                         for r in sel if r["order"] == order and r["quantity"] == q)
+                         for r in sel if (r["order"], r.get("reading", "")) == (order, reading)
+                         and r["quantity"] == q)
             if not pts:
                 continue
             xs, ys, lo, hi = zip(*pts, strict=True)
+            who = (f"leader (chair) speaks {order}" if order in ("last", "first")
+                   else f"{order} order")
             ax.plot(xs, ys, styles.get(order, "-"), marker="o", ms=3,
-                    label=(f"leader (chair) speaks {order}" if order in ("last", "first")
-                           else f"{order} order"))
+                    label=f"{who}\nreading: {_wrap(reading)}")
             ax.fill_between(xs, lo, hi, alpha=0.2)
         ax.set_title(f"P({LABELS[q]})", fontsize=10)
         ax.set_xlabel(AXES["conformity"])
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("probability per meeting")
-    axes[1].legend(fontsize=8)
+    handles = dict(zip(*reversed(axes[1].get_legend_handles_labels()), strict=True))
+    fig.legend(handles.values(), handles.keys(), fontsize=6, loc="outside right center")
     allowed = any(r.get("spec_note") for r in sel)
     how = ("counterfactual orders evaluated as if the speaking-order rules did not exist"
            if allowed else "as the rules evaluate it: a forbidden order is a procedure violation")
@@ -151,7 +174,8 @@ def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "p
     """Chair's and an ordinary member's normalised Banzhaf and Shapley-Shubik indices."""
     fig, ax = plt.subplots(figsize=(max(6, 1.8 * len(results) + 3), 4.2), layout="constrained")
     width = 0.2
-    labels = [f"{_short(r.institution)}\n{r.body} n={r.n}" for r in results]
+    labels = [f"{_short(r.institution)}\n{r.body} n={r.n}\nreading: {_wrap(r.reading_label, 24)}"
+              for r in results]
     series = [("chair: Banzhaf", lambda r: r.banzhaf_normalised[0]),
               ("chair: Shapley-Shubik", lambda r: r.shapley_shubik[0]),
               ("member: Banzhaf", lambda r: r.banzhaf_normalised[1]),
@@ -159,7 +183,7 @@ def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "p
     for k, (label, get) in enumerate(series):
         xs = [i + (k - 1.5) * width for i in range(len(results))]
         ax.bar(xs, [float(get(r)) for r in results], width, label=label)
-    ax.set_xticks(range(len(results)), labels, fontsize=7)
+    ax.set_xticks(range(len(results)), labels, fontsize=6)
     ax.set_ylabel("share of voting power")
     ax.set_title("Voting power of the chair and of an ordinary member\n"
                  "(all present, yes/no votes; the chair withholds the vote where the rules let him)",
@@ -169,24 +193,35 @@ def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "p
     return save(fig, out_dir, name)
 
 
-def plot_simulation(result: SimulationResult, out_dir: str | Path,
+def plot_simulation(results: Sequence[SimulationResult], out_dir: str | Path,
                     name: str = "simulation") -> list[Path]:
-    """Outcome probabilities (with 95% intervals) and the yes - no margin distribution."""
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4.2), layout="constrained")
+    """Outcome probabilities (with 95% intervals) and the yes - no margin distribution of
+    one (body, matter), one bar group and one line per reading of its open points."""
+    results = list(results)
+    first = results[0]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.2 + 0.25 * len(results)),
+                               layout="constrained")
     keys = [*OUTCOME_KEYS, "correct", "leader_followed"]
-    est = [result.probabilities[k] for k in keys]
-    a.barh([LABELS[k] for k in keys], [e.value for e in est],
-           xerr=[[e.value - e.low for e in est], [e.high - e.value for e in est]],
-           color=[COLOURS[k] for k in keys])
+    height = 0.8 / len(results)
+    for k, r in enumerate(results):
+        est = [r.probabilities[q] for q in keys]
+        ys = [i - 0.4 + (k + 0.5) * height for i in range(len(keys))]
+        label = f"reading: {_wrap(r.reading_label, 60)}"
+        a.barh(ys, [e.value for e in est], height,
+               xerr=[[e.value - e.low for e in est], [e.high - e.value for e in est]],
+               label=label)
+        total = sum(r.margins.values())
+        ks = sorted(r.margins)
+        b.plot(ks, [r.margins[m] / total for m in ks], marker="o", ms=3, label=label)
+    a.set_yticks(range(len(keys)), [LABELS[q] for q in keys])
     a.set_xlim(0, 1)
     a.set_xlabel("probability per meeting (95% interval)")
     a.invert_yaxis()
-    total = sum(result.margins.values())
-    ks = sorted(result.margins)
-    b.bar(ks, [result.margins[k] / total for k in ks], color="tab:blue")
     b.set_xlabel("yes votes minus no votes")
     b.set_ylabel("share of meetings")
-    fig.suptitle(f"{_short(result.institution)} / {result.body} / {result.matter}: "
-                 f"{result.meetings:,} simulated meetings, board of {result.n}, "
-                 f"chair speaks {result.order}", fontsize=10)
+    handles, labels = a.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="outside lower center")
+    fig.suptitle(f"{_short(first.institution)} / {first.body} / {first.matter}: "
+                 f"{first.meetings:,} simulated meetings per reading, board of {first.n}, "
+                 f"chair speaks {first.order}\n{first.assumption}", fontsize=10)
     return save(fig, out_dir, name)

@@ -8,10 +8,12 @@ Three roads, all exact except the last:
   weights are equal).
 * :func:`body_power` -- a body's own decision rule.  Every member present, each votes yes
   or no; the chair may be special (the chief decides, the chair calls the vote).  The
-  outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`)
-  as a function f(k, c) of the number k of other members voting yes and the chair's vote
-  c, which is all it can depend on when the other members are alike; indices follow by
-  exact counting.  With ``ternary=True`` a member may also stay away (the third option of
+  outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`,
+  which reads every cumulative quorum and passing requirement, the chair-delegation
+  conditions and the rest) as a function f(k, c) of the number k of other members voting
+  yes and the chair's vote c, which is all it can depend on when the other members are
+  alike (none of them a deputy, nobody silent); indices follow by exact counting, once
+  per combination of readings of the rule set's open points, each labelled.  With ``ternary=True`` a member may also stay away (the third option of
   Felsenthal & Machover's ternary voting games, 1997): each other member is yes, no
   or absent with probability 1/3 and the result gives, for the chair and for an ordinary
   member, the probability that switching no->yes, absent->yes and no->absent changes
@@ -29,9 +31,14 @@ Examples
 >>> r = weighted_game([4, 3, 2, 1], 6)
 >>> r.banzhaf_swings, [str(x) for x in r.shapley_shubik]
 ((5, 3, 3, 1), ['5/12', '1/4', '1/4', '1/12'])
->>> body = body_power("prefecture_medical_security_party_group", n=7, matter="ordinary")
->>> [str(x) for x in body.shapley_shubik[:2]], body.chair_vetoes
-(['4/7', '1/14'], True)
+>>> from model.loader import load_institution
+>>> rs = load_institution("prefecture_medical_security_party_group").ruleset(
+...     "party_group", "ordinary")
+>>> bodies = body_power("prefecture_medical_security_party_group", n=7, matter="ordinary")
+>>> [b.reading for b in bodies] == list(rs.choices())  # every reading, labelled
+True
+>>> sorted({(tuple(str(x) for x in b.shapley_shubik[:2]), b.chair_vetoes) for b in bodies})
+[(('3/7', '2/21'), True), (('4/7', '1/14'), True)]
 >>> big = weighted_game([1] * 2977, 1489)
 >>> big.shapley_shubik[0] == big.shapley_shubik[-1] and sum(big.shapley_shubik) == 1
 True
@@ -40,8 +47,8 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -57,6 +64,7 @@ from simulations.compositions import Board
 from simulations.estimates import Estimate, proportion
 from simulations.meetings import MeetingModel, chair_of, fixed_places
 from simulations.montecarlo import resolve
+from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
 
 __all__ = ["PowerError", "PowerIndices", "BodyPower", "TernaryPower", "weighted_game",
@@ -260,6 +268,12 @@ class BodyPower(PowerIndices):
     chair_dictates: bool = False
     ternary_chair: TernaryPower | None = None
     ternary_member: TernaryPower | None = None
+    reading: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def reading_label(self) -> str:
+        """The combination of readings that produced these indices."""
+        return reading_label(self.reading)
 
 
 def _passes(spec: RuleSpec, n: int, present: np.ndarray, vote: np.ndarray,
@@ -276,25 +290,35 @@ def _passes(spec: RuleSpec, n: int, present: np.ndarray, vote: np.ndarray,
     terms: MeetingTerms[Any] = MeetingTerms(
         n=n, leader=0, present=list(present), recused=[False] * n, interested=[False] * n,
         owner=[False] * n, chair=list(is_chair), vote=list(vote), opinion=[0] * n, pos=list(pos),
-        emergency=False, ad_hoc=False, portfolio=None,
+        emergency=False, ad_hoc=False, portfolio=None, deputy=[False] * n,
         vote_called=(vote[chair_idx, np.arange(size)] == int(Vote.YES)) if discretion else True)
     out = np.broadcast_to(np.asarray(evaluate(spec, terms, NP).outcome), (size,))
     return np.asarray(out == int(Outcome.PASSED))
 
 
 def body_power(institution: str | Path | Institution, *, n: int = 15, body: str | None = None,
-               matter: str | None = None, choice: dict[str, str] | None = None,
-               ternary: bool | None = None, discretion: bool = True) -> BodyPower:
-    """Exact indices of a body's rule on ``n`` alike members (member 0 leads and chairs).
+               matter: str | None = None, reading: Mapping[str, str] | None = None,
+               all_readings: bool = False, ternary: bool | None = None,
+               discretion: bool = True) -> list[BodyPower]:
+    """Exact indices of a body's rule on ``n`` alike members (member 0 leads and chairs),
+    one :class:`BodyPower` per combination of readings (all, or those agreeing with
+    ``reading``; see :mod:`simulations.readings`), each labelled with its reading.
 
     ``ternary`` (default: when n <= 400) adds the yes/no/absent measures.  ``discretion``:
     where the rules let the chair decide whether to put the item to a vote
     (``chair_calls_vote``), he withholds the vote on items he opposes -- the chair's special
     power, which makes him a veto player.
     """
-    inst, body, matter, spec = resolve(institution, body, matter, choice)
+    inst, body, matter, rs = resolve(institution, body, matter)
     if n < 2:
         raise PowerError("n", f"{n} members", fix="use n >= 2")
+    return [_spec_power(spec, n, ternary, discretion, inst.id, body, matter, choice)
+            for choice, spec in reading_specs(rs, reading, all_readings=all_readings)]
+
+
+def _spec_power(spec: RuleSpec, n: int, ternary: bool | None, discretion: bool, inst: str,
+                body: str, matter: str, choice: dict[str, str]) -> BodyPower:
+    """:func:`body_power` for one concrete spec."""
     # binary game, all present: f(k others yes, chair yes?)
     ks = np.arange(n)
     prof = []
@@ -318,7 +342,7 @@ def body_power(institution: str | Path | Institution, *, n: int = 15, body: str 
     if ternary if ternary is not None else n <= 400:
         t_chair, t_mem = _ternary(spec, n, discretion and spec.chair_calls_vote)
     return BodyPower((chair_sw,) + (mem_sw,) * (n - 1), (chair_ss,) + (mem_ss,) * (n - 1),
-                     inst.id, body, matter, bool(vetoes), dictates, t_chair, t_mem)
+                     inst, body, matter, bool(vetoes), dictates, t_chair, t_mem, choice)
 
 
 def _arrange(n: int, lead: np.ndarray, me: np.ndarray | None, first: np.ndarray, ky: np.ndarray,
@@ -412,7 +436,7 @@ def _board_terms(spec: RuleSpec, board: Board, vote: list[Any], portfolio: str |
         owner=list(owners), chair=[j == leader for j in range(n)], vote=vote, opinion=[0] * n,
         pos=[np.full(size, place[i], dtype=np.int16) for i in range(n)], emergency=False,
         ad_hoc=False, vote_called=(vote[leader] == int(Vote.YES)) if calls else True,
-        portfolio=portfolio)
+        portfolio=portfolio, deputy=list(board.deputies()))
 
 
 def _passed(spec: RuleSpec, terms: MeetingTerms[Any], size: int) -> np.ndarray:

@@ -11,6 +11,15 @@ Sweep file (TOML)::
     order = ["last", "first"]   # speaking orders (last = as the rules require)
     as_if_allowed = false       # true: counterfactual orders evaluated with last_speaker = none
     board = "board.toml"        # optional base board (path relative to this file)
+    all_readings = false        # true: every reading combination even when there are many
+    [sweep.reading]             # optional: readings of open points (point id = reading name)
+    deferral = "close_split"
+
+Every point runs once per combination of readings of its rule set's open points (those
+agreeing with ``[sweep.reading]``; a named point that a rule set lacks does not restrict
+it), on the same simulated meetings (one seed per point), and each row names its
+``reading``.  More than 16 combinations of one rule set need ``[sweep.reading]`` or
+``all_readings = true``.
 
     [grid]                      # every combination of these values
     size = [7, 15, 25]
@@ -22,7 +31,11 @@ Sweep file (TOML)::
     size = [5, 30]              # integers for size
 
 Parameters: ``size``, ``attendance``, ``competence``, ``conformity``, ``abstain``,
-``leader_influence``, ``attendance_correlation``, ``signal_correlation``, ``order``.
+``leader_influence``, ``attendance_correlation``, ``signal_correlation``, ``order``, and
+of the meeting model ``silent`` (P(a present member states no position); default 0, the
+assumption that everyone states one), ``defer`` (P(a "no" is stated as 暂缓)),
+``unclear`` (P(a major question of the item is unclear); true/false or a probability,
+default false) and ``amount`` (the item's amount in yuan; default: not recorded).
 Without ``board`` a point's board is :meth:`Board.uniform` of the point's size
 (default 15).
 
@@ -31,14 +44,20 @@ Each row of the table is one quantity at one point: the point's parameters, then
 
 Examples
 --------
+>>> from model.loader import load_institution
+>>> from simulations.readings import reading_label
+>>> rs = load_institution("prefecture_medical_security_party_group").ruleset("party_group",
+...                                                                           "ordinary")
 >>> spec = sweep_from_dict({"sweep": {"institutions": ["prefecture_medical_security_party_group"],
 ...                                   "meetings": 2000, "seed": 3},
 ...                         "grid": {"attendance": [0.7, 1.0]}})
->>> len(points(spec))
-2
+>>> len(points(spec)) == 2 * len(list(rs.choices()))  # every reading at every point
+True
 >>> rows = run_sweep(spec, workers=1)
 >>> sorted({r["attendance"] for r in rows}), rows[0]["quantity"]
 ([0.7, 1.0], 'passed')
+>>> sorted({r["reading"] for r in rows}) == sorted(map(reading_label, rs.choices()))
+True
 """
 
 from __future__ import annotations
@@ -57,15 +76,20 @@ from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from simulations.compositions import Board, load_board
 from simulations.montecarlo import simulate_institution
+from simulations.readings import ReadingError, select_readings
 from simulations.rng import as_generator, spawn_seeds
 
 __all__ = ["SweepError", "SweepSpec", "SweepPoint", "PARAMETERS", "load_sweep", "sweep_from_dict",
            "points", "run_point", "run_sweep", "write_table"]
 
 PARAMETERS = ("size", "attendance", "competence", "conformity", "abstain", "leader_influence",
-              "attendance_correlation", "signal_correlation", "order")
+              "attendance_correlation", "signal_correlation", "order", "silent", "defer",
+              "unclear", "amount")
 _MEMBER = ("attendance", "competence", "conformity", "abstain")
 _BOARD = ("leader_influence", "attendance_correlation", "signal_correlation")
+# sweep parameter -> MeetingModel field, and its value when the sweep does not set it
+_MODEL = {"silent": ("p_silent", 0.0), "defer": ("p_defer", 0.0), "unclear": ("p_unclear", 0.0),
+          "amount": ("amount", None)}
 
 
 class SweepError(QuorumlabError, ValueError):
@@ -87,6 +111,8 @@ class SweepSpec:
     sample: Mapping[str, tuple[Any, Any]] = field(default_factory=dict)
     sample_points: int = 0
     source: str = ""
+    reading: Mapping[str, str] = field(default_factory=dict)
+    all_readings: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,7 @@ class SweepPoint:
     seed: int
     as_if_allowed: bool
     board: Board | None
+    reading: Mapping[str, str] = field(default_factory=dict)
 
 
 def _list(v: Any, where: str) -> tuple[Any, ...]:
@@ -122,7 +149,8 @@ def _build(data: Mapping[str, Any], source: str) -> SweepSpec:
         if k not in ("sweep", "grid", "sample"):
             raise SweepError(k, "unknown section", fix="use [sweep], [grid] and [sample]")
     head = dict(data.get("sweep", {}))
-    known = {"institutions", "pairs", "meetings", "seed", "order", "as_if_allowed", "board"}
+    known = {"institutions", "pairs", "meetings", "seed", "order", "as_if_allowed", "board",
+             "reading", "all_readings"}
     for k in head:
         if k not in known:
             raise SweepError(f"sweep.{k}", "unknown key", fix=f"use one of {', '.join(sorted(known))}")
@@ -169,8 +197,18 @@ def _build(data: Mapping[str, Any], source: str) -> SweepSpec:
         raise SweepError("sample.points", "is missing", fix="add points = 10 to [sample]")
     if "order" in grid:
         orders = grid.pop("order")
+    reading = head.get("reading", {})
+    if not isinstance(reading, dict) or not all(isinstance(v, str) for v in reading.values()):
+        raise SweepError("sweep.reading", f"should be a table of point = reading, got {reading!r}",
+                         fix='write [sweep.reading] with deferral = "close_split"')
+    for k in ("amount",):
+        for v in grid.get(k, ()):
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise SweepError(f"grid.{k}", f"{v!r} is not an amount in yuan",
+                                 fix="write e.g. amount = [5000, 30000]")
     return SweepSpec(insts, pairs, meetings, seed, tuple(orders), bool(head.get("as_if_allowed", False)),
-                     board, grid, sample, n_points, source)
+                     board, grid, sample, n_points, source, dict(reading),
+                     bool(head.get("all_readings", False)))
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
@@ -193,16 +231,25 @@ def points(spec: SweepSpec) -> list[SweepPoint]:
                  for k, (lo, hi) in spec.sample.items()}
             settings.append(p)
     work = []
+    named: set[str] = set()
     for inst_id in spec.institutions:
         inst = load_institution(inst_id)
         pairs = list(inst.pairs())
         for body, matter in (pairs[:1] if spec.pairs == "first" else pairs):
+            rs = inst.ruleset(body, matter)
+            named |= {p.field for p in rs.points} & set(spec.reading)
+            readings = select_readings(rs, spec.reading, all_readings=spec.all_readings,
+                                       strict=False)
             for order in spec.orders:
                 for s in settings:
-                    work.append((inst_id, body, matter, {**s, "order": order}))
-    seeds = spawn_seeds(spec.seed, len(work))
-    return [SweepPoint(i, b, m, p, spec.meetings, s, spec.as_if_allowed, spec.board)
-            for (i, b, m, p), s in zip(work, seeds, strict=True)]
+                    work.append((inst_id, body, matter, {**s, "order": order}, readings))
+    unknown = set(spec.reading) - named
+    if unknown:
+        raise ReadingError("sweep.reading", f"no rule set of the sweep has an open point "
+                           f"{sorted(unknown)[0]!r}", fix="name a point of one of its rule sets")
+    seeds = spawn_seeds(spec.seed, len(work))  # one per point, shared by its readings
+    return [SweepPoint(i, b, m, p, spec.meetings, s, spec.as_if_allowed, spec.board, c)
+            for (i, b, m, p, readings), s in zip(work, seeds, strict=True) for c in readings]
 
 
 def _board(point: SweepPoint) -> Board:
@@ -218,10 +265,13 @@ def _board(point: SweepPoint) -> Board:
 def run_point(point: SweepPoint) -> list[dict[str, Any]]:
     """Simulate one point; its rows of the tidy table."""
     board = _board(point)
-    r = simulate_institution(point.institution, body=point.body, matter=point.matter, board=board,
-                             meetings=point.meetings, seed=point.seed,
-                             order=str(point.params.get("order", "last")),
-                             as_if_allowed=point.as_if_allowed)
+    model_args = {name: float(point.params[k]) if k != "amount" else point.params[k]
+                  for k, (name, _) in _MODEL.items() if k in point.params}
+    [r] = simulate_institution(point.institution, body=point.body, matter=point.matter,
+                               board=board, meetings=point.meetings, seed=point.seed,
+                               order=str(point.params.get("order", "last")),
+                               reading=point.reading, as_if_allowed=point.as_if_allowed,
+                               model_args=model_args)
     params = {k: point.params.get(k, _default(board, k)) for k in PARAMETERS}
     params["size"] = board.n
     return [{**row, **params, "institution": r.institution} for row in r.rows()]
@@ -233,6 +283,8 @@ def _default(board: Board, k: str) -> Any:
         return col[0] if len(set(col)) == 1 else "mixed"
     if k in _BOARD:
         return getattr(board, k)
+    if k in _MODEL:
+        return _MODEL[k][1]
     return ""
 
 

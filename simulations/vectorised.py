@@ -2,18 +2,20 @@
 
 :func:`outcomes` calls :func:`model.semantics.evaluate` once for a whole batch with the
 numpy backend :data:`model.backend.NP`: numpy arrays for what varies between meetings
-(attendance, votes, speaking places, chair, and where the model draws them interests,
-recusals and written opinions), Python constants for what does not (who owns the
-matter's portfolio; ``False`` / ``0`` where the model draws no interests or notes), which
-the backend folds away.  The rule code run is the reference evaluator's.
+(attendance, votes -- ``Vote.NONE`` for the silent --, speaking places, chair, and where
+the model draws them interests, recusals, written opinions and unclear items), Python
+constants for what does not (who owns the matter's portfolio, who is a deputy, the
+item's amount; ``False`` / ``0`` where the model draws no interests or notes), which the
+backend folds away.  The rule code run is the reference evaluator's.
 
 Examples
 --------
 >>> from model.loader import load_institution
 >>> from simulations.compositions import Board
 >>> from simulations.meetings import MeetingModel, draw_meetings
->>> spec = load_institution("prefecture_medical_security_party_group").ruleset(
-...     "party_group", "ordinary").default()
+>>> rs = load_institution("prefecture_medical_security_party_group").ruleset(
+...     "party_group", "ordinary")
+>>> spec = rs.spec(next(rs.choices()))  # one named reading per open point
 >>> batch = draw_meetings(Board.uniform(7, attendance=0.8), MeetingModel(), 1000, seed=2)
 >>> r = outcomes(spec, batch)
 >>> r.outcome.shape, set(r.outcome.tolist()) <= {1, 2, 3, 4, 5}
@@ -61,7 +63,8 @@ def batch_terms(batch: MeetingBatch) -> MeetingTerms[Any]:
         owner=list(batch.board.owners(batch.model.portfolio)), chair=list(chair),
         vote=list(batch.vote), opinion=rows(batch.opinion, 0), pos=list(batch.pos),
         emergency=batch.emergency, ad_hoc=batch.ad_hoc, vote_called=True,
-        portfolio=batch.model.portfolio)
+        portfolio=batch.model.portfolio, deputy=list(batch.board.deputies()),
+        unclear=batch.unclear, amount=batch.amount)
 
 
 def _full(x: Any, size: int, dtype: Any) -> np.ndarray:

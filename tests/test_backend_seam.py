@@ -1,4 +1,9 @@
-"""The one semantics gives the same outcome through the Python, numpy and Z3 backends."""
+"""The one semantics gives the same outcome through the Python, numpy and Z3 backends.
+
+The meetings are well formed (someone and the chair present; design section 7) and carry
+the v2 facts: silent members (vote NONE), deputies, an unclear item and an amount at a route
+boundary of the rule set (or not recorded, -1).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from model.backend import NP, PY, Z3Backend
 from model.loader import builtin_ids, load_institution
 from model.meeting import MeetingTerms, Vote
 from model.semantics import evaluate
+from proofs.oracle import amount_values
 
 PAIRS = [(iid, b, m) for iid in builtin_ids() for (b, m) in load_institution(iid).pairs()]
 
@@ -22,15 +28,14 @@ def meetings(draw: st.DrawFn) -> tuple[tuple[str, str, str], dict[str, str], Mee
     choice = draw(st.sampled_from(list(rs.choices())))
     n = draw(st.integers(1, 7))
     present = draw(st.lists(st.booleans(), min_size=n, max_size=n))
-    present[0] = present[0] or draw(st.booleans())
+    present[0] = present[0] or not any(present) or draw(st.booleans())
     recused = [p and draw(st.booleans()) for p in present]
     speaker = [p and not r for p, r in zip(present, recused, strict=True)]
-    vote = [int(draw(st.sampled_from(list(Vote)[1:]))) if s else 0 for s in speaker]
+    vote = [int(draw(st.sampled_from(list(Vote)))) if s else 0 for s in speaker]  # 0: silent
     opinion = [0 if p else int(draw(st.sampled_from(list(Vote)))) for p in present]
-    order = draw(st.permutations([i for i in range(n) if speaker[i]]))
-    pos = [order.index(i) if speaker[i] else -1 for i in range(n)]
-    here = [i for i in range(n) if present[i]]
-    chair_i = 0 if present[0] else (draw(st.sampled_from(here)) if here else 0)
+    order = draw(st.permutations([i for i in range(n) if vote[i]]))
+    pos = [order.index(i) if vote[i] else -1 for i in range(n)]
+    chair_i = draw(st.sampled_from([i for i in range(n) if present[i]]))
     owner = [False] * n
     if draw(st.booleans()):
         owner[draw(st.integers(0, n - 1))] = True
@@ -40,6 +45,8 @@ def meetings(draw: st.DrawFn) -> tuple[tuple[str, str, str], dict[str, str], Mee
         chair=[i == chair_i for i in range(n)], vote=vote, opinion=opinion, pos=pos,
         emergency=draw(st.booleans()), ad_hoc=draw(st.booleans()), vote_called=draw(st.booleans()),
         portfolio=load_institution(iid).matters[matter].portfolio,
+        deputy=[i > 0 and draw(st.booleans()) for i in range(n)], unclear=draw(st.booleans()),
+        amount=draw(st.sampled_from(amount_values(rs))),
     )
     return (iid, body, matter), choice, terms
 
@@ -51,7 +58,7 @@ def _as_numpy(t: MeetingTerms) -> MeetingTerms:
     return MeetingTerms(t.n, t.leader, arr(t.present), arr(t.recused), arr(t.interested),
                         arr(t.owner), arr(t.chair), arr(t.vote), arr(t.opinion), arr(t.pos),
                         np.array([t.emergency]), np.array([t.ad_hoc]), np.array([t.vote_called]),
-                        t.portfolio)
+                        t.portfolio, arr(t.deputy), np.array([t.unclear]), np.array([t.amount]))
 
 
 def _as_z3(t: MeetingTerms) -> tuple[MeetingTerms, list]:
@@ -71,7 +78,9 @@ def _as_z3(t: MeetingTerms) -> tuple[MeetingTerms, list]:
                      seq("b", "chair", t.chair), seq("i", "vote", t.vote),
                      seq("i", "opinion", t.opinion), seq("i", "pos", t.pos),
                      var("b", "emergency", t.emergency), var("b", "ad_hoc", t.ad_hoc),
-                     var("b", "vote_called", t.vote_called), t.portfolio)
+                     var("b", "vote_called", t.vote_called), t.portfolio,
+                     seq("b", "deputy", t.deputy), var("b", "unclear", t.unclear),
+                     var("i", "amount", t.amount))
     return z, pins
 
 

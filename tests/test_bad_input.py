@@ -244,10 +244,10 @@ def test_meeting_file_not_found(tmp_path: Path) -> None:
 
 
 def test_bad_reading_option(tmp_path: Path) -> None:
-    """--reading must be FIELD=NAME with a known reading."""
+    """--reading must be POINT=NAME with a known reading."""
     path = meeting_file(tmp_path, name="ok.json")
     assert_one_line_error(cli("decide", str(path), "--reading", "deferral"), "--reading",
-                          "FIELD=NAME")
+                          "POINT=NAME")
     assert_one_line_error(cli("decide", str(path), "--reading", "deferral=coin_toss"),
                           "deferral", "coin_toss", "close_split")
 

@@ -38,7 +38,7 @@ BODIES = {
     "alxa_medical_security_bureau": ["leadership"],
     "prefecture_medical_security_party_group": ["party_group"],
     "xiuzhou_district": ["leadership"],
-    "taobei_district_government": ["plenary", "executive", "party_group"],
+    "taobei_district_government": ["plenary", "executive", "party_group", "topical"],
     "city_medical_security_bureau": ["party_group", "director_office"],
 }
 
@@ -152,12 +152,15 @@ def _close_split_meeting(tmp_path: Path) -> Path:
 
 
 def test_decide_reading_option(tmp_path: Path) -> None:
-    """第二十一条(四) 重大分歧: 4 : 3 passes (8 > 7) unless the close-split reading defers it."""
+    """第二十一条(四) 重大分歧: 4 : 3 is a split of one, deferred under the default close-split
+    reading; under the chair's-judgement reading it passes (8 > 7)."""
     path = _close_split_meeting(tmp_path)
     default = json.loads(ok("decide", str(path), "--json"))
-    assert default["outcome"] == "passed"
+    assert default["outcome"] == "deferred"
     assert default["readings_agree"] is False
-    assert "deferred" in {e["outcome"] for e in default["by_reading"]}
+    assert "passed" in {e["outcome"] for e in default["by_reading"]}
+    judged = json.loads(ok("decide", str(path), "--json", "--reading", "deferral=chair_judgement"))
+    assert judged["outcome"] == "passed" and len(judged["by_reading"]) == 1
     close = json.loads(ok("decide", str(path), "--json", "--reading", "deferral=close_split"))
     assert close["outcome"] == "deferred"
     assert close["reading"]["deferral"] == "close_split"
@@ -198,9 +201,9 @@ def test_decide_meeting_on_a_rule_file_path(tmp_path: Path) -> None:
     out = json.loads(ok("decide", str(path), "--json"))
     assert out["outcome"] == "passed"
     assert out["tally"]["yes"] == 5
-    money = [r for r in out["reasons"] if r["rule"] == "amount"]
+    money = [r for r in out["reasons"] if r["rule"] == "routes"]
     assert money and money[0]["cite"] == "seed 001, 第十一条(六)33"
-    assert "does NOT meet" not in money[0]["en"]
+    assert "NOT" not in money[0]["en"] and "fits no route" not in money[0]["en"]
 
 
 def _toml_meeting(tmp_path: Path) -> tuple[Path, Path]:
@@ -225,7 +228,7 @@ def test_decide_toml_meeting_same_as_json(tmp_path: Path) -> None:
     a = json.loads(ok("decide", str(json_path), "--json"))
     b = json.loads(ok("decide", str(toml_path), "--json"))
     assert a == b
-    assert a["outcome"] == "passed"
+    assert a["outcome"] == "deferred"  # 第二十一条(四) close split of one, the default reading
 
 
 def test_validate_toml_meeting(tmp_path: Path) -> None:

@@ -91,3 +91,30 @@ def test_parametric_all_n() -> None:
     v = get_property("monotonic_all_n").check(Context.make(inst, "party_group", "ordinary", 3))
     assert v.status == "holds"
     assert fit_pattern([3, 5, 7, 9], 10)[0] == "n >= 3 and n odd"
+
+
+def test_diff_and_write_expectations_for_several_rule_files(tmp_path: Path) -> None:
+    """``--diff-expectations`` lists a verdict that differs from the suite file (a recorded
+    "holds" for no_chair_veto, which fails: seed 001 第二十一条(四) lets the chair decide whether
+    to put the item to a vote); ``--write-expectations DIR`` writes one suite file per rule file,
+    after which the diff is empty."""
+    from click.testing import CliRunner
+
+    from quorumlab.cli_proofs import check_cmd
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    for stem in ("a", "b"):
+        shutil.copy(INSTITUTIONS_DIR / f"{PREF}.toml", rules / f"{stem}.toml")
+    (rules / "a.expect.toml").write_text('[expect]\nno_chair_veto = "holds"\n', encoding="utf-8")
+    args = [str(rules / "a.toml"), str(rules / "b.toml"), "--sizes", "4", "--jobs", "1",
+            "--property", "no_chair_veto", "--diff-expectations", str(tmp_path / "diff.md")]
+    r = CliRunner().invoke(check_cmd, [*args, "--write-expectations", str(rules)])
+    assert r.exit_code == 1, r.output  # the recorded "holds" is a regression
+    diff = (tmp_path / "diff.md").read_text(encoding="utf-8")
+    assert "## no_chair_veto" in diff and "- a party_group/ordinary: holds -> fails" in diff
+    assert "- b party_group/ordinary: not recorded -> fails" in diff
+    assert '"no_chair_veto@party_group/ordinary" = "fails"' in (rules / "b.expect.toml").read_text()
+    r = CliRunner().invoke(check_cmd, args)
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "diff.md").read_text(encoding="utf-8").endswith("none\n")

@@ -80,34 +80,56 @@ def test_errors_name_the_field() -> None:
 
 @pytest.mark.parametrize("inst_id", builtin_ids())
 def test_body_power_is_the_brute_force_game_of_the_rule(inst_id: str) -> None:
-    """Enumerate all 2^n yes/no profiles through the rule semantics; compare."""
+    """Enumerate all 2^n yes/no profiles through the rule semantics, under every reading
+    body_power runs (each labelled with the reading whose spec it used); compare."""
     inst = load_institution(inst_id)
     for body, matter in list(inst.pairs())[:3]:
         n = 7
-        spec = inst.ruleset(body, matter).default()
-        p = body_power(inst, n=n, body=body, matter=matter, ternary=False)
-        masks = np.array(list(itertools.product([0, 1], repeat=n)), dtype=bool).T  # (n, 2^n)
-        vote = np.where(masks, 1, 2).astype(np.int8)
-        wins = _passes(spec, n, np.ones_like(masks), vote, spec.chair_calls_vote)
-        win_of = {tuple(col): bool(w) for col, w in zip(masks.T.tolist(), wins, strict=True)}
-        swings = [0] * n
-        ss = [Fraction(0)] * n
-        for col, w in win_of.items():
-            for i in range(n):
-                if not col[i] and not w and win_of[col[:i] + (True,) + col[i + 1:]]:
-                    swings[i] += 1
-                    k = sum(col)
-                    ss[i] += Fraction(math.factorial(k) * math.factorial(n - 1 - k),
-                                      math.factorial(n))
-        assert p.banzhaf_swings == tuple(swings)
-        assert p.shapley_shubik == tuple(ss)
+        rs = inst.ruleset(body, matter)
+        results = body_power(inst, n=n, body=body, matter=matter, all_readings=True,
+                             ternary=False)
+        assert [p.reading for p in results] == list(rs.choices())
+        for p in results:
+            _check_against_brute_force(p, rs.spec(p.reading), n)
+
+
+def test_body_power_runs_every_reading() -> None:
+    """No reading is picked silently: one result per combination, in choices() order."""
+    inst = load_institution("taobei_district_government")
+    body, matter = next(iter(inst.pairs()))
+    every = list(inst.ruleset(body, matter).choices())
+    got = body_power(inst, n=5, body=body, matter=matter, ternary=False, all_readings=True)
+    assert [p.reading for p in got] == every
+    one = body_power(inst, n=5, body=body, matter=matter, ternary=False, reading=every[-1])
+    assert [p.reading for p in one] == [every[-1]]
+
+
+def _check_against_brute_force(p, spec, n: int) -> None:
+    """Every yes/no profile of ``n`` present members through the semantics."""
+    masks = np.array(list(itertools.product([0, 1], repeat=n)), dtype=bool).T  # (n, 2^n)
+    vote = np.where(masks, 1, 2).astype(np.int8)
+    wins = _passes(spec, n, np.ones_like(masks), vote, spec.chair_calls_vote)
+    win_of = {tuple(col): bool(w) for col, w in zip(masks.T.tolist(), wins, strict=True)}
+    swings = [0] * n
+    ss = [Fraction(0)] * n
+    for col, w in win_of.items():
+        for i in range(n):
+            if not col[i] and not w and win_of[col[:i] + (True,) + col[i + 1:]]:
+                swings[i] += 1
+                k = sum(col)
+                ss[i] += Fraction(math.factorial(k) * math.factorial(n - 1 - k),
+                                  math.factorial(n))
+    assert p.banzhaf_swings == tuple(swings)
+    assert p.shapley_shubik == tuple(ss)
 
 
 def test_ternary_by_enumeration() -> None:
     inst = load_institution("prefecture_medical_security_party_group")
-    spec = inst.ruleset("party_group", "ordinary").default()
+    rs = inst.ruleset("party_group", "ordinary")
+    first = next(rs.choices())
+    spec = rs.spec(first)
     n = 6
-    p = body_power(inst, n=n, body="party_group", matter="ordinary")
+    [p] = body_power(inst, n=n, body="party_group", matter="ordinary", reading=first)
     states = np.array(list(itertools.product([0, 1, 2], repeat=n - 1)), dtype=np.int8).T
     for who, t in ((0, p.ternary_chair), (n - 1, p.ternary_member)):
         res = {}
@@ -123,8 +145,9 @@ def test_ternary_by_enumeration() -> None:
 
 def test_chair_special_powers() -> None:
     inst = load_institution("prefecture_medical_security_party_group")
-    with_discretion = body_power(inst, n=9, ternary=False)
-    without = body_power(inst, n=9, ternary=False, discretion=False)
+    first = next(inst.ruleset("party_group", "ordinary").choices())
+    [with_discretion] = body_power(inst, n=9, ternary=False, reading=first)
+    [without] = body_power(inst, n=9, ternary=False, discretion=False, reading=first)
     assert with_discretion.chair_vetoes and not without.chair_vetoes
     assert without.shapley_shubik == (Fraction(1, 9),) * 9
     assert with_discretion.shapley_shubik[0] > Fraction(1, 9)
@@ -132,16 +155,20 @@ def test_chair_special_powers() -> None:
 
 
 def test_big_body_exact_without_overflow() -> None:
-    p = body_power("prefecture_medical_security_party_group", n=2977, ternary=False)
+    inst = load_institution("prefecture_medical_security_party_group")
+    first = next(inst.ruleset("party_group", "ordinary").choices())
+    [p] = body_power(inst, n=2977, ternary=False, reading=first)
     assert sum(p.shapley_shubik) == 1
     assert 0 < p.banzhaf_absolute[1] < p.banzhaf_absolute[0] < 1
 
 
 def test_monte_carlo_agrees_with_exact() -> None:
     inst = load_institution("xiuzhou_district")
-    spec = inst.ruleset("leadership", "ordinary").default()
+    rs = inst.ruleset("leadership", "ordinary")
+    first = next(rs.choices())
+    spec = rs.spec(first)
     n = 9
-    exact = body_power(inst, n=n, ternary=False)
+    [exact] = body_power(inst, n=n, ternary=False, reading=first)
     est = sampled_power(spec, Board.uniform(n, deputies=0), samples=40_000, seed=2)
     for i, m in enumerate(est.values()):
         want = float(exact.banzhaf_absolute[i])
@@ -150,10 +177,33 @@ def test_monte_carlo_agrees_with_exact() -> None:
 
 def test_monte_carlo_shapley_agrees_with_exact() -> None:
     inst = load_institution("prefecture_medical_security_party_group")
-    spec = inst.ruleset("party_group", "ordinary").default()
+    rs = inst.ruleset("party_group", "ordinary")
+    first = next(rs.choices())
+    spec = rs.spec(first)
     n = 9
-    exact = body_power(inst, n=n, ternary=False)
+    [exact] = body_power(inst, n=n, ternary=False, reading=first)
     est = sampled_shapley(spec, Board.uniform(n, deputies=0), samples=40_000, seed=4)
     for i, m in enumerate(est.values()):
         want = float(exact.shapley_shubik[i])
         assert abs(m.value - want) <= 4 * max(m.stderr, 1e-4)
+
+
+def test_every_passing_requirement_binds_in_the_power_game() -> None:
+    """design-v2 1: passing requirements all bind.  n = 6, all present: 'more than half of
+    due' needs 2k > 6, k >= 4; 'at least 3/4 of present' needs 4k >= 18, k >= 5; together
+    k >= 5.  An empty passing tuple in vote mode passes nothing."""
+    from model.rules import Base, Passing, Requirement, RuleSpec
+    from model.thresholds import Share
+
+    half = Requirement(Passing(Share(1, 2, True), Base.DUE), "test: more than half of due")
+    three_quarters = Requirement(Passing(Share(3, 4, False), Base.PRESENT),
+                                 "test: at least 3/4 of present")
+    n = 6
+    ks = np.arange(n + 1)
+    vote = np.where(np.arange(n)[:, None] < ks[None, :], 1, 2).astype(np.int8)  # k yes
+    present = np.ones_like(vote, dtype=bool)
+    both = _passes(RuleSpec(passing=(half, three_quarters)), n, present, vote, False)
+    assert both.tolist() == [k >= 5 for k in ks]
+    assert _passes(RuleSpec(passing=(half,)), n, present, vote, False).tolist() == [
+        k >= 4 for k in ks]
+    assert not _passes(RuleSpec(passing=()), n, present, vote, False).any()

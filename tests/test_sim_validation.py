@@ -15,14 +15,15 @@ import numpy as np
 import pytest
 
 from model.meeting import Vote
-from model.rules import Base, Passing, RuleSpec
+from model.rules import Base, Passing, Requirement, RuleSpec
 from model.thresholds import Share
 from simulations.compositions import Board
 from simulations.exact import exact_probabilities
 from simulations.meetings import MeetingModel, draw_meetings
 from simulations.montecarlo import simulate
 
-MAJORITY = RuleSpec(passing=Passing(Share(1, 2, strict=True), Base.DUE))
+MAJORITY = RuleSpec(passing=(Requirement(Passing(Share(1, 2, strict=True), Base.DUE),
+                                       "Condorcet: simple majority of all voters"),))
 
 
 def condorcet(n: int, p: float) -> float:

@@ -157,8 +157,8 @@ def test_structured_form_in_rule_file(tmp_path) -> None:
     path = _rule_file_with(
         tmp_path, 'quorum = { phrase = "三分之二以上",', "quorum = { num = 2, den = 3, strict = true,"
     )
-    q = load_rule_file(path).ruleset("party_group", "ordinary").default().quorum
-    assert q is not None
+    (req,) = load_rule_file(path).ruleset("party_group", "ordinary").default().quorum
+    q = req.rule
     for n in range(1, 31):
         for k in range(n + 1):
             assert bool(q.holds(k, n)) is (3 * k > 2 * n)
@@ -189,8 +189,8 @@ def test_ambiguous_passing_phrase_in_rule_file_becomes_open_point(tmp_path) -> N
                            'passing = { phrase = "超过三分之二以上",')
     rs = load_rule_file(path).ruleset("party_group", "ordinary")
     point = next(p for p in rs.points if p.field == "passing")
-    values = [r.value for r in point.readings]
-    assert all(isinstance(v, Passing) for v in values)
+    values = [req.rule for r in point.readings for req in r.value]
+    assert len(values) == 2 and all(isinstance(v, Passing) for v in values)
     assert {v.share.strict for v in values} == {False, True}
     assert {(v.share.num, v.share.den) for v in values} == {(2, 3)}
 
