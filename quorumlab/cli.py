@@ -23,6 +23,7 @@ from model.evaluator import Decision, decide
 from model.io import load_meeting
 from model.loader import builtin_ids, load_institution, load_rule_file
 from model.meeting import Meeting
+from quorumlab.console import Settings
 from quorumlab.readings import parse_readings
 from quorumlab.render import render_decision, render_institution
 
@@ -42,8 +43,15 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="quorumlab")
-def main() -> None:
-    """Formal models of the meeting rules of public bodies: decide, prove, simulate."""
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings on stderr.")
+@click.option("-v", "--verbose", count=True, help="More detail (repeat for more).")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: int) -> None:
+    """Formal models of the meeting rules of public bodies: decide, prove, simulate.
+
+    Every command takes --json (one JSON document on stdout, schema in docs/schemas/);
+    progress and warnings go to stderr; - reads a file from standard input."""
+    ctx.obj = Settings(quiet=quiet, verbose=verbose)
 
 
 @main.command("list")
