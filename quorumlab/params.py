@@ -34,7 +34,8 @@ import click
 from model.errors import QuorumlabError
 from proofs.options import parse_sizes
 
-__all__ = ["ParamError", "Sizes", "WholeNumber", "OutDir", "SIZES", "SEED", "OUT_DIR"]
+__all__ = ["ParamError", "Sizes", "WholeNumber", "OutDir", "check_dir", "make_dir", "SIZES", "SEED",
+           "OUT_DIR"]
 
 
 class ParamError(click.ClickException):
@@ -99,9 +100,10 @@ class WholeNumber(click.ParamType):
 
 
 class OutDir(click.ParamType):
-    """An output folder, created (with its parents) if missing; an error if it cannot be.
+    """An output folder: checked when the command line is read (not a file, its nearest
+    existing parent writable), created by :func:`make_dir` when the command writes.
 
-    Returns a :class:`pathlib.Path`; commands name it (and every file they write in it) in
+    Returns a :class:`pathlib.Path`; commands name it, and every file they write in it, in
     their output."""
 
     name = "folder"
@@ -110,17 +112,43 @@ class OutDir(click.ParamType):
                 ctx: click.Context | None) -> Path:
         flag = _flag(param, "--out")
         d = Path(value)
-        fix = f"name a folder you can write, e.g. {flag} results"
-        if d.exists() and not d.is_dir():
-            raise ParamError(QuorumlabError(flag, f"{d} is a file, not a folder", fix=fix))
         try:
-            d.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise ParamError(QuorumlabError(
-                flag, f"cannot create the folder {d}: {err.strerror or err}", fix=fix)) from None
-        if not os.access(d, os.W_OK):
-            raise ParamError(QuorumlabError(flag, f"the folder {d} is not writable", fix=fix))
+            check_dir(d, flag)
+        except QuorumlabError as err:
+            raise ParamError(err) from None
         return d
+
+
+def _dir_fix(flag: str) -> str:
+    return f"name a folder you can write, e.g. {flag} results"
+
+
+def check_dir(d: Path, flag: str = "--out") -> None:
+    """Raise a :class:`QuorumlabError` if the folder ``d`` cannot be used or created."""
+    if d.exists() and not d.is_dir():
+        raise QuorumlabError(flag, f"{d} is a file, not a folder", fix=_dir_fix(flag))
+    parent = d
+    while not parent.exists():
+        if parent.parent == parent:
+            break
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise QuorumlabError(flag, f"cannot create the folder {d}: {parent} is a file",
+                             fix=_dir_fix(flag))
+    if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        what = "is not writable" if parent == d else f"cannot be created in {parent}"
+        raise QuorumlabError(flag, f"the folder {d} {what}", fix=_dir_fix(flag))
+
+
+def make_dir(d: Path, flag: str = "--out") -> Path:
+    """Create the folder ``d`` (and its parents), or raise a :class:`QuorumlabError`."""
+    check_dir(d, flag)
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise QuorumlabError(flag, f"cannot create the folder {d}: {err.strerror or err}",
+                             fix=_dir_fix(flag)) from None
+    return d
 
 
 SIZES = Sizes()

@@ -11,10 +11,12 @@ Examples
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import click
 from rich.console import Console
 from rich.text import Text
 
@@ -35,7 +37,7 @@ from model.thresholds import Bound, Share
 from quorumlab.console import render_table
 
 __all__ = ["render_institution", "render_decision", "render_value", "render_routes",
-           "render_list", "json_value", "institution_dict", "list_dict", "route_dict"]
+           "render_list", "terminal_width", "json_value", "institution_dict", "list_dict", "route_dict"]
 
 
 def render_value(value: Any) -> str:
@@ -78,7 +80,7 @@ def _point_rows(p: OpenPoint, field: str) -> list[list[str]]:
     for r in p.readings:
         value = "; ".join(f"{f}={render_value(v)}" for f, v in r.values.items()) \
             if len(p.fields) > 1 else render_value(r.value)
-        rows.append([f"  - {r.name}", _with_note(value, r.note), _cite_cell(r.cite)])
+        rows.append(["", _with_note(f"- {r.name}: {value}", r.note), _cite_cell(r.cite)])
     return rows
 
 
@@ -93,8 +95,11 @@ def _ruleset_rows(rs: RuleSet, fields: list[str]) -> list[list[str]]:
                 rows.append([field, "none", _cite_cell(rs.cite[field])])
             for k, item in enumerate(items):
                 label = field if k == 0 else "  and"
-                if isinstance(item, Slot):
+                if isinstance(item, Slot) and item.point in shown:  # a regime, shown above
+                    rows.append([label, f"OPEN {item.point!r}: as above", ""])
+                elif isinstance(item, Slot):
                     rows.extend(_point_rows(points[item.point], label))
+                    shown.add(item.point)
                 else:
                     rows.append([label, _with_note(render_value(item), item.note),
                                  _cite_cell(item.cite)])
@@ -112,6 +117,13 @@ def _ruleset_rows(rs: RuleSet, fields: list[str]) -> list[list[str]]:
 
 RULE_COLUMNS = ("field", "rule", "cite")
 """The columns of every rule table of ``quorumlab show``."""
+
+
+def terminal_width() -> int:
+    """Width to render tables at: the terminal's, or 100 columns when stdout is not a
+    terminal (piped, or under click's test runner)."""
+    out = click.get_text_stream("stdout")
+    return shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int) -> list[str]:
@@ -156,35 +168,48 @@ def render_institution(inst: Institution, width: int = 100) -> str:
     return "\n".join(out)
 
 
-ROUTE_COLUMNS = ("category", "amount", "decided by", "cite", "note")
+ROUTE_COLUMNS = ("category / amount", "decided by", "cite")
+"""The columns of the routes table of ``quorumlab show``."""
 
 
-def _route_row(r: Route, mark: str | None = None) -> list[str]:
-    amount = f"{r.amount.describe()} ({r.amount.describe_zh()})" if r.amount else "any"
+def _amount(r: Route) -> str:
+    return f"{r.amount.describe()} ({r.amount.describe_zh()})" if r.amount else "any amount"
+
+
+def _decider(r: Route) -> str:
     who = f"body {r.body}" if r.body else f"{r.decider} (not a meeting)"
-    row = [r.category, amount, who, _cite_cell(r.cite), r.note]
-    return row if mark is None else [mark, *row]
+    return _with_note(who, r.note)
+
+
+def _route_row(r: Route) -> list[str]:
+    return [f"{r.category}\n{_amount(r)}", _decider(r), _cite_cell(r.cite)]
 
 
 def render_routes(routes: Sequence[Route], chosen: Route | None, width: int = 100) -> str:
     """The routes that apply to an item, the one a meeting must follow marked ``->``."""
-    rows = [_route_row(r, "->" if r is chosen else "") for r in routes]
-    return "\n".join(_table(("", *ROUTE_COLUMNS), rows, width))
+    rows = [["->" if r is chosen else "", _amount(r), _decider(r), _cite_cell(r.cite)]
+            for r in routes]
+    return "\n".join(_table(("", "amount", "decided by", "cite"), rows, width))
 
 
-LIST_COLUMNS = ("institution", "seed", "body", "name", "matters")
+LIST_COLUMNS = ("body", "name", "matters")
+"""The columns of each institution's table in ``quorumlab list``."""
 
 
 def render_list(institutions: Sequence[Institution], width: int = 100) -> str:
-    """The built-in institutions, one row a body: id and seed on the first row of each."""
-    rows: list[list[str]] = []
+    """The built-in institutions: a line each with its id and seed, then (indented two
+    columns) its names and a table of its bodies with their matters."""
+    out: list[str] = []
     for inst in institutions:
-        first = True
-        for bid, body in inst.bodies.items():
-            head = [f"{inst.id}\n{inst.name}\n{inst.name_zh}", inst.seed] if first else ["", ""]
-            rows.append([*head, bid, f"{body.name}\n{body.name_zh}", ", ".join(body.matters)])
-            first = False
-    return "\n".join(_table(LIST_COLUMNS, rows, width))
+        if out:
+            out.append("")
+        out.append(f"{inst.id}  (seed {inst.seed})")
+        rows = [[bid, f"{b.name}\n{b.name_zh}", ", ".join(b.matters)]
+                for bid, b in inst.bodies.items()]
+        lines = _wrap(f"{inst.name} / {inst.name_zh}", width - 2) + _table(LIST_COLUMNS, rows,
+                                                                           width - 2)
+        out += ["  " + line if line else line for line in lines]
+    return "\n".join(out)
 
 
 # ---- JSON ---------------------------------------------------------------------------
