@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from wcwidth import wcswidth
 
 from model.errors import QuorumlabError
 from quorumlab.console import emit_json, progress
@@ -85,8 +86,9 @@ def reading_options(fn: click.decorators.FC) -> click.decorators.FC:
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    w = max(len(a) for a, _ in rows)
-    return "\n".join(f"{a:<{w}}  {b}" for a, b in rows)
+    """Two columns (what, value), padded by display width (labels may be Chinese)."""
+    w = max(wcswidth(a) for a, _ in rows)
+    return "\n".join(f"{a}{' ' * (w - wcswidth(a))}  {b}" for a, b in rows)
 
 
 @click.command("simulate")

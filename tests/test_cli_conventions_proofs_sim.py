@@ -299,3 +299,22 @@ def test_group_verbose_lists_every_check() -> None:
     loud = CliRunner().invoke(main, ["-v", *args]).stdout
     assert "[ok]" not in quiet and "[ok]" in loud
     assert run(*args, "-v").stdout == loud
+
+
+def test_board_and_sweep_files_read_from_stdin(tmp_path) -> None:
+    """'-' reads a board file (simulate --board -) and a sweep file (sweep -) from stdin."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from quorumlab.cli import main
+
+    examples = Path(__file__).parent.parent / "simulations" / "examples"
+    board = (examples / "board_party_group.toml").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["simulate", "prefecture_medical_security_party_group",
+                                  "--board", "-", "--meetings", "2000", "--seed", "1",
+                                  "--out", str(tmp_path / "sim"), "--json"], input=board)
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["simulate", "prefecture_medical_security_party_group",
+                                  "--board", "-", "--out", str(tmp_path / "bad")], input="x = ")
+    assert r.exit_code == 2 and "<stdin>" in r.output
