@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from model.datafile import read_data_file
+from model.datafile import STDIN, display_name, read_data_file
 from model.errors import MeetingFileError, QuorumlabError
 from model.meeting import MatterFacts, Meeting, Member, Vote
 
@@ -48,13 +48,17 @@ _MATTER = {"category", "amount", "portfolio", "persons_involved", "emergency", "
 
 
 def load_meeting(path: str | Path) -> Meeting:
-    """Read a meeting file (``.json`` or ``.toml``); errors name the file and the field."""
-    path = Path(path)
-    data = read_data_file(path, MeetingFileError, default="JSON")
+    """Read a meeting file (``.json`` or ``.toml``); errors name the file and the field.
+
+    ``-`` reads the meeting from standard input (JSON, or TOML if it is not JSON); errors
+    then name ``<stdin>``, and a relative rule-file path in ``institution`` is taken from
+    the working folder."""
+    stdin = str(path) == STDIN
+    data = read_data_file(STDIN if stdin else Path(path), MeetingFileError, default="JSON")
     try:
-        meeting = meeting_from_dict(data, base_dir=path.parent)
+        meeting = meeting_from_dict(data, base_dir=None if stdin else Path(path).parent)
     except QuorumlabError as err:
-        raise err.at(str(path)) from None
+        raise err.at(display_name(path)) from None
     return meeting
 
 

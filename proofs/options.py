@@ -81,24 +81,37 @@ class CheckOptions:
         return max(1, int(self.timeout_s * 1000))
 
 
-def parse_sizes(text: str) -> tuple[int, ...]:
-    """Parse ``"3-15"``, ``"3,5,7"`` or a mix into sorted board sizes."""
+def parse_sizes(text: str, field: str = "sizes") -> tuple[int, ...]:
+    """Parse ``"3-15"``, ``"3,5,7"`` or a mix into sorted board sizes.
+
+    ``field`` names the source in errors (the CLI passes its flag, ``--sizes``).
+
+    >>> parse_sizes("9-3")
+    Traceback (most recent call last):
+    ...
+    model.errors.QuorumlabError: field 'sizes': the range 9-3 is reversed (fix: write the smaller size first: 3-9)
+    """
+    flag = f"{field} " if field.startswith("-") else ""
     out: set[int] = set()
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            if "-" in part[1:]:
                 a, b = (int(x) for x in part.split("-", 1))
+                if a > b >= 1:
+                    raise QuorumlabError(field, f"the range {part} is reversed",
+                                         fix=f"write the smaller size first: {flag}{b}-{a}")
                 out.update(range(a, b + 1))
             elif part:
                 out.add(int(part))
-    except ValueError:
-        raise QuorumlabError("sizes", f"cannot read board sizes {text!r}",
-                             fix="write sizes such as 3-15 or 3,5,7") from None
+        except ValueError:
+            raise QuorumlabError(field, f"cannot read board sizes {text!r}",
+                                 fix=f"write sizes such as {flag}3-15 or {flag}3,5,7") from None
     if not out:
-        raise QuorumlabError("sizes", "no board sizes given", fix="write sizes such as 3-15")
-    for n in out:
+        raise QuorumlabError(field, "no board sizes given",
+                             fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
+    for n in sorted(out):
         if n < 1:
-            raise QuorumlabError("sizes", f"board size {n} is below 1",
-                                 fix="write sizes such as 3-15 or 3,5,7")
+            raise QuorumlabError(field, f"board size {n} is below 1",
+                                 fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
     return tuple(sorted(out))

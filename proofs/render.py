@@ -12,6 +12,7 @@ present: m0, m1, m2 | absent: m3 | recused: -
 from __future__ import annotations
 
 import json
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from model.evaluator import decide
@@ -23,8 +24,9 @@ from proofs.properties import all_properties, get_property
 from proofs.results import PropertyResult
 from proofs.runner import SuiteReport
 
-__all__ = ["meeting_record", "result_text", "report_text", "report_json", "report_markdown",
-           "report_junit", "comparison_text", "comparison_json", "properties_text"]
+__all__ = ["meeting_record", "result_text", "report_text", "report_dict", "report_json",
+           "report_markdown", "report_junit", "comparison_verdict", "comparison_text",
+           "comparison_dict", "comparison_json", "properties_text", "properties_dict"]
 
 
 def meeting_record(m: Meeting, lang: str = "en", reading: dict[str, str] | None = None) -> str:
@@ -112,12 +114,17 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> st
     return "\n".join(out)
 
 
-def report_json(rep: SuiteReport) -> str:
-    return json.dumps({
+def report_dict(rep: SuiteReport) -> dict[str, Any]:
+    """The run as a JSON-ready dict (docs/schemas/check.schema.json, without ``files``)."""
+    return {
         "seconds": round(rep.seconds, 3), "exit_code": rep.exit_code,
         "summaries": [s.__dict__ | {"key": s.key} for s in rep.summaries],
         "results": [r.to_dict() for r in rep.results],
-    }, ensure_ascii=False, indent=2)
+    }
+
+
+def report_json(rep: SuiteReport) -> str:
+    return json.dumps(report_dict(rep), ensure_ascii=False, indent=2)
 
 
 def report_markdown(rep: SuiteReport) -> str:
@@ -162,22 +169,77 @@ def report_junit(rep: SuiteReport) -> str:
             f'skipped="{skipped}" time="{rep.seconds:.3f}">\n' + "\n".join(cases) + "\n</testsuite>\n")
 
 
+def comparison_verdict(c: Comparison) -> dict[str, Any]:
+    """The one verdict over every size checked: each direction ``holds`` (at every size),
+    ``fails`` (at some size) or ``unknown``; the relation they make, and where each fails.
+
+    >>> from types import SimpleNamespace as NS
+    >>> rows = [NS(n=3, a_implies_b="holds", b_implies_a="fails"),
+    ...         NS(n=4, a_implies_b="holds", b_implies_a="holds")]
+    >>> comparison_verdict(NS(rows=rows))["relation"]
+    'A implies B'
+    """
+    sizes = [r.n for r in c.rows]
+
+    def overall(attr: str) -> tuple[str, list[int]]:
+        statuses = [getattr(r, attr) for r in c.rows]
+        failing = [r.n for r in c.rows if getattr(r, attr) == "fails"]
+        if failing:
+            return "fails", failing
+        return ("unknown" if "unknown" in statuses or not statuses else "holds"), []
+
+    ab, ab_fail = overall("a_implies_b")
+    ba, ba_fail = overall("b_implies_a")
+    relation = {("holds", "holds"): "equivalent", ("holds", "fails"): "A implies B",
+                ("fails", "holds"): "B implies A",
+                ("fails", "fails"): "neither"}.get((ab, ba), "unknown")
+    return {"relation": relation, "a_implies_b": ab, "b_implies_a": ba, "sizes": sizes,
+            "a_implies_b_fails_at": ab_fail, "b_implies_a_fails_at": ba_fail}
+
+
+_VERDICT_TEXT = {
+    "equivalent": "A and B pass exactly the same meetings",
+    "A implies B": "every meeting A passes, B passes too (A is at least as strict), not back",
+    "B implies A": "every meeting B passes, A passes too (B is at least as strict), not back",
+    "neither": "each passes a meeting the other does not",
+    "unknown": "a solver query did not finish (raise --timeout)",
+}
+
+
+def _sizes_text(ns: list[int]) -> str:
+    if ns and ns == list(range(ns[0], ns[-1] + 1)) and len(ns) > 2:
+        return f"{ns[0]}-{ns[-1]}"
+    return ",".join(map(str, ns))
+
+
 def comparison_text(c: Comparison, lang: str = "en") -> str:
     lines = [f"compare A = {c.a_label}  B = {c.b_label}"]
     for row in c.rows:
         lines.append(f"n={row.n}: {row.relation}" + (f" -- {row.reason}" if row.reason else ""))
         for w in row.witnesses:
             lines.append(_witness_text(w, lang))
+    v = comparison_verdict(c)
+    where = [f"{d} fails at n={_sizes_text(v[f'{k}_fails_at'])}"
+             for d, k in (("A implies B", "a_implies_b"), ("B implies A", "b_implies_a"))
+             if v[f"{k}_fails_at"]]
+    lines.append(f"overall (n={_sizes_text(v['sizes'])}): {v['relation']} -- "
+                 f"{_VERDICT_TEXT[v['relation']]}" + (f" ({'; '.join(where)})" if where else ""))
     return "\n".join(lines)
 
 
-def comparison_json(c: Comparison) -> str:
-    return json.dumps({"a": c.a_label, "b": c.b_label, "rows": [
+def comparison_dict(c: Comparison) -> dict[str, Any]:
+    """The comparison as a JSON-ready dict (docs/schemas/compare.schema.json)."""
+    v = comparison_verdict(c)
+    return {"a": c.a_label, "b": c.b_label, "verdict": v["relation"], "overall": v, "rows": [
         {"n": r.n, "relation": r.relation, "a_implies_b": r.a_implies_b,
          "b_implies_a": r.b_implies_a, "reason": r.reason,
          "witnesses": [{"label": w.label, "note": w.note, "outcome": w.outcome.label,
                         "meeting": meeting_to_dict(w.meeting)} for w in r.witnesses]}
-        for r in c.rows]}, ensure_ascii=False, indent=2)
+        for r in c.rows]}
+
+
+def comparison_json(c: Comparison) -> str:
+    return json.dumps(comparison_dict(c), ensure_ascii=False, indent=2)
 
 
 def properties_text(lang: str = "en") -> str:
@@ -186,4 +248,11 @@ def properties_text(lang: str = "en") -> str:
         title = p.title_zh if lang == "zh" else p.title
         out.append(f"{p.id:30} {title}\n{'':30} holds when: {p.statement}")
     return "\n".join(out)
+
+
+def properties_dict() -> dict[str, Any]:
+    """The catalogue as a JSON-ready dict (docs/schemas/properties.schema.json)."""
+    return {"properties": [{"id": p.id, "title": p.title, "title_zh": p.title_zh,
+                            "statement": p.statement, "kind": p.kind, "about": list(p.about),
+                            "per_size": p.per_size} for p in all_properties()]}
 

@@ -1,14 +1,15 @@
 """The ``quorumlab`` command.
 
-Model commands live here (``list``, ``show``, ``validate``, ``decide``); the proofs and
-simulations packages register theirs (``check``, ``compare``, ``properties``;
-``simulate``, ``sweep``, ``power``).  A user error (:class:`model.errors.QuorumlabError`)
+Model commands live here (``list``, ``show``, ``validate``, ``decide``, ``route``; each takes
+``--json``, schema in ``docs/schemas/``; ``validate -`` and ``decide -`` read a meeting from
+standard input); the proofs and simulations packages register theirs (``check``,
+``compare``, ``properties``; ``simulate``, ``sweep``, ``power``), and ``coverage`` is in
+:mod:`quorumlab.cli_coverage`.  A user error (:class:`model.errors.QuorumlabError`)
 is printed as one line on stderr and exits with status 2, never as a traceback.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -18,13 +19,24 @@ from typing import Any
 
 import click
 
-from model.errors import QuorumlabError
-from model.evaluator import Decision, decide
-from model.io import load_meeting
+from model.datafile import STDIN, display_name, read_data_file
+from model.errors import MeetingFileError, QuorumlabError, RuleFileError
+from model.evaluator import decide
+from model.io import load_meeting, meeting_from_dict
 from model.loader import builtin_ids, load_institution, load_rule_file
-from model.meeting import Meeting
+from model.rules import RuleSet
+from quorumlab.console import Settings, echo, emit_json
 from quorumlab.readings import parse_readings
-from quorumlab.render import render_decision, render_institution
+from quorumlab.render import (
+    institution_dict,
+    list_dict,
+    render_decision,
+    render_institution,
+    render_list,
+    render_routes,
+    route_dict,
+    terminal_width,
+)
 
 __all__ = ["main"]
 
@@ -42,43 +54,80 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="quorumlab")
-def main() -> None:
-    """Formal models of the meeting rules of public bodies: decide, prove, simulate."""
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or warnings on stderr.")
+@click.option("-v", "--verbose", count=True, help="More detail (repeat for more).")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: int) -> None:
+    """Formal models of the meeting rules of public bodies: decide, prove, simulate.
+
+    Every command takes --json (one JSON document on stdout, schema in docs/schemas/);
+    progress and warnings go to stderr; - reads a file from standard input."""
+    ctx.obj = Settings(quiet=quiet, verbose=verbose)
+
+
+_JSON_HELP = "Print one JSON document (schema: docs/schemas/{}.schema.json)."
 
 
 @main.command("list")
-def list_cmd() -> None:
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("list"))
+def list_cmd(as_json: bool) -> None:
     """List the built-in institutions with their bodies and matters."""
-    for iid in builtin_ids():
-        inst = load_institution(iid)
-        click.echo(f"{iid}  (seed {inst.seed})  {inst.name} / {inst.name_zh}")
-        for bid, body in inst.bodies.items():
-            click.echo(f"    {bid:<16} {body.name} / {body.name_zh}")
-            click.echo(f"    {'':<16} matters: {', '.join(body.matters)}")
+    insts = [load_institution(iid) for iid in builtin_ids()]
+    if as_json:
+        emit_json(list_dict(insts))
+    else:
+        echo(render_list(insts, width=terminal_width()))
 
 
 @main.command()
 @click.argument("institution")
-def show(institution: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("show"))
+def show(institution: str, as_json: bool) -> None:
     """Show the rules of INSTITUTION (an id or a rule-file path) with citations."""
-    click.echo(render_institution(load_institution(institution)))
+    inst = load_institution(institution)
+    if as_json:
+        emit_json(institution_dict(inst))
+    else:
+        echo(render_institution(inst, width=terminal_width()))
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-def validate(file: str) -> None:
-    """Check a rule file or a meeting file; print what it holds or the one error."""
-    path = Path(file)
-    if _is_rule_file(path):
-        inst = load_rule_file(path)
-        click.echo(f"ok: rule file {file}: institution {inst.id}, {len(inst.bodies)} bodies, "
-                   f"{len(inst.rulesets)} (body, matter) rule sets")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("validate"))
+def validate(file: str, as_json: bool) -> None:
+    """Check a rule file or a meeting file; print what it holds or the one error.
+
+    FILE - reads a meeting from standard input (JSON, or TOML)."""
+    name = display_name(file)
+    if file == STDIN:
+        data = read_data_file(STDIN, MeetingFileError, default="JSON")
+        if isinstance(data, dict) and isinstance(data.get("institution"), dict):
+            raise RuleFileError(None, "this is a rule file; validate reads rule files from a path "
+                                "only", fix="give the rule file's path instead of -: "
+                                "quorumlab validate rules.toml", file=name)
+        with located(name):
+            meeting = meeting_from_dict(data)
+    elif _is_rule_file(Path(file)):
+        inst = load_rule_file(file)
+        doc = {"ok": True, "kind": "rule_file", "file": name, "institution": inst.id,
+               "seed": inst.seed, "bodies": list(inst.bodies), "rulesets": len(inst.rulesets)}
+        if as_json:
+            emit_json(doc)
+        else:
+            echo(f"ok: rule file {name}: institution {inst.id}, {len(inst.bodies)} bodies, "
+                 f"{len(inst.rulesets)} (body, matter) rule sets")
         return
-    meeting = load_meeting(path)
-    with located(file):
+    else:
+        meeting = load_meeting(file)
+    with located(name):
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
-    click.echo(f"ok: meeting file {file}: {len(meeting.members)} members at {rs.institution} / "
-               f"{rs.body} / {rs.matter}")
+    if as_json:
+        emit_json({"ok": True, "kind": "meeting", "file": name, "institution": rs.institution,
+                   "body": rs.body, "matter": rs.matter, "members": len(meeting.members),
+                   "present": len(meeting.present)})
+    else:
+        echo(f"ok: meeting file {name}: {len(meeting.members)} members at {rs.institution} / "
+             f"{rs.body} / {rs.matter}")
 
 
 def _is_rule_file(path: Path) -> bool:
@@ -102,66 +151,79 @@ def located(file: str) -> Iterator[None]:
 
 
 @main.command("decide")
-@click.argument("meeting_file", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
-@click.option("--reading", multiple=True, metavar="FIELD=NAME",
-              help="Decide under one reading of an open point (repeatable).")
+@click.argument("meeting_file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("decide"))
+@click.option("--reading", multiple=True, metavar="POINT=NAME",
+              help="Decide under one reading of an open point (repeatable; see quorumlab show).")
 def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> None:
-    """Decide the meeting in MEETING_FILE: outcome, tally and cited reasons."""
+    """Decide the meeting in MEETING_FILE: outcome, tally and cited reasons.
+
+    MEETING_FILE - reads the meeting from standard input (JSON, or TOML)."""
     meeting = load_meeting(meeting_file)
-    with located(meeting_file):
-        d = _decide(meeting, reading)
-    if as_json:
-        click.echo(json.dumps(d.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(render_decision(d))
-
-
-def _decide(meeting: Meeting, reading: tuple[str, ...]) -> Decision:
-    choice = None
-    if reading:
-        choice = parse_readings(reading)
+    with located(display_name(meeting_file)):
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
-        full = next(iter(rs.choices()), {})
-        choice = {**full, **choice}
-    return decide(meeting, choice=choice)
+    d = decide(meeting, choice=_choice(rs, reading))
+    if as_json:
+        emit_json(d.to_dict())
+    else:
+        echo(render_decision(d))
+
+
+def _choice(rs: RuleSet, reading: tuple[str, ...]) -> dict[str, str] | None:
+    """The readings named by ``--reading`` (others at their default), checked against ``rs``;
+    None (every reading) without the flag."""
+    if not reading:
+        return None
+    choice = parse_readings(reading)
+    points = {p.field: [r.name for r in p.readings] for p in rs.points}
+    where = f"{rs.institution} / {rs.body} / {rs.matter}"
+    for point, name in choice.items():
+        if point not in points:
+            fix = (f"drop --reading {point}={name}, or use one of its open points: "
+                   + ", ".join(points) if points else
+                   f"drop --reading {point}={name}: these rules leave nothing open")
+            raise QuorumlabError("--reading", f"{where} has no open point {point!r}", fix=fix)
+        if name not in points[point]:
+            raise QuorumlabError(f"--reading {point}", f"no reading named {name!r}",
+                                 fix="give one of " + ", ".join(
+                                     f"--reading {point}={r}" for r in points[point]))
+    return {**next(iter(rs.choices()), {}), **choice}
 
 
 @main.command()
 @click.argument("institution")
-@click.option("--category", required=True, help="The matter category (see quorumlab list).")
+@click.option("--category", required=True, help="The matter category (see quorumlab show).")
 @click.option("--amount", type=click.IntRange(min=0), default=None, help="The amount in yuan.")
-@click.option("--json", "as_json", is_flag=True, help="Print the routes as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("route"))
 def route(institution: str, category: str, amount: int | None, as_json: bool) -> None:
     """Which body (or person) must decide an item of CATEGORY and AMOUNT, with the clause."""
     inst = load_institution(institution)
-    with located("--category"):
-        routes = inst.route(category, amount)
+    if category not in inst.matters:
+        raise QuorumlabError("--category", f"institution {inst.id!r} has no matter {category!r}",
+                             fix="give --category one of " + ", ".join(sorted(inst.matters)))
+    routes = inst.route(category, amount)
     bodies = [r for r in routes if r.body is not None]
     deciders = {r.body or r.decider for r in routes}
+    limits = [r for r in inst.routes if r.category == category]
     doc = {"institution": inst.id, "category": category, "amount": amount,
            "must_decide": bodies[0].body if bodies else None,
-           "routes": [{"body": r.body, "decider": r.decider or None,
-                       "amount": r.amount.describe() if r.amount else None, "cite": r.cite,
-                       "note": r.note} for r in routes],
-           "routes_disagree": len(deciders) > 1}
+           "routes": [route_dict(r) for r in routes],
+           "routes_disagree": len(deciders) > 1,
+           "outside_category": not routes and bool(limits)}
     if as_json:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        emit_json(doc)
         return
     if not routes:
-        limits = [r for r in inst.routes if r.category == category]
-        click.echo(f"no route of {inst.id} fits {category!r}"
-                   + (f" at {amount} yuan" if amount is not None else "")
-                   + (": the amount puts the item outside this category ("
-                      + "; ".join(r.describe() for r in limits) + ")" if limits
-                      else ": the text does not say who must decide it"))
+        echo(f"no route of {inst.id} fits {category!r}"
+             + (f" at {amount} yuan" if amount is not None else "")
+             + (": the amount puts the item outside this category ("
+                + "; ".join(r.describe() for r in limits) + ")" if limits
+                else ": the text does not say who must decide it"))
         return
-    for r in routes:
-        mark = "->" if bodies and r is bodies[0] else "  "
-        click.echo(f"{mark} {r.describe()}" + (f"  {r.note}" if r.note else ""))
+    echo(render_routes(routes, bodies[0] if bodies else None, width=terminal_width()))
     if doc["routes_disagree"]:
-        click.echo("the clauses that apply DISAGREE on who decides (a finding for the drafter); "
-                   "a meeting must follow the first route that names a body (->)")
+        echo("the clauses that apply DISAGREE on who decides (a finding for the drafter); "
+             "a meeting must follow the first route that names a body (->)")
 
 
 def _register_plugins() -> None:

@@ -17,24 +17,16 @@ Examples
 
 from __future__ import annotations
 
-import json
-import unicodedata
-
 import click
 
-from model.coverage import STATUSES, Ledger, LedgerEntry, load_ledger
+from model.coverage import STATUSES, Ledger, LedgerEntry, ledger_path, load_ledger
+from model.errors import RuleFileError
+from model.loader import builtin_ids
+from quorumlab.console import echo, emit_json, render_table
 from quorumlab.errors import user_errors
+from quorumlab.render import terminal_width
 
 __all__ = ["register", "coverage_cmd", "render_ledger"]
-
-
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK (wide / fullwidth) characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
 
 
 def _detail(e: LedgerEntry) -> str:
@@ -52,25 +44,19 @@ def summary_line(ledger: Ledger, entries: tuple[LedgerEntry, ...]) -> str:
     return f"{ledger.institution} (seed {ledger.seed}): {len(entries)} clauses{shown}: {parts}"
 
 
-def render_ledger(ledger: Ledger, entries: tuple[LedgerEntry, ...]) -> str:
-    """A text table (cite, topic, status, fields or why) and the summary line."""
-    cite_w = max([_width("cite"), *(_width(e.cite) for e in entries)])
-    topic_w = max([_width("topic"), *(_width(e.topic) for e in entries)])
-    status_w = max(_width(s) for s in ("status", *STATUSES))
-    head = f"{_pad('cite', cite_w)}  {_pad('topic', topic_w)}  {_pad('status', status_w)}  fields / why"
-    lines = [head, "-" * _width(head)]
-    for e in entries:
-        lines.append(f"{_pad(e.cite, cite_w)}  {_pad(e.topic, topic_w)}  "
-                     f"{_pad(e.status, status_w)}  {_detail(e)}")
-        lines.append(f"{'':{cite_w}}  {'':{topic_w}}  {'':{status_w}}  「{e.text}」")
-    lines.append("")
-    lines.append(summary_line(ledger, entries))
-    return "\n".join(lines)
+def render_ledger(ledger: Ledger, entries: tuple[LedgerEntry, ...], width: int = 100) -> str:
+    """A table (cite, topic, status, fields or why over the quoted clause) and the summary
+    line; rich measures display width, so Chinese cells keep the columns aligned."""
+    rows = [[e.cite, e.topic, e.status, f"{_detail(e)}\n「{e.text}」"] for e in entries]
+    text = render_table(["cite", "topic", "status", "fields / why"], rows, width=width)
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join([*lines, "", summary_line(ledger, entries)])
 
 
 @click.command("coverage")
 @click.argument("institution")
-@click.option("--json", "as_json", is_flag=True, help="Print the ledger as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (schema: docs/schemas/coverage.schema.json).")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Show only the clauses of one status.")
 @user_errors
@@ -80,15 +66,22 @@ def coverage_cmd(institution: str, as_json: bool, status: str | None) -> None:
     Every clause of the seed that bears on meetings, with the rule fields that encode it
     (encoded, open_point) or why the model leaves it out (out_of_scope).
     """
+    path = ledger_path(institution)
+    if not path.exists() and institution not in builtin_ids():
+        raise RuleFileError(None, f"no clause ledger for {institution!r}",
+                            fix=f"write {path.name} next to the rule file (one [[clause]] a "
+                            f"clause), or give a built-in id: {', '.join(builtin_ids())}",
+                            file=str(path))
     ledger = load_ledger(institution)
     entries = ledger.with_status(status) if status else ledger.entries
     if as_json:
         data = ledger.to_dict()
         data["clauses"] = [e.to_dict() for e in entries]
         data["shown"] = len(entries)
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        data["status"] = status
+        emit_json(data)
     else:
-        click.echo(render_ledger(ledger, entries))
+        echo(render_ledger(ledger, entries, width=terminal_width()))
 
 
 def register(group: click.Group) -> None:

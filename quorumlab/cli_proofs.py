@@ -3,7 +3,10 @@
 :func:`register` adds them to the ``quorumlab`` click group.  A user error
 (:class:`model.errors.QuorumlabError`) becomes one line on stderr and exit status 2;
 ``check`` exits 1 on a regression (a result that differs from the recorded expectation,
-or ``unknown`` where one is recorded).
+or ``unknown`` where one is recorded).  Each takes ``--json`` (one document on stdout;
+docs/schemas/<command>.schema.json).  ``check`` shows one progress bar on stderr (silent
+when piped or with ``--quiet``) and names every file it writes; ``compare`` ends with one
+overall verdict over the sizes checked.
 
 Examples
 --------
@@ -25,7 +28,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,57 +37,62 @@ from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from proofs.compare import Side, compare, default_pair
 from proofs.context import institution_ref
-from proofs.options import CheckOptions, Scope, parse_sizes
+from proofs.options import CheckOptions, Scope
 from proofs.properties import get_property
 from proofs.render import (
-    comparison_json,
+    comparison_dict,
     comparison_text,
+    properties_dict,
     properties_text,
+    report_dict,
     report_json,
     report_junit,
     report_markdown,
     report_text,
 )
 from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
+from quorumlab.console import emit_json, progress, settings
 from quorumlab.errors import user_errors
+from quorumlab.params import OUT_DIR, SIZES, WholeNumber, make_dir
 from quorumlab.readings import parse_readings
 
 __all__ = ["register"]
 
 
-def _progress() -> Callable[[int, int], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
+def _write(path: Path, text: str, flag: str, written: list[str]) -> None:
+    """Write ``text`` to ``path`` (creating its folder) and record it, or a user error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise QuorumlabError(flag, f"cannot write {path}: {err.strerror or err}",
+                             fix=f"name a file you can write, e.g. {flag} "
+                             f"{Path('out') / path.name}") from None
+    written.append(str(path))
 
 
 @click.command("check")
 @click.argument("institutions", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Check the five built-in institutions.")
-@click.option("--sizes", default="3-15", show_default=True, help="Board sizes, e.g. 3-15 or 5,7.")
+@click.option("--sizes", type=SIZES, default="3-15", show_default=True,
+              help="Board sizes, e.g. 3-15 or 5,7 (smaller first).")
 @click.option("--property", "props", multiple=True, help="Only this property (repeatable).")
 @click.option("--timeout", default=10.0, show_default=True,
               help="Seconds per property check; an expired check answers 'unknown'.")
-@click.option("--jobs", default=min(2, os.cpu_count() or 1), show_default=True,
-              help="Worker processes.")
+@click.option("--jobs", type=WholeNumber(1, 2, "--jobs"), default=min(2, os.cpu_count() or 1),
+              show_default=True, help="Worker processes.")
 @click.option("--pinned", is_flag=True, help="Fix the setting (see proofs.options.Scope).")
 @click.option("--strict", is_flag=True, help="Also exit 1 on findings no expectation records.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as one JSON document (docs/schemas/check.schema.json).")
 @click.option("--zh", is_flag=True, help="Print the text report in Chinese.")
-@click.option("--verbose", "-v", is_flag=True, help="List every check, not only findings.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List every check, not only findings (as quorumlab -v check).")
 @click.option("--junit", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
 @click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
-@click.option("--report", "report_dir", type=click.Path(file_okay=False),
-              help="Write report.json, report.md, junit.xml and counterexample meetings here.")
+@click.option("--report", "report_dir", type=OUT_DIR,
+              help="Write report.json, report.md, junit.xml, report.txt and counterexample "
+              "meetings (counterexamples/*.json) in this folder (created if missing).")
 @click.option("--write-expectations", "expect_file", type=click.Path(),
               help="Record this run's results as a suite file ([expect] table): a file for one "
               "institution, or an existing directory to write <id>.expect.toml for each.")
@@ -93,40 +100,50 @@ def _progress() -> Callable[[int, int], None] | None:
               help="Write a Markdown list of every verdict that differs from the recorded "
               "expectations (run before re-recording them).")
 @user_errors
-def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: str, props: tuple[str, ...],
-              timeout: float, jobs: int, pinned: bool, strict: bool, as_json: bool, zh: bool,
-              verbose: bool, junit: str | None, markdown: str | None, report_dir: str | None,
-              expect_file: str | None, diff_file: str | None) -> None:
-    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions.
+def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
+              props: tuple[str, ...], timeout: float, jobs: int, pinned: bool, strict: bool,
+              as_json: bool, zh: bool, verbose: bool, junit: str | None, markdown: str | None,
+              report_dir: Path | None, expect_file: str | None, diff_file: str | None) -> None:
+    """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions,
+    2 on a user error.  Every file written is named in the output ("wrote ...", or the
+    JSON key "files").
 
     To re-record the built-in expectations after a rule change: ``quorumlab check --all
     --diff-expectations diff.md --write-expectations model/institutions`` (review diff.md)."""
     refs = list(institutions) + (builtin_ids() if all_ else [])
     if not refs:
         raise QuorumlabError("institution", "nothing to check",
-                             fix="name an institution id or rule file, or use --all")
+                             fix="name an institution id or rule file, or add --all")
     for p in props:
         get_property(p)
-    opts = CheckOptions(sizes=parse_sizes(sizes), timeout_s=timeout, scope=Scope(pinned=pinned))
-    rep = run_suite(list(dict.fromkeys(refs)), opts, list(props) or None, jobs=max(1, jobs),
-                    strict=strict, progress=_progress())
-    click.echo(report_json(rep) if as_json else report_text(rep, "zh" if zh else "en", verbose))
+    opts = CheckOptions(sizes=sizes, timeout_s=timeout, scope=Scope(pinned=pinned))
+    with progress(0, "checking") as update:
+        rep = run_suite(list(dict.fromkeys(refs)), opts, list(props) or None, jobs=jobs,
+                        strict=strict, progress=update)
+    written: list[str] = []
     if junit:
-        Path(junit).write_text(report_junit(rep), encoding="utf-8")
+        _write(Path(junit), report_junit(rep), "--junit", written)
     if markdown:
-        Path(markdown).write_text(report_markdown(rep), encoding="utf-8")
+        _write(Path(markdown), report_markdown(rep), "--markdown", written)
     if report_dir:
-        _write_report(Path(report_dir), rep)
+        _write_report(report_dir, rep, written)
     if diff_file:
         recorded = {institution_ref(inst): expectations(inst)
                     for inst in (load_institution(r) for r in dict.fromkeys(refs))}
-        Path(diff_file).write_text(expectation_diff(rep, recorded), encoding="utf-8")
+        _write(Path(diff_file), expectation_diff(rep, recorded), "--diff-expectations", written)
     if expect_file:
-        _write_expectations(Path(expect_file), rep)
+        _write_expectations(Path(expect_file), rep, written)
+    if as_json:
+        emit_json(report_dict(rep) | {"files": written})
+    else:
+        detail = verbose or settings().verbose > 0
+        click.echo(report_text(rep, "zh" if zh else "en", detail))
+        for f in written:
+            click.echo(f"wrote {f}")
     sys.exit(rep.exit_code)
 
 
-def _write_expectations(target: Path, rep: Any) -> None:
+def _write_expectations(target: Path, rep: Any, written: list[str]) -> None:
     """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``."""
     insts = list(dict.fromkeys(s.institution for s in rep.summaries))
     if not target.is_dir() and len(insts) > 1:
@@ -135,20 +152,19 @@ def _write_expectations(target: Path, rep: Any) -> None:
     for inst in insts:
         f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
         lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
-        f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        _write(f, "\n".join(lines) + "\n", "--write-expectations", written)
 
 
-def _write_report(d: Path, rep: Any) -> None:
+def _write_report(d: Path, rep: Any, written: list[str]) -> None:
     from model.io import dump_meeting
 
-    d.mkdir(parents=True, exist_ok=True)
-    (d / "report.json").write_text(report_json(rep), encoding="utf-8")
-    (d / "report.md").write_text(report_markdown(rep), encoding="utf-8")
-    (d / "junit.xml").write_text(report_junit(rep), encoding="utf-8")
-    (d / "report.txt").write_text(report_text(rep, "en") + "\n\n" + report_text(rep, "zh"),
-                                  encoding="utf-8")
+    make_dir(d, "--report")
+    _write(d / "report.json", report_json(rep), "--report", written)
+    _write(d / "report.md", report_markdown(rep), "--report", written)
+    _write(d / "junit.xml", report_junit(rep), "--report", written)
+    _write(d / "report.txt", report_text(rep, "en") + "\n\n" + report_text(rep, "zh"),
+           "--report", written)
     cx = d / "counterexamples"
-    cx.mkdir(exist_ok=True)
     seen: set[str] = set()
     for r in rep.results:
         if r.status != "fails" or r.key in seen:
@@ -157,7 +173,7 @@ def _write_report(d: Path, rep: Any) -> None:
         inst = Path(r.institution).stem
         for k, w in enumerate(r.witnesses):
             name = f"{inst}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}.json"
-            (cx / name).write_text(dump_meeting(w.meeting) + "\n", encoding="utf-8")
+            _write(cx / name, dump_meeting(w.meeting) + "\n", "--report", written)
 
 
 @click.command("compare")
@@ -169,15 +185,18 @@ def _write_report(d: Path, rep: Any) -> None:
 @click.option("--matter-b", help="Matter of B (default: --matter if B has it).")
 @click.option("--reading", multiple=True, help="A's reading of an open point, FIELD=NAME.")
 @click.option("--reading-b", multiple=True, help="B's reading of an open point, FIELD=NAME.")
-@click.option("--sizes", default="3-9", show_default=True, help="Board sizes, e.g. 3-15.")
+@click.option("--sizes", type=SIZES, default="3-9", show_default=True,
+              help="Board sizes, e.g. 3-15 or 5,7 (smaller first).")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds per board size.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (docs/schemas/compare.schema.json).")
 @click.option("--zh", is_flag=True, help="Print meeting records in Chinese.")
 @user_errors
 def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, body_b: str | None,
                 matter_b: str | None, reading: tuple[str, ...], reading_b: tuple[str, ...],
-                sizes: str, timeout: float, as_json: bool, zh: bool) -> None:
-    """Which of A and B is stricter, per board size, with distinguishing meetings.
+                sizes: tuple[int, ...], timeout: float, as_json: bool, zh: bool) -> None:
+    """Which of A and B is stricter, per board size, with distinguishing meetings, and one
+    overall verdict over the sizes checked (A implies B, B implies A, equivalent, neither).
 
     B defaults to A (compare two readings with --reading / --reading-b)."""
     ia = load_institution(a)
@@ -191,16 +210,23 @@ def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, bod
     mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
     side_a = Side.make(ia, ba, ma, parse_readings(reading))
     side_b = Side.make(ib, bb, mb, parse_readings(reading_b, "--reading-b"))
-    ns = parse_sizes(sizes)
-    c = compare(side_a, side_b, ns, CheckOptions(sizes=ns, timeout_s=timeout))
-    click.echo(comparison_json(c) if as_json else comparison_text(c, "zh" if zh else "en"))
+    c = compare(side_a, side_b, sizes, CheckOptions(sizes=sizes, timeout_s=timeout))
+    if as_json:
+        emit_json(comparison_dict(c))
+    else:
+        click.echo(comparison_text(c, "zh" if zh else "en"))
 
 
 @click.command("properties")
 @click.option("--zh", is_flag=True, help="Titles in Chinese.")
-def properties_cmd(zh: bool) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (docs/schemas/properties.schema.json).")
+def properties_cmd(zh: bool, as_json: bool) -> None:
     """List the property catalogue."""
-    click.echo(properties_text("zh" if zh else "en"))
+    if as_json:
+        emit_json(properties_dict())
+    else:
+        click.echo(properties_text("zh" if zh else "en"))
 
 
 def register(group: click.Group) -> None:

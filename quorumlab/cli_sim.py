@@ -9,6 +9,12 @@ the flag of ``decide`` and ``compare``) and labels every result, row and chart w
 reading that produced it.  Above 16 combinations it asks for ``--reading`` or
 ``--all-readings``.
 
+Each takes ``--json`` (one document on stdout; docs/schemas/<command>.schema.json) and
+names every file it writes ("wrote ...", or the JSON key ``files``).  ``--out`` folders are
+created if missing; ``--seed``, ``--meetings``, ``--size`` and ``--n`` are whole numbers
+(:mod:`quorumlab.params`).  ``sweep`` and a large ``simulate`` show one progress bar on
+stderr (:func:`quorumlab.console.progress`), silent when piped or with ``--quiet``.
+
 Examples
 --------
 >>> from click.testing import CliRunner
@@ -24,34 +30,50 @@ Examples
 from __future__ import annotations
 
 import json
-import sys
+import math
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 import click
+from wcwidth import wcswidth
 
+from model.errors import QuorumlabError
+from quorumlab.console import emit_json, progress
 from quorumlab.errors import user_errors
+from quorumlab.params import OUT_DIR, SEED, WholeNumber, make_dir
 from quorumlab.readings import parse_readings
 
-__all__ = ["register", "TerminalProgress"]
+__all__ = ["register", "LARGE_SIMULATION", "exact_fix"]
+
+LARGE_SIMULATION = 1_000_000
+"""``simulate`` shows a progress bar when meetings x reading combinations reach this."""
 
 
-class TerminalProgress:
-    """A progress bar on ``stream`` (stderr), drawn only when it is a terminal."""
+def exact_fix(field: str | None) -> str:
+    """What to change in ``simulate`` when exact mode refuses (the error's ``field``).
 
-    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        self.width = width
-        self.active = self.stream.isatty()
+    >>> exact_fix("conformity")
+    'drop --exact to use the Monte Carlo, or add --conformity 0 to make the members independent'
+    """
+    mc = "drop --exact to use the Monte Carlo"
+    if field == "conformity":
+        return f"{mc}, or add --conformity 0 to make the members independent"
+    if field in ("board.attendance_correlation", "board.signal_correlation"):
+        return f"{mc}, or set {field.split('.', 1)[1]} = 0 in the --board file"
+    if field == "p_interested":
+        return f"{mc}, or drop --interested (no member with a personal interest)"
+    if field == "p_written_opinion":
+        return f"{mc}, or drop --written-opinions"
+    if field == "order":
+        return f"use --order last or --order first, or {mc}"
+    if field == "board":
+        return f"{mc}, or use a smaller board (--size, or fewer members in --board)"
+    return mc
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.active:
-            return
-        filled = int(self.width * done / max(total, 1))
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()
+
+def _number(x: float) -> float | None:
+    """A float for JSON: ``None`` for NaN (no meeting decided by votes)."""
+    return None if math.isnan(x) else x
 
 
 def reading_options(fn: click.decorators.FC) -> click.decorators.FC:
@@ -64,8 +86,9 @@ def reading_options(fn: click.decorators.FC) -> click.decorators.FC:
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
-    w = max(len(a) for a, _ in rows)
-    return "\n".join(f"{a:<{w}}  {b}" for a, b in rows)
+    """Two columns (what, value), padded by display width (labels may be Chinese)."""
+    w = max(wcswidth(a) for a, _ in rows)
+    return "\n".join(f"{a}{' ' * (w - wcswidth(a))}  {b}" for a, b in rows)
 
 
 @click.command("simulate")
@@ -74,7 +97,8 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @click.option("--matter", help="Matter category (default: the body's first).")
 @click.option("--board", "board_file", type=click.Path(dir_okay=False),
               help="Board composition file (TOML/JSON); default: alike members, see --size.")
-@click.option("--size", default=15, show_default=True, help="Board size without --board.")
+@click.option("--size", type=WholeNumber(1, 15, "--size"), default=15, show_default=True,
+              help="Board size without --board.")
 @click.option("--attendance", type=float, help="Override every member's attendance probability.")
 @click.option("--competence", type=float, help="Override every member's competence.")
 @click.option("--conformity", type=float, help="Override every member's conformity.")
@@ -94,16 +118,22 @@ def _table(rows: list[tuple[str, str]]) -> str:
               help="Probability that a member against the item asks to defer it (暂缓) instead.")
 @click.option("--unclear", default=0.0, show_default=True,
               help="Probability that a major question of the item is still unclear (1: always).")
-@click.option("--amount", type=int, help="The item's amount in yuan (checked against routes).")
-@click.option("--meetings", default=100_000, show_default=True, help="Meetings to simulate.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed (same seed, same numbers).")
+@click.option("--amount", type=WholeNumber(0, 30000, "--amount"),
+              help="The item's amount in yuan (checked against routes).")
+@click.option("--meetings", type=WholeNumber(1, 100_000, "--meetings"), default=100_000,
+              show_default=True, help="Meetings to simulate.")
+@click.option("--seed", type=SEED, default=0, show_default=True,
+              help="Seed, a whole number >= 0 (same seed, same numbers).")
 @click.option("--order", type=click.Choice(["last", "first", "random", "seniority"]), default="last",
               show_default=True, help="Speaking order: the chair last (as the rules require), ...")
 @click.option("--as-if-allowed", is_flag=True,
               help="Evaluate a counterfactual order as if the speak-last rule did not exist.")
 @click.option("--exact", is_flag=True, help="Also compute exact probabilities (independent members).")
 @reading_options
-@click.option("--out", type=click.Path(file_okay=False), help="Write CSV, JSON and charts here.")
+@click.option("--out", type=OUT_DIR,
+              help="Write CSV, JSON and charts in this folder (created if missing).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (docs/schemas/simulate.schema.json).")
 @user_errors
 def simulate_cmd(institution: str, body: str | None, matter: str | None, board_file: str | None,
                  size: int, attendance: float | None, competence: float | None,
@@ -111,12 +141,13 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                  interested: float, recuse: float, written_opinions: float, silent: float,
                  defer: float, unclear: float, amount: int | None, meetings: int, seed: int,
                  order: str, as_if_allowed: bool, exact: bool, reading: tuple[str, ...],
-                 all_readings: bool, out: str | None) -> None:
+                 all_readings: bool, out: Path | None, as_json: bool) -> None:
     """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path), once per reading
     of its open points."""
     from simulations.compositions import Board, load_board
-    from simulations.exact import exact_institution
-    from simulations.montecarlo import simulate_institution
+    from simulations.exact import ExactModeError, exact_institution
+    from simulations.montecarlo import resolve, simulate_institution
+    from simulations.readings import select_readings
 
     board = load_board(board_file) if board_file else Board.uniform(size, attendance=0.9)
     overrides = {k: v for k, v in (("attendance", attendance), ("competence", competence),
@@ -128,14 +159,53 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
     extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
               "p_written_opinion": written_opinions, "p_silent": silent, "p_defer": defer,
               "p_unclear": unclear, "amount": amount}
-    results = simulate_institution(institution, body=body, matter=matter, board=board,
-                                   meetings=meetings, seed=seed, order=order, reading=named,
-                                   all_readings=all_readings, as_if_allowed=as_if_allowed,
-                                   model_args=extras)
+    inst, body, matter, rs = resolve(institution, body, matter)
+    combos = select_readings(rs, named, all_readings=all_readings)
+    exacts: list[Any] = [None] * len(combos)
+    if exact:  # before the Monte Carlo: a refusal costs no run
+        try:
+            exacts = exact_institution(inst, body=body, matter=matter, board=board, order=order,
+                                       reading=named, all_readings=all_readings, **extras)
+        except ExactModeError as err:
+            raise QuorumlabError(err.field, err.message, fix=exact_fix(err.field),
+                                 file=err.file) from None
+    results = []
+    total = meetings * len(combos) if meetings * len(combos) >= LARGE_SIMULATION else 0
+    with progress(total, "simulating") as update:
+        for k, choice in enumerate(combos):  # same seed per combination: the same meetings
+            results += simulate_institution(inst, body=body, matter=matter, board=board,
+                                            meetings=meetings, seed=seed, order=order,
+                                            reading=choice, all_readings=True,
+                                            as_if_allowed=as_if_allowed, model_args=extras)
+            if total:
+                update((k + 1) * meetings, total)
     first = results[0]
-    exacts = exact_institution(institution, body=first.body, matter=first.matter, board=board,
-                               order=order, reading=named, all_readings=all_readings,
-                               **extras) if exact else [None] * len(results)
+    summary = {"institution": first.institution, "body": first.body, "matter": first.matter,
+               "order": first.order, "meetings": first.meetings, "seed": seed, "n": first.n,
+               "board": board.name or None, "note": first.spec_note,
+               "assumption": first.assumption,
+               "results": [{"reading": dict(r.reading), "reading_label": r.reading_label,
+                            "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
+                            "exact": ({k: e.value for k, e in ex.probabilities.items()}
+                                      if ex else None),
+                            "mean_margin": _number(r.mean_margin()),
+                            "margins": {str(k): v for k, v in r.margins.items()}}
+                           for r, ex in zip(results, exacts, strict=True)]}
+    files: list[str] = []
+    if out:
+        from simulations.plotting import plot_simulation
+        from simulations.sweep import write_table
+
+        make_dir(out)
+        files.append(str(write_table([row for r in results for row in r.rows()],
+                                     out / "simulation.csv")))
+        (out / "simulation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
+                                             encoding="utf-8")
+        files.append(str(out / "simulation.json"))
+        files += [str(f) for f in plot_simulation(results, out)]
+    if as_json:
+        emit_json(summary | {"out": str(out) if out else None, "files": files})
+        return
     head = [("institution", f"{first.institution} / {first.body} / {first.matter}"),
             ("board", f"{board.name or 'board'}: {board.n} members; chair speaks {order}"),
             ("meetings", f"{first.meetings:,} per reading, the same for each (seed {seed})"),
@@ -154,38 +224,24 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
         lines.append(("mean yes - no", f"{r.mean_margin():.3f}"))
         blocks.append(_table(lines))
     click.echo("\n\n".join(blocks))
-    if out:
-        from simulations.plotting import plot_simulation
-        from simulations.sweep import write_table
-
-        d = Path(out)
-        write_table([row for r in results for row in r.rows()], d / "simulation.csv")
-        summary = {"institution": first.institution, "body": first.body, "matter": first.matter,
-                   "order": first.order, "meetings": first.meetings, "seed": seed, "n": first.n,
-                   "note": first.spec_note, "assumption": first.assumption,
-                   "results": [{"reading": dict(r.reading), "reading_label": r.reading_label,
-                                "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
-                                "exact": ({k: e.value for k, e in ex.probabilities.items()}
-                                          if ex else None),
-                                "margins": {str(k): v for k, v in r.margins.items()}}
-                               for r, ex in zip(results, exacts, strict=True)]}
-        (d / "simulation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
-                                           encoding="utf-8")
-        plot_simulation(results, d)
-        click.echo(f"wrote {d}/simulation.csv, simulation.json, simulation.png, simulation.svg")
+    for f in files:
+        click.echo(f"wrote {f}")
 
 
 @click.command("sweep")
 @click.argument("spec", type=click.Path(dir_okay=False))
-@click.option("--out", type=click.Path(file_okay=False), default="sweep_out", show_default=True,
-              help="Directory for the table (sweep.csv) and charts.")
-@click.option("--workers", type=int, help="Local processes (default: one per core; 1 = in process).")
+@click.option("--out", type=OUT_DIR, default="sweep_out", show_default=True,
+              help="Folder for the table (sweep.csv) and charts (created if missing).")
+@click.option("--workers", type=WholeNumber(1, 4, "--workers"),
+              help="Local processes (default: one per core; 1 = in process).")
 @click.option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
 @reading_options
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (docs/schemas/sweep.schema.json).")
 @user_errors
-def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
-              parquet: bool, reading: tuple[str, ...], all_readings: bool) -> None:
+def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
+              parquet: bool, reading: tuple[str, ...], all_readings: bool, as_json: bool) -> None:
     """Run the sweep described by SPEC (a TOML file; see simulations/examples/), every point
     once per reading of its rule set's open points (--reading narrows, as [sweep.reading])."""
     from dataclasses import replace
@@ -196,8 +252,9 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
     s = load_sweep(spec)
     s = replace(s, reading={**s.reading, **parse_readings(reading)},
                 all_readings=s.all_readings or all_readings)
-    rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=TerminalProgress())
-    d = Path(out)
+    with progress(0, "sweeping") as update:
+        rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=update)
+    d = make_dir(out)
     paths = [write_table(rows, d / "sweep.csv")]
     if parquet:
         paths.append(write_table(rows, d / "sweep.parquet"))
@@ -207,8 +264,14 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
     if len({r["conformity"] for r in rows}) > 1:
         paths += plot_herding(rows, d)
     sims = len({(r["institution"], r["body"], r["matter"], r["reading"], r["seed"]) for r in rows})
+    labels = list(dict.fromkeys(r["reading"] for r in rows))
+    if as_json:
+        emit_json({"spec": spec, "rows": len(rows), "simulations": sims,
+                   "institutions": list(dict.fromkeys(r["institution"] for r in rows)),
+                   "readings": labels, "out": str(d), "files": [str(p) for p in paths]})
+        return
     click.echo(f"{len(rows)} rows from {sims} simulations "
-               f"({len({r['reading'] for r in rows})} reading combination(s), column 'reading')")
+               f"({len(labels)} reading combination(s), column 'reading')")
     for p in paths:
         click.echo(f"wrote {p}")
 
@@ -217,14 +280,18 @@ def sweep_cmd(spec: str, out: str, workers: int | None, scheduler: str | None,
 @click.argument("institutions", nargs=-1, required=True)
 @click.option("--body", help="Body id (default: the first).")
 @click.option("--matter", help="Matter category (default: the body's first).")
-@click.option("--n", "n", default=15, show_default=True, help="Number of members.")
+@click.option("--n", "n", type=WholeNumber(2, 15, "--n"), default=15, show_default=True,
+              help="Number of members (2 or more).")
 @click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
 @reading_options
-@click.option("--out", type=click.Path(file_okay=False), help="Write JSON and a chart here.")
+@click.option("--out", type=OUT_DIR,
+              help="Write JSON and a chart in this folder (created if missing).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document (docs/schemas/power.schema.json).")
 @user_errors
 def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
               no_ternary: bool, reading: tuple[str, ...], all_readings: bool,
-              out: str | None) -> None:
+              out: Path | None, as_json: bool) -> None:
     """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule
     (ids or rule-file paths; several give one chart side by side), once per reading."""
     from simulations.power import body_power
@@ -234,6 +301,29 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
                for p in body_power(i, n=n, body=body, matter=matter, reading=named,
                                    all_readings=all_readings,
                                    ternary=False if no_ternary else None)]
+    data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
+             "reading": dict(p.reading), "reading_label": p.reading_label,
+             "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
+             "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
+             "banzhaf_normalised": [str(p.banzhaf_normalised[0]),
+                                    str(p.banzhaf_normalised[1])],
+             "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
+             "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
+                         for w, t in (("chair", p.ternary_chair),
+                                      ("member", p.ternary_member))},
+             "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
+            for p in results]
+    files: list[str] = []
+    if out:
+        from simulations.plotting import plot_power
+
+        d = make_dir(out)
+        (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
+                                      encoding="utf-8")
+        files = [str(d / "power.json"), *(str(x) for x in plot_power(results, d))]
+    if as_json:
+        emit_json({"results": data, "out": str(out) if out else None, "files": files})
+        return
     for p in results:
         rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
                 ("reading", p.reading_label),
@@ -248,27 +338,8 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
                              f"{float(t.absent_to_yes):.4g}, no->absent "
                              f"{float(t.no_to_absent):.4g}"))
         click.echo(_table(rows) + "\n")
-    if out:
-        from simulations.plotting import plot_power
-
-        d = Path(out)
-        d.mkdir(parents=True, exist_ok=True)
-        data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
-                 "reading": dict(p.reading), "reading_label": p.reading_label,
-                 "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
-                 "banzhaf_swings": [str(p.banzhaf_swings[0]), str(p.banzhaf_swings[1])],
-                 "banzhaf_normalised": [str(p.banzhaf_normalised[0]),
-                                        str(p.banzhaf_normalised[1])],
-                 "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
-                 "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
-                             for w, t in (("chair", p.ternary_chair),
-                                          ("member", p.ternary_member))},
-                 "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
-                for p in results]
-        (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
-                                      encoding="utf-8")
-        paths = plot_power(results, d)
-        click.echo(f"wrote {d / 'power.json'}, {', '.join(str(x) for x in paths)}")
+    for f in files:
+        click.echo(f"wrote {f}")
 
 
 def register(group: click.Group) -> None:

@@ -115,3 +115,12 @@ def has_reason(d: Decision, rule: str, cite_part: str) -> bool:
 PG = "party_group"
 LS = "leadership"
 DO = "director_office"
+
+
+def leader_positions(inst: Institution, body: str, category: str, n: int = 5) -> list[set[Outcome]]:
+    """Outcomes (every reading) of a unanimous meeting of ``n`` with the leader stating his
+    position first, in the middle, and last."""
+    others = ids(n)[1:]
+    orders = (["L", *others], [*others[:2], "L", *others[2:]], [*others, "L"])
+    return [all_outcomes(run(inst, mk(inst, body, category, n=n, yes=n, order=o)))
+            for o in orders]

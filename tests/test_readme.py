@@ -31,3 +31,37 @@ def test_route_and_coverage_examples_run() -> None:
                              "--amount", "20000"])
     assert r.exit_code == 0 and "outside this category" in r.output  # 超过 is strict
     assert runner.invoke(main, ["coverage", "city_medical_security_bureau"]).exit_code == 0
+
+
+def _tour_commands() -> list[str]:
+    """The lines of the README's "A short tour" block, comments stripped."""
+    block = README.split("## A short tour", 1)[1].split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+TOUR = _tour_commands()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", TOUR, ids=[c.split()[1] if c.startswith("quorumlab") else
+                                              c.split()[2] for c in TOUR])
+def test_tour_commands_run_as_written(command: str, tmp_path: Path) -> None:
+    """Every tour line runs from the repository root and exits 0 (outputs go to tmp)."""
+    import shlex
+    import subprocess
+    import sys
+
+    root = Path(__file__).parent.parent
+    line = command.replace(" out/", f" {tmp_path}/")
+    stdin = None
+    if " < " in line:
+        line, src = line.split(" < ")
+        stdin = (root / src.strip()).read_bytes()
+    argv = shlex.split(line)
+    if argv[0] == "quorumlab":
+        argv = [sys.executable, "-m", "quorumlab", *argv[1:]]
+    else:  # python -m quorumlab ...
+        argv = [sys.executable, *argv[1:]]
+    done = subprocess.run(argv, cwd=root, input=stdin, capture_output=True, timeout=300,
+                          env={**__import__("os").environ, "MPLBACKEND": "Agg"})
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
