@@ -106,7 +106,7 @@ def cell_start(line: str, text: str) -> int:
 def progress(total: int, description: str) -> Iterator[Callable[[int, int], None]]:
     """One progress bar with an ETA on stderr; a no-op when stderr is not a terminal or
     ``--quiet`` was given.  Yields ``update(done, total)``."""
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     if settings().quiet or not err.isatty():
         yield lambda done, total: None
         return

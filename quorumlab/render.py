@@ -12,11 +12,11 @@ Examples
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import click
 from rich.console import Console
 from rich.text import Text
 
@@ -122,7 +122,7 @@ RULE_COLUMNS = ("field", "rule", "cite")
 def terminal_width() -> int:
     """Width to render tables at: the terminal's, or 100 columns when stdout is not a
     terminal (piped, or under click's test runner)."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     return shutil.get_terminal_size((100, 24)).columns if out.isatty() else 100
 
 
