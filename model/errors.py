@@ -9,6 +9,9 @@ Examples
 ...                     fix="use e.g. '三分之二以上'", file="x.toml")
 >>> print(err)
 x.toml: field 'quorum.phrase': unknown threshold phrase '三分之五' (fix: use e.g. '三分之二以上')
+>>> import pickle
+>>> str(pickle.loads(pickle.dumps(err))) == str(err)  # survives a worker process
+True
 """
 
 from __future__ import annotations
@@ -44,12 +47,21 @@ class QuorumlabError(Exception):
         text = " ".join([*where, self.message])
         return f"{text} (fix: {self.fix})" if self.fix else text
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Picklable (an error raised in a worker process reaches the parent intact)."""
+        return (_rebuild, (type(self), self.field, self.message, self.fix, self.file))
+
     def at(self, file: str) -> QuorumlabError:
         """Return the same error located in ``file`` (kept if already set)."""
         if self.file is None:
             self.file = file
         self.args = (str(self),)
         return self
+
+
+def _rebuild(cls: type[QuorumlabError], field: str | None, message: str, fix: str | None,
+             file: str | None) -> QuorumlabError:
+    return cls(field, message, fix=fix, file=file)
 
 
 class RuleFileError(QuorumlabError, ValueError):
