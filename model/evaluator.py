@@ -36,7 +36,7 @@ from typing import Any
 from model.backend import PY
 from model.loader import load_institution
 from model.meeting import Meeting, Outcome
-from model.rules import Institution, RuleSet, RuleSpec
+from model.rules import Institution, RuleSet, RuleSpec, route_tiers
 from model.semantics import CHECK_FIELDS, DEFERRALS, VIOLATIONS, Evaluation, evaluate
 
 __all__ = ["Reason", "Tally", "Decision", "decide", "ruleset_for"]
@@ -255,16 +255,16 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
 
 def _route_reason(spec: RuleSpec, amount: int) -> Reason:
     """Where the item's amount sends it: the first tier of routes whose condition holds."""
-    routes = [r for r in spec.routes if r.body is not None]
-    first = next((r for r in routes if r.applies(amount)), None)
-    if first is None:
-        limits = "; ".join(dict.fromkeys(r.amount.describe() for r in routes if r.amount))
-        return Reason("routes", "; ".join(dict.fromkeys(r.cite for r in routes)),
+    tiers = route_tiers(spec.routes)
+    tier = next(((a, rs) for a, rs in tiers if a is None or a.holds(amount)), None)
+    if tier is None:
+        limits = "; ".join(a.describe() for a, _ in tiers if a is not None)
+        return Reason("routes", "; ".join(dict.fromkeys(r.cite for _, rs in tiers for r in rs)),
                       f"amount {amount} yuan fits no route of this matter category ({limits}): "
                       "the item does not belong to it",
                       f"金额{amount}元不符合该类事项的标准, 不属于该类事项")
-    tier = [r for r in routes if r.amount == first.amount]
-    bodies = sorted({r.body for r in tier if r.body})
+    first = tier[1][0]
+    bodies = sorted({r.body for r in tier[1] if r.body})
     ok = spec.body in bodies
     limit = f" ({first.amount.describe()})" if first.amount else ""
     return Reason("routes", first.cite,

@@ -41,6 +41,7 @@ __all__ = [
     "Base",
     "Requirement",
     "Route",
+    "route_tiers",
     "CUMULATIVE",
     "Passing",
     "Deferral",
@@ -131,6 +132,24 @@ class Route:
         who = f"body {self.body!r}" if self.body else f"{self.decider} (not a meeting)"
         when = f" when the amount is {self.amount.describe()}" if self.amount else ""
         return f"{self.category}{when} -> {who} ({self.cite})"
+
+
+def route_tiers(routes: tuple[Route, ...]) -> list[tuple[Bound | None, tuple[Route, ...]]]:
+    """The body routes grouped by amount condition (a tier), in file order: the first tier
+    whose condition holds names the bodies that may decide; several may share a tier.
+
+    >>> from model.thresholds import Bound
+    >>> big = Bound(20000, ">", "yuan")
+    >>> tiers = route_tiers((Route("x", "board", big, "c1"), Route("x", "office", None, "c2"),
+    ...                      Route("x", "panel", big, "c3"), Route("x", None, None, "c4", "分管局长")))
+    >>> [(a is None, [r.body for r in rs]) for a, rs in tiers]
+    [(False, ['board', 'panel']), (True, ['office'])]
+    """
+    tiers: dict[Bound | None, list[Route]] = {}
+    for r in routes:
+        if r.body is not None:
+            tiers.setdefault(r.amount, []).append(r)
+    return [(amount, tuple(rs)) for amount, rs in tiers.items()]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ from typing import Any
 
 from model.backend import Backend
 from model.meeting import MeetingTerms, Outcome, Vote
-from model.rules import Base, RuleSpec
+from model.rules import Base, RuleSpec, route_tiers
 
 __all__ = ["Evaluation", "evaluate", "CHECK_FIELDS", "VIOLATIONS", "DEFERRALS"]
 
@@ -92,16 +92,13 @@ def _misrouted(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Any:
     amount condition (tier) at a time; the first tier whose condition holds names the bodies
     that may decide (several bodies may share a tier).  Misrouted: that tier does not name
     this body, or no tier fits the amount (it puts the item outside its category)."""
-    tiers: dict[Any, set[str]] = {}
-    for r in spec.routes:
-        if r.body is not None:
-            tiers.setdefault(r.amount, set()).add(r.body)
+    tiers = route_tiers(spec.routes)
     if not tiers:
         return False
     here: Any = False
-    for amount, bodies in reversed(list(tiers.items())):
+    for amount, routes in reversed(tiers):
         holds = True if amount is None else amount.holds(m.amount)
-        here = B.ite(holds, spec.body in bodies, here)
+        here = B.ite(holds, any(r.body == spec.body for r in routes), here)
     return B.and_(m.amount >= 0, B.not_(here))
 
 
