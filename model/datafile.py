@@ -58,11 +58,19 @@ def read_data_file(path: str | Path, error: type[QuorumlabError], default: str =
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(None, "file not found", fix="check the path", file=str(path)) from None
+    except IsADirectoryError:
+        raise error(None, "is a folder, not a file", fix="give the path of a file",
+                    file=str(path)) from None
+    except UnicodeDecodeError as err:
+        raise error(None, f"not UTF-8 text: {err}", fix="save the file as UTF-8",
+                    file=str(path)) from None
     try:
         return json.loads(text) if kind == "JSON" else tomllib.loads(text)
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as err:
         raise error(None, f"not valid {kind}: {err}", fix="correct the syntax at that line",
                     file=str(path)) from None
+    except RecursionError:
+        raise _too_deep(error, str(path)) from None
 
 
 def _read_stdin(error: type[QuorumlabError]) -> Any:
@@ -79,12 +87,22 @@ def _read_stdin(error: type[QuorumlabError]) -> Any:
                     fix="pipe a file into the command, e.g. ... - < meeting.json", file=STDIN_NAME)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise _too_deep(error, STDIN_NAME) from None
     except json.JSONDecodeError as json_err:
         try:
             return tomllib.loads(text)
+        except RecursionError:
+            raise _too_deep(error, STDIN_NAME) from None
         except tomllib.TOMLDecodeError as toml_err:
             # report the syntax the text was meant to be in: JSON objects open with '{'
             kind, err = (("JSON", json_err) if text.lstrip().startswith("{")
                          else ("JSON or TOML", toml_err))
             raise error(None, f"not valid {kind}: {err}", fix="correct the syntax at that line",
                         file=STDIN_NAME) from None
+
+
+def _too_deep(error: type[QuorumlabError], file: str) -> QuorumlabError:
+    """JSON or TOML nested past Python's recursion limit: no file of ours nests so deep."""
+    return error(None, "nested too deeply to be a valid file",
+                 fix="flatten the file; no field nests more than a few levels", file=file)
