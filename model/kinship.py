@@ -218,6 +218,11 @@ class Kinship:
     def people(self) -> tuple[str, ...]:
         return tuple(self.graph.nodes)
 
+    def __repr__(self) -> str:
+        ties = sorted({(a, k, b) if k == "parent" else (min(a, b), k, max(a, b))
+                       for a, b, k, d in self.graph.edges(keys=True, data="inferred") if not d})
+        return f"Kinship(people={list(self.people)}, ties={ties})"
+
     def _steps(self, person: str) -> Iterator[tuple[str, str, bool]]:
         """(step letter, next person, inferred) for every tie from ``person``."""
         for _, nxt, kind, data in self.graph.out_edges(person, keys=True, data=True):

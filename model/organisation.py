@@ -367,7 +367,7 @@ def find_valid(members: Sequence[Member], reading: SeparationReading) -> dict[st
     """
     options = [[m.id for m in members if reading.may_run(m)]
                + ([None] if reading.runners.roles is None else []) for _ in reading.forbidden]
-    pairs = [(reading.forbidden.index(a), reading.forbidden.index(b))
+    pairs = [tuple(sorted((reading.forbidden.index(a), reading.forbidden.index(b))))
              for a, b in reading.four_eyes.pairs
              if a in reading.forbidden and b in reading.forbidden]
 
