@@ -51,6 +51,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -266,7 +267,7 @@ class Kinship:
                                self._inferred(chain))
 
     def _inferred(self, chain: Sequence[str]) -> bool:
-        return any(self.graph.edges[a, b, "parent"]["inferred"] for a, b in zip(chain, chain[1:]))
+        return any(self.graph.edges[a, b, "parent"]["inferred"] for a, b in itertools.pairwise(chain))
 
     def _walks(self, member: str) -> Iterator[Relation]:
         """Every simple path from ``member`` of at most :data:`MAX_STEPS` steps whose word is
@@ -287,7 +288,8 @@ class Kinship:
 
 
 def _share_parents(g: nx.MultiDiGraph) -> None:
-    """Full siblings share their parents: copy each recorded parent to every sibling."""
+    """Full siblings share their parents, and a sibling's sibling is a sibling: copy each
+    recorded parent to every sibling, and tie every two siblings of a group."""
     sib = nx.Graph([(a, b) for a, b, k in g.edges(keys=True) if k == "sibling"])
     for group in nx.connected_components(sib):
         parents = {p for child in group for p, _, k in g.in_edges(child, keys=True) if k == "parent"}
@@ -295,6 +297,9 @@ def _share_parents(g: nx.MultiDiGraph) -> None:
             for p in parents:
                 if not g.has_edge(p, child, "parent"):
                     g.add_edge(p, child, key="parent", inferred=True, field="")
+        for a, b in itertools.permutations(group, 2):
+            if not g.has_edge(a, b, "sibling"):
+                g.add_edge(a, b, key="sibling", inferred=True, field="")
 
 
 # ------------------------------------------------------------------ readings of the seeds
@@ -449,7 +454,7 @@ class Recusal:
     inferred: bool = False
 
     def describe(self) -> str:
-        chain = self.path[0] + "".join(f" -{s}-> {p}" for s, p in zip(self.steps, self.path[1:]))
+        chain = self.path[0] + "".join(f" -{s}-> {p}" for s, p in zip(self.steps, self.path[1:], strict=True))
         return (f"{self.member} recuses: {self.person} is his {self.relation} ({self.category}; "
                 f"{chain}) [{self.cite}; reading {self.reading}]")
 

@@ -56,7 +56,7 @@ from pathlib import Path
 from typing import Literal
 
 import networkx as nx
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from model.datafile import display_name, read_data_file
 from model.errors import QuorumlabError
@@ -65,7 +65,7 @@ from model.kinship import Kinship, KinshipError, Recusal, RecusalRule, Tie, recu
 from model.limits import enforce
 from model.meeting import MatterFacts, Meeting, Member, Outcome, Vote
 from model.rules import Institution
-from model.schema import Strict, check, fail
+from model.schema import Strict, check
 
 __all__ = ["OrganisationFileError", "Organisation", "OrgFile", "load_organisation",
            "organisation_from_dict", "BOARDS_DIR", "Runners", "FourEyes", "SeparationRule",
@@ -113,19 +113,6 @@ class OrgFile(Strict):
     people: list[_PersonRow] = []
     kin: list[_KinRow] = []
 
-    @model_validator(mode="after")
-    def _ids(self) -> OrgFile:
-        seen: set[str] = set()
-        for row in [*self.members, *self.people]:
-            if row.id in seen:
-                raise fail(f"id {row.id!r} appears twice", "give every member and person a unique id")
-            seen.add(row.id)
-        leaders = [m.id for m in self.members if m.role == "leader"]
-        if len(leaders) != 1:
-            raise fail(f"{len(leaders)} members have role 'leader'",
-                       "mark exactly one member as role = 'leader' (一把手)")
-        return self
-
 
 @dataclass(frozen=True, eq=False)
 class Organisation:
@@ -155,6 +142,19 @@ class Organisation:
 def organisation_from_dict(data: object, file: str | None = None) -> Organisation:
     """Validate parsed data; errors name ``file`` and the field."""
     raw = check(OrgFile, data, OrganisationFileError, file=file)
+    seen: set[str] = set()
+    for where, rows in (("members", raw.members), ("people", raw.people)):
+        for i, row in enumerate(rows):
+            if row.id in seen:
+                raise OrganisationFileError(f"{where}[{i}].id", f"id {row.id!r} appears twice",
+                                            fix="give every member and person a unique id",
+                                            file=file)
+            seen.add(row.id)
+    leaders = [m.id for m in raw.members if m.role == "leader"]
+    if len(leaders) != 1:
+        raise OrganisationFileError("members", f"{len(leaders)} members have role 'leader'",
+                                    fix="mark exactly one member as role = 'leader' (一把手)",
+                                    file=file)
     enforce("board_members", len(raw.members), OrganisationFileError, "members", file)
     enforce("kin_people", len(raw.members) + len(raw.people), OrganisationFileError, "people", file)
     members = tuple(Member(m.id, m.role, tuple(m.portfolios)) for m in raw.members)
@@ -267,14 +267,17 @@ def separation_rule(inst: Institution) -> SeparationRule:
     :data:`RUNNERS`; an institution without such a list is a one-line error."""
     values = {(tuple(rs.values["leader_may_not_own"]), rs.cite["leader_may_not_own"])
               for rs in inst.rulesets.values()}
-    if len(values) != 1 or inst.id not in RUNNERS:
-        ok = ", ".join(RUNNERS)
-        raise QuorumlabError("--institution", f"{inst.id!r} has no single list of portfolios "
-                             "its leader may not run", fix=f"use one of {ok}")
+    ok = f"use one of {', '.join(RUNNERS)}"
+    if all(not forbidden for forbidden, _ in values):
+        cites = "; ".join(sorted({c for _, c in values}))
+        raise QuorumlabError("--institution", f"{inst.id!r} has no 不直接分管 list [{cites}]", fix=ok)
+    if len(values) != 1:
+        raise QuorumlabError("--institution", f"the bodies of {inst.id!r} list different "
+                             "portfolios their leader may not run", fix=ok)
+    if inst.id not in RUNNERS:
+        raise QuorumlabError("--institution", f"who must run {inst.id!r}'s forbidden portfolios "
+                             "is not recorded (RUNNERS)", fix=ok)
     ((forbidden, cite),) = values
-    if not forbidden:
-        raise QuorumlabError("--institution", f"{inst.id!r} has no 不直接分管 list [{cite}]",
-                             fix=f"use one of {', '.join(RUNNERS)}")
     runners, eyes = RUNNERS[inst.id]
     return SeparationRule(inst.id, forbidden, cite, runners, eyes)
 

@@ -88,7 +88,7 @@ def encode(members: Sequence[Member], reading: SeparationReading) -> Encoding:
     n = len(members)
     out: list[tuple[str, z3.BoolRef]] = []
     lo = -1 if reading.runners.roles is None else 0
-    for p, x in owner.items():
+    for x in owner.values():
         out.append(("domain", z3.And(x >= lo, x < n)))
         out.extend((reading.forbidden_cite, x != i) for i, m in enumerate(members)
                    if m.role == reading.leader_role)

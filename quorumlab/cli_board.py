@@ -42,7 +42,6 @@ from model.organisation import (
     ATTENDANCE,
     Impact,
     Organisation,
-    SeparationReading,
     impact,
     load_organisation,
     recusing_members,

@@ -151,6 +151,14 @@ def test_siblings_share_recorded_parents() -> None:
     assert "gp" in kin.graph.predecessors("bro")  # inferred: siblings share their parents
 
 
+def test_a_siblings_sibling_is_a_sibling() -> None:
+    """seed 003, 四(二)5 under criminal_procedure (同胞兄弟姊妹): siblings recorded in a chain
+    a-b, b-c make a and c siblings, through an inferred tie."""
+    kin = Kinship.build("abc", [Tie("a", "sibling", "b"), Tie("b", "sibling", "c")])
+    (r,) = recusals(kin, ["a"], ["c"], SEED003, "criminal_procedure")
+    assert (r.relation, r.path, r.inferred) == ("sibling", ("a", "c"), True)
+
+
 @pytest.mark.parametrize(("ties", "message"), [
     ([parent("a", "b"), parent("b", "a")], "the parent ties form a cycle"),
     ([Tie("a", "spouse", "a")], "tied to himself"),
