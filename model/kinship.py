@@ -363,7 +363,32 @@ class RecusalRule:
                            fix=f"use one of {', '.join(r.name for r in self.readings)}")
 
 
-_SEED001_BLOOD = (
+def _one(segments: set[Segment]) -> Callable[[Shape], bool]:
+    """A plain blood relation: one segment, in ``segments``."""
+    return lambda s: len(s) == 1 and s[0] in segments
+
+
+def _practice(s: Shape) -> bool:
+    """近姻亲 as civil-service avoidance practice lists it: 配偶的父母、配偶的兄弟姐妹及其配偶、
+    子女的配偶及子女配偶的父母、三代以内旁系血亲的配偶."""
+    return s in {("M", (1, 0)), ("M", (1, 1)), ("M", (1, 1), "M"), ((0, 1), "M"),
+                 ((0, 1), "M", (1, 0))} or (len(s) == 2 and s[1] == "M" and _collateral3(s[0]))
+
+
+def _first_degree(s: Shape) -> bool:
+    """近姻亲 read narrowly: 配偶的父母、配偶的兄弟姐妹、子女的配偶."""
+    return s in {("M", (1, 0)), ("M", (1, 1)), ((0, 1), "M")}
+
+
+def _three_generations(s: Shape) -> bool:
+    """近姻亲 read widely: 配偶的血亲、血亲的配偶、配偶的血亲的配偶, each blood tie within three
+    generations."""
+    if len(s) == 2:
+        return (s[0] == "M" and _near3(s[1])) or (s[1] == "M" and _near3(s[0]))
+    return len(s) == 3 and s[0] == s[2] == "M" and _near3(s[1])
+
+
+_BLOOD001 = (
     SELF, SPOUSE,
     Category("直系血亲", lambda s: len(s) == 1 and _lineal(s[0]),
              "lineal blood relatives at any distance (parents, grandparents, ..., children, "
@@ -371,58 +396,42 @@ _SEED001_BLOOD = (
     Category("三代以内旁系血亲", lambda s: len(s) == 1 and _collateral3(s[0]),
              "siblings, uncles and aunts, nephews and nieces, first cousins"),
 )
-
-
-def _in_law(name: str, test: Callable[[Shape], bool], describe: str, source: str) -> KinReading:
-    return KinReading(name, (*_SEED001_BLOOD, Category("近姻亲", test, describe)), source)
-
-
-_PRACTICE = {("M", (1, 0)), ("M", (1, 1)), ("M", (1, 1), "M"), ((0, 1), "M"),
-             ((0, 1), "M", (1, 0))}
+_PRACTICE = KinReading(
+    "practice", (*_BLOOD001, Category("近姻亲", _practice, _practice.__doc__ or "")),
+    "the list used in civil-service avoidance practice (公务员法 art. 74 names the same four "
+    "kinds of tie); an open reading: the seed does not define 近姻亲")
+_CIVIL = {(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)}
 RULES: dict[str, RecusalRule] = {
     "prefecture_medical_security_party_group": RecusalRule(
         "prefecture_medical_security_party_group", "seed 001, 第二十一条(四)",
         "党组会议议题涉及与会人员本人及其亲属的(亲属关系包括夫妻关系、直系血亲关系、三代以内旁系血亲"
         "以及近姻亲关系),本人必须回避", "近姻亲", (
-            _in_law("practice",
-                    lambda s: s in _PRACTICE or (len(s) == 2 and s[1] == "M" and _collateral3(s[0])),
-                    "配偶的父母、配偶的兄弟姐妹及其配偶、子女的配偶及子女配偶的父母、三代以内旁系血亲的配偶",
-                    "the list used in civil-service avoidance practice (公务员法 art. 74 names the same "
-                    "four kinds of tie); an open reading: the seed does not define 近姻亲"),
-            _in_law("first_degree", lambda s: s in {("M", (1, 0)), ("M", (1, 1)), ((0, 1), "M")},
-                    "配偶的父母、配偶的兄弟姐妹、子女的配偶 (one marriage and one generation)",
-                    "the narrowest reading: in-laws one marriage and one blood step away"),
-            _in_law("three_generations",
-                    lambda s: len(s) in (2, 3) and (
-                        (s[0] == "M" and _near3(s[1]) and (len(s) == 2 or s[2] == "M"))
-                        or (len(s) == 2 and s[1] == "M" and _near3(s[0]))),
-                    "配偶的血亲、血亲的配偶、配偶的血亲的配偶, each blood tie within three generations",
-                    "the widest reading: every in-law (姻亲) whose blood tie is within three "
-                    "generations, as 三代以内 bounds the blood relatives"),
+            _PRACTICE,
+            KinReading("first_degree", (*_BLOOD001, Category("近姻亲", _first_degree,
+                                                            _first_degree.__doc__ or "")),
+                       "the narrowest reading: in-laws one marriage and one blood step away"),
+            KinReading("three_generations", (*_BLOOD001, Category(
+                "近姻亲", _three_generations, _three_generations.__doc__ or "")),
+                "the widest reading: every in-law (姻亲) whose blood tie is within three "
+                "generations, as 三代以内 bounds the blood relatives"),
         )),
     "taobei_district_government": RecusalRule(
         "taobei_district_government", "seed 003, 四(二)5",
         "会议讨论和决定干部任免事项,涉及参会人员本人及其近亲属的,本人应当回避", "近亲属", (
             KinReading("civil_code", (SELF, SPOUSE, Category(
-                "近亲属", lambda s: len(s) == 1 and s[0] in {(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)},
-                "父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女")),
+                "近亲属", _one(_CIVIL), "父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女")),
                 "Civil Code art. 1045: 配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女"),
             KinReading("criminal_procedure", (SELF, SPOUSE, Category(
-                "近亲属", lambda s: len(s) == 1 and s[0] in {(1, 0), (0, 1), (1, 1)},
-                "父、母、子、女、同胞兄弟姊妹")),
+                "近亲属", _one({(1, 0), (0, 1), (1, 1)}), "父、母、子、女、同胞兄弟姊妹")),
                 "Criminal Procedure Law art. 108: 夫、妻、父、母、子、女、同胞兄弟姊妹 (the narrowest)"),
             KinReading("administrative_litigation", (SELF, SPOUSE, Category(
-                "近亲属", lambda s: s == ("D",) or (
-                    len(s) == 1 and s[0] in {(1, 0), (0, 1), (1, 1), (2, 0), (0, 2)}),
+                "近亲属", lambda s: s == ("D",) or _one(_CIVIL)(s),
                 "the Civil Code list and 其他具有扶养、赡养关系的亲属 (recorded as support ties)")),
                 "the Supreme People's Court interpretation of the Administrative Litigation Law "
                 "(2018) art. 14: the Civil Code list plus relatives with a support relationship"),
-            KinReading("cadre_avoidance", _SEED001_BLOOD + (Category(
-                "近姻亲", lambda s: s in _PRACTICE or (len(s) == 2 and s[1] == "M"
-                                                     and _collateral3(s[0])),
-                "as seed 001's practice reading"),),
-                "the 亲属 list of cadre avoidance (夫妻、直系血亲、三代以内旁系血亲、近姻亲; the list seed 001 "
-                "writes out), the widest"),
+            KinReading("cadre_avoidance", _PRACTICE.categories,
+                       "the 亲属 list of cadre avoidance (夫妻、直系血亲、三代以内旁系血亲、近姻亲, "
+                       "as seed 001 writes it out, 近姻亲 read as practice), the widest"),
         )),
 }
 """The recusal clauses that name relatives, by institution id (seeds 001 and 003; the
@@ -460,11 +469,19 @@ class Recusal:
 
 
 def recusals(kin: Kinship, members: Iterable[str], involved: Iterable[str], rule: RecusalRule,
-             reading: str | None = None) -> list[Recusal]:
+             reading: str | None = None, field: str = "involved") -> list[Recusal]:
     """Who among ``members`` must recuse when ``involved`` people are involved, under one
     reading (default: the rule's first): one :class:`Recusal` per (member, involved person),
-    by the shortest path of the first category that takes it."""
+    by the shortest path of the first category that takes it.  An unknown person is an
+    error naming ``field``."""
     r = rule.reading(reading)
+    members, involved = list(members), list(involved)
+    for name, people in ((field, involved), ("members", members)):
+        for p in people:
+            if p not in kin.graph:
+                raise KinshipError(name, f"unknown person {p!r}",
+                                   fix="name a member or a related person: "
+                                   + ", ".join(sorted(map(str, kin.graph.nodes))))
     out = []
     for m in members:
         for p in involved:

@@ -394,13 +394,7 @@ def recusing_members(org: Organisation, involved: Sequence[str], rule: RecusalRu
                      reading: str | None = None) -> list[Recusal]:
     """The members who must recuse when ``involved`` people (members or outsiders) are
     involved, under one kinship reading (default: the rule's first)."""
-    known = set(org.kin.people)
-    for p in involved:
-        if p not in known:
-            raise OrganisationFileError("--involved", f"unknown person {p!r}",
-                                        fix="name a member or a person of the organisation file: "
-                                        + ", ".join(sorted(known)))
-    return recusals(org.kin, org.member_ids, involved, rule, reading)
+    return recusals(org.kin, org.member_ids, involved, rule, reading, field="--involved")
 
 
 ATTENDANCE = ("recused_attend", "recused_leave")
@@ -510,7 +504,7 @@ def smallest_disabling(org: Organisation, inst: Institution, body: str, matter: 
                        ) -> Disabling | None:
     """The fewest related outsiders whose involvement makes the recusals leave the body
     unable to pass the item (the most favourable meeting ends in an outcome in ``target``;
-    pass ``target=("no_quorum", "not_held")`` for "below quorum"), under one kinship
+    ``target=("no_quorum", "not_held")`` asks for "below quorum"), under one kinship
     reading, one attendance reading and one choice of the rule file's readings (default:
     each first).  Exact: sizes are tried in increasing order; outsiders who make the same
     members recuse are tried once.  None when no set of outsiders does it.
@@ -520,7 +514,7 @@ def smallest_disabling(org: Organisation, inst: Institution, body: str, matter: 
     >>> org = load_organisation(BOARDS_DIR / "prefecture.toml")
     >>> inst = load_institution("prefecture_medical_security_party_group")
     >>> d = smallest_disabling(org, inst, "party_group", "ordinary", rule_for(inst.id),
-    ...                        attendance="recused_leave", target=("no_quorum",))
+    ...                        attendance="recused_leave", target=("no_quorum", "not_held"))
     >>> d.outsiders, d.outcome
     (('d2_wife', 'grandpa'), 'no_quorum')
     """

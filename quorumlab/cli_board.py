@@ -147,6 +147,9 @@ def _check_text(doc: Mapping[str, Any]) -> str:
 @click.option("--body", default=None, help="The deciding body (with --matter).")
 @click.option("--matter", default=None,
               help="The matter category: decide the meeting left after the recusal.")
+@click.option("--below-quorum", is_flag=True,
+              help="With --smallest: only sets that leave the meeting below quorum (or with "
+                   "nobody left), not merely unable to pass.")
 @click.option("--kin-reading", default=None,
               help="Only this reading of the clause's relatives (default: every reading).")
 @click.option("--smallest", is_flag=True,
@@ -156,8 +159,8 @@ def _check_text(doc: Mapping[str, Any]) -> str:
               help="Print one JSON document (schema: docs/schemas/board-recusal.schema.json).")
 @user_errors
 def recusal_cmd(org_file: str, institution: str, involved: tuple[str, ...], body: str | None,
-                matter: str | None, kin_reading: str | None, smallest: bool,
-                as_json: bool) -> None:
+                matter: str | None, below_quorum: bool, kin_reading: str | None,
+                smallest: bool, as_json: bool) -> None:
     """Who must recuse when PERSONs are involved, with relation path and clause."""
     org = load_organisation(org_file)
     inst = load_institution(institution)
@@ -176,7 +179,7 @@ def recusal_cmd(org_file: str, institution: str, involved: tuple[str, ...], body
             gone = sorted({x.member for x in rec})
             row["impact"] = _impact_dict(impact(org, inst, *where, gone))
             if smallest:
-                row["smallest"] = _smallest(org, inst, where, rule, r.name)
+                row["smallest"] = _smallest(org, inst, where, rule, r.name, below_quorum)
         rows.append(row)
     doc = {"organisation": org.id, "file": display_name(org_file), "institution": inst.id,
            "involved": list(people), "cite": rule.cite, "quote": rule.quote,
@@ -233,11 +236,13 @@ def _impact_dict(im: Impact) -> dict[str, Any]:
 
 
 def _smallest(org: Organisation, inst: Institution, where: tuple[str, str], rule: RecusalRule,
-              reading: str) -> list[dict[str, Any]]:
+              reading: str, below_quorum: bool) -> list[dict[str, Any]]:
     out = []
+    target = {"target": ("no_quorum", "not_held")} if below_quorum else {}
     for attendance in ATTENDANCE:
-        d = smallest_disabling(org, inst, *where, rule, reading, attendance)
+        d = smallest_disabling(org, inst, *where, rule, reading, attendance, **target)
         out.append({"attendance": attendance,
+                    "target": "below_quorum" if below_quorum else "not_passed",
                     "outsiders": None if d is None else list(d.outsiders),
                     "recusing": None if d is None else sorted({r.member for r in d.recusals}),
                     "outcome": None if d is None else d.outcome,
@@ -265,7 +270,8 @@ def _recusal_text(doc: Mapping[str, Any]) -> str:
                 lines.append(f"  {m['body']} / {m['matter']} after the recusal ({attendance}): "
                              f"the most favourable meeting ends {' or '.join(outs)}")
         for s in row["smallest"] or ():
-            found = ("no set of related outsiders disables it" if s["outsiders"] is None else
+            what = "leaves it below quorum" if s["target"] == "below_quorum" else "disables it"
+            found = (f"no set of related outsiders {what}" if s["outsiders"] is None else
                      f"involving {', '.join(s['outsiders'])} makes {', '.join(s['recusing'])} "
                      f"recuse: {s['outcome']}")
             lines.append(f"  fewest outsiders ({s['attendance']}): {found}")

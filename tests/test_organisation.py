@@ -264,6 +264,21 @@ def test_board_recusal_json() -> None:
                              "recusal_cite": "seed 003, 四(二)5"}
 
 
+def test_board_recusal_smallest_below_quorum() -> None:
+    """taobei.toml, cadre (三分之二以上: five of seven), Civil Code reading: cand_father makes
+    m1 (his father) and m3 (his brother) recuse, m2_wife makes m2 recuse; no single outsider
+    reaches three.  Three who leave the room leave four present: below quorum.  Recused
+    members who stay (the model's reading) never take the quorum away."""
+    doc = json_doc("recusal", str(BOARDS_DIR / "taobei.toml"), "--institution", TAOBEI,
+                   "--involved", "cand", "--matter", "cadre", "--kin-reading", "civil_code",
+                   "--smallest", "--below-quorum")
+    (row,) = doc["readings"]
+    attend, leave = row["smallest"]
+    assert attend["outsiders"] is None and attend["target"] == "below_quorum"
+    assert (leave["outsiders"], leave["recusing"], leave["outcome"]) == (
+        ["cand_father", "m2_wife"], ["m1", "m2", "m3"], "no_quorum")
+
+
 def test_board_recusal_on_a_matter_without_recusal() -> None:
     doc = json_doc("recusal", str(BOARDS_DIR / "taobei.toml"), "--institution", TAOBEI,
                    "--involved", "cand", "--body", "executive", "--matter", "major_decision")
