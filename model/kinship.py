@@ -25,6 +25,10 @@ ancestor within three generations, counting each person as the first generation;
 nieces (1, 2), first cousins (2, 2).  Out: a first cousin once removed (2, 3) or (3, 2),
 a second cousin (3, 3), a great-uncle (3, 1).
 
+Both clauses bind the people at the meeting (与会人员 / 参会人员); only members are modelled
+(a non-voting attendee, 列席, changes no count).  Seed 001's list opens with 包括 (includes):
+the model reads it as the whole list.
+
 Each seed's rule is a :class:`RecusalRule` with named :class:`KinReading` s; every
 :class:`Recusal` names the reading it was found under, and the default reading is never
 silently the most permissive one (the CLI shows them all).
@@ -423,7 +427,8 @@ RULES: dict[str, RecusalRule] = {
                 "Civil Code art. 1045: 配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女"),
             KinReading("criminal_procedure", (SELF, SPOUSE, Category(
                 "近亲属", _one({(1, 0), (0, 1), (1, 1)}), "父、母、子、女、同胞兄弟姊妹")),
-                "Criminal Procedure Law art. 108: 夫、妻、父、母、子、女、同胞兄弟姊妹 (the narrowest)"),
+                "Criminal Procedure Law art. 108: 夫、妻、父、母、子、女、同胞兄弟姊妹 (the narrowest; "
+                "同胞 is read as any sibling: a half-sibling through one recorded parent counts)"),
             KinReading("administrative_litigation", (SELF, SPOUSE, Category(
                 "近亲属", lambda s: s == ("D",) or _one(_CIVIL)(s),
                 "the Civil Code list and 其他具有扶养、赡养关系的亲属 (recorded as support ties)")),
