@@ -58,6 +58,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("power_quota", 1_000_000, "weight units", "use smaller weights"),
     Limit("meetings", 100_000_000, "meetings", "simulate fewer meetings"),
     Limit("sweep_points", 100_000, "grid points", "sweep a coarser grid"),
+    Limit("kin_people", 10_000, "people", "record fewer relatives"),
+    Limit("kin_search", 1_000_000, "sets of outsiders", "record fewer related outsiders"),
 )}
 """Every limit, by name.  The README's "Limits" section lists them."""
 
