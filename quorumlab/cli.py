@@ -229,11 +229,9 @@ def route(institution: str, category: str, amount: int | None, as_json: bool) ->
 def _register_plugins() -> None:
     import importlib
 
-    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim", "quorumlab.cli_coverage"):
-        try:  # during development a plugin may be missing
-            importlib.import_module(name).register(main)
-        except ImportError:  # pragma: no cover
-            pass
+    for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim", "quorumlab.cli_coverage",
+                 "quorumlab.cli_board"):
+        importlib.import_module(name).register(main)
 
 
 _register_plugins()
