@@ -96,7 +96,7 @@ class MatterSchema(Strict):
 class MemberSchema(Strict):
     """A voting member of the body."""
 
-    id: Id
+    id: Id = Field(description="the member's id, unique on the board")
     role: Literal["leader", "deputy", "member"] = Field(
         "member", description="leader (一把手, exactly one), deputy (副职) or member")
     portfolios: list[str] = Field(default_factory=list, description="portfolios the member runs",
@@ -112,9 +112,10 @@ class MeetingFile(Strict):
     institution: Id = Field(description="a built-in institution id, or a rule-file path "
                             "(relative to the meeting file's folder)")
     body: Id = Field(description="the body that meets, as the rule file names it")
-    matter: MatterSchema
-    members: list[MemberSchema] = Field(min_length=1, json_schema_extra={
-        "fix": 'write "members": [{"id": "m1", "role": "leader"}, ...]'})
+    matter: MatterSchema = Field(description="the item on the agenda")
+    members: list[MemberSchema] = Field(
+        min_length=1, description="the voting members",
+        json_schema_extra={"fix": 'write "members": [{"id": "m1", "role": "leader"}, ...]'})
     present: list[Id] = _ids('write "present": ["m1", "m2"]',
                              "members present (give this or absent, not both)")
     absent: list[Id] = _ids('write "absent": ["m3"]', "members absent (all others are present)")
@@ -140,4 +141,6 @@ def meeting_file_json_schema() -> dict[str, Any]:
     >>> s["title"], s["additionalProperties"], sorted(s["required"])
     ('quorumlab meeting file', False, ['body', 'institution', 'matter', 'members'])
     """
-    return json_schema(MeetingFile, "quorumlab meeting file")
+    return {**json_schema(MeetingFile, "quorumlab meeting file"),
+            "$id": "https://quorumlab.invalid/schemas/meeting-file.schema.json"}
+
