@@ -1,6 +1,7 @@
 """Meeting files: JSON or TOML in, JSON out (the same format both ways).
 
-Format (see README, "Meeting format")::
+Format (see README, "Meeting files"; its shape is :class:`~model.meeting_schema.MeetingFile`,
+as JSON Schema in ``docs/schemas/meeting-file.schema.json``)::
 
     {"institution": "prefecture_medical_security_party_group",   # id, or a rule-file path
      "body": "party_group",
@@ -15,6 +16,9 @@ Format (see README, "Meeting format")::
      "votes": {"m1": "yes", "m2": "no"},     # stated positions; a member with none was silent
      "chair": "sec", "vote_called": true}
 
+A relative rule-file path in ``institution`` is read from the meeting file's folder (from
+the working folder when the meeting comes from standard input), and nowhere else.
+
 Examples
 --------
 >>> from model.meeting import Meeting
@@ -27,6 +31,12 @@ True
 Traceback (most recent call last):
 ...
 model.errors.MeetingFileError: field 'votes': unknown member id 'zz' (fix: use one of a)
+>>> meeting_from_dict({"institution": "no_rules.toml", "body": "b", "matter": {"category": "c"},
+...                    "members": [{"id": "a", "role": "leader"}], "present": ["a"]},
+...                   base_dir=Path("meetings"))
+Traceback (most recent call last):
+...
+model.errors.MeetingFileError: field 'institution': rule file 'meetings/no_rules.toml' not found (a relative path is read from the meeting file's folder) (fix: correct the path, or use a built-in id: alxa_medical_security_bureau, city_medical_security_bureau, prefecture_medical_security_party_group, taobei_district_government, xiuzhou_district)
 """
 
 from __future__ import annotations
@@ -107,8 +117,8 @@ def _votes(words: Mapping[str, str], key: str) -> dict[str, Vote]:
 def _institution(ref: str, base_dir: Path | None) -> str:
     """A built-in id as written; a rule-file path (``*.toml``) read from ``base_dir`` if it
     is relative, else from the working folder; a missing rule file is an error here."""
-    if ref in builtin_ids() or not ref.endswith(".toml"):
-        return ref  # not a path: the loader names the built-in ids if it is none of them
+    if not ref.endswith(".toml"):
+        return ref  # a built-in id (the loader lists them if it is none of them)
     relative = not Path(ref).is_absolute()
     path = base_dir / ref if relative and base_dir is not None else Path(ref)
     if not path.is_file():
