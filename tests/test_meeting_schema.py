@@ -227,7 +227,6 @@ def test_absolute_rule_file_path(tmp_path: Path) -> None:
         load_meeting(meeting)
 
 
-@pytest.mark.slow
 def test_counterexample_of_a_relative_rule_file_replays_from_its_folder(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """check --report writes the rule file's path relative to the counterexample's folder,
