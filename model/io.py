@@ -1,6 +1,7 @@
 """Meeting files: JSON or TOML in, JSON out (the same format both ways).
 
-Format (see README, "Meeting format")::
+Format (see README, "Meeting files"; its shape is :class:`~model.meeting_schema.MeetingFile`,
+as JSON Schema in ``docs/schemas/meeting-file.schema.json``)::
 
     {"institution": "prefecture_medical_security_party_group",   # id, or a rule-file path
      "body": "party_group",
@@ -15,6 +16,9 @@ Format (see README, "Meeting format")::
      "votes": {"m1": "yes", "m2": "no"},     # stated positions; a member with none was silent
      "chair": "sec", "vote_called": true}
 
+A relative rule-file path in ``institution`` is read from the meeting file's folder (from
+the working folder when the meeting comes from standard input), and nowhere else.
+
 Examples
 --------
 >>> from model.meeting import Meeting
@@ -27,6 +31,12 @@ True
 Traceback (most recent call last):
 ...
 model.errors.MeetingFileError: field 'votes': unknown member id 'zz' (fix: use one of a)
+>>> meeting_from_dict({"institution": "no_rules.toml", "body": "b", "matter": {"category": "c"},
+...                    "members": [{"id": "a", "role": "leader"}], "present": ["a"]},
+...                   base_dir=Path("meetings"))
+Traceback (most recent call last):
+...
+model.errors.MeetingFileError: field 'institution': rule file 'meetings/no_rules.toml' not found (a relative path is read from the meeting file's folder) (fix: correct the path, or use a built-in id: alxa_medical_security_bureau, city_medical_security_bureau, prefecture_medical_security_party_group, taobei_district_government, xiuzhou_district)
 """
 
 from __future__ import annotations
@@ -38,21 +48,21 @@ from typing import Any
 
 from model.datafile import STDIN, display_name, read_data_file
 from model.errors import MeetingFileError, QuorumlabError
+from model.limits import enforce
+from model.loader import builtin_ids
 from model.meeting import MatterFacts, Meeting, Member, Vote
+from model.meeting_schema import MeetingFile
+from model.schema import check
 
 __all__ = ["load_meeting", "meeting_from_dict", "meeting_to_dict", "dump_meeting"]
-
-_TOP = {"institution", "body", "matter", "members", "present", "absent", "recused",
-        "written_opinions", "speaking_order", "votes", "chair", "vote_called", "note"}
-_MATTER = {"category", "amount", "portfolio", "persons_involved", "emergency", "ad_hoc", "unclear"}
 
 
 def load_meeting(path: str | Path) -> Meeting:
     """Read a meeting file (``.json`` or ``.toml``); errors name the file and the field.
 
+    A relative rule-file path in ``institution`` is read from the meeting file's folder.
     ``-`` reads the meeting from standard input (JSON, or TOML if it is not JSON); errors
-    then name ``<stdin>``, and a relative rule-file path in ``institution`` is taken from
-    the working folder."""
+    then name ``<stdin>``, and a relative rule-file path is read from the working folder."""
     stdin = str(path) == STDIN
     data = read_data_file(STDIN if stdin else Path(path), MeetingFileError, default="JSON")
     try:
@@ -62,102 +72,62 @@ def load_meeting(path: str | Path) -> Meeting:
     return meeting
 
 
-def _list(data: Mapping[str, Any], key: str) -> list[str]:
-    v = data.get(key, [])
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise MeetingFileError(key, f"should be a list of member ids, got {v!r}",
-                               fix=f'write "{key}": ["m1", "m2"]')
-    return v
+def meeting_from_dict(data: Any, base_dir: Path | None = None) -> Meeting:
+    """Build and validate a :class:`Meeting` from its JSON/TOML mapping.
 
-
-def _votes(data: Mapping[str, Any], key: str) -> dict[str, Vote]:
-    v = data.get(key, {})
-    if not isinstance(v, dict):
-        raise MeetingFileError(key, f"should map member ids to votes, got {v!r}",
-                               fix=f'write "{key}": {{"m1": "yes"}}')
-    return {k: Vote.parse(x, f"{key}.{k}") for k, x in v.items()}
-
-
-def _flag(matter: Mapping[str, Any], key: str) -> bool:
-    """A true/false fact of the matter; "false" (a string) is not false, it is an error."""
-    v = matter.get(key, False)
-    if not isinstance(v, bool):
-        raise MeetingFileError(f"matter.{key}", f"should be true or false, got {v!r}",
-                               fix=f'write "{key}": true (or false, without quotes)')
-    return v
-
-
-def meeting_from_dict(data: Mapping[str, Any], base_dir: Path | None = None) -> Meeting:
-    """Build and validate a :class:`Meeting` from its JSON/TOML mapping."""
-    if not isinstance(data, dict):
-        raise MeetingFileError(None, "a meeting file holds one object", fix="wrap it in { ... }")
-    unknown = set(data) - _TOP
-    if unknown:
-        raise MeetingFileError(sorted(unknown)[0], "unknown field", fix=f"use only {sorted(_TOP)}")
-    for key in ("institution", "body", "matter", "members"):
-        if key not in data:
-            raise MeetingFileError(key, "is missing", fix=f'add "{key}"')
-    inst = data["institution"]
-    if isinstance(inst, str) and inst.endswith(".toml") and base_dir is not None \
-            and not Path(inst).is_absolute() and (base_dir / inst).exists():
-        inst = str(base_dir / inst)
-    matter = data["matter"]
-    if not isinstance(matter, dict) or "category" not in matter:
-        raise MeetingFileError("matter", f"should be an object with a category, got {matter!r}",
-                               fix='write "matter": {"category": "ordinary"}')
-    extra = set(matter) - _MATTER
-    if extra:
-        raise MeetingFileError(f"matter.{sorted(extra)[0]}", "unknown field",
-                               fix=f"use only {sorted(_MATTER)}")
-    amount = matter.get("amount")
-    if amount is not None and (not isinstance(amount, int) or isinstance(amount, bool) or amount < 0):
-        raise MeetingFileError("matter.amount", f"should be a whole number of yuan, got {amount!r}",
-                               fix='write "amount": 6000')
-    members = []
-    raw_members = data["members"]
-    if not isinstance(raw_members, list):
-        raise MeetingFileError("members", "should be a list", fix='write "members": [{"id": "m1"}]')
-    for i, m in enumerate(raw_members):
-        if not isinstance(m, dict) or "id" not in m:
-            raise MeetingFileError(f"members[{i}]", f"should be an object with an id, got {m!r}",
-                                   fix='write {"id": "m1", "role": "member"}')
-        members.append(Member(str(m["id"]), m.get("role", "member"), tuple(m.get("portfolios", []))))
-    ids = [m.id for m in members]
-    if "present" in data and "absent" in data:
+    The shape is checked by :class:`~model.meeting_schema.MeetingFile`, the references
+    between fields by :class:`Meeting`.  A relative rule-file path in ``institution`` is
+    read from ``base_dir`` (the meeting file's folder), or from the working folder when
+    ``base_dir`` is None."""
+    raw = check(MeetingFile, data, MeetingFileError)
+    enforce("board_members", len(raw.members), MeetingFileError, "members")
+    ids = [m.id for m in raw.members]
+    if {"present", "absent"} <= raw.model_fields_set:
         raise MeetingFileError("absent", "give 'present' or 'absent', not both",
                                fix="keep one of the two lists")
-    if "absent" in data:
-        absent = set(_list(data, "absent"))
-        unknown_absent = absent - set(ids)
-        if unknown_absent:
-            raise MeetingFileError("absent", f"unknown member id {sorted(unknown_absent)[0]!r}",
+    if "absent" in raw.model_fields_set:
+        unknown = sorted(set(raw.absent) - set(ids))
+        if unknown:
+            raise MeetingFileError("absent", f"unknown member id {unknown[0]!r}",
                                    fix=f"use one of {', '.join(ids)}")
-        present = frozenset(i for i in ids if i not in absent)
+        present = frozenset(i for i in ids if i not in raw.absent)
     else:
-        present = frozenset(_list(data, "present"))
-    order = data.get("speaking_order")
-    vote_called = data.get("vote_called", True)
-    if not isinstance(vote_called, bool):
-        raise MeetingFileError("vote_called", f"should be true or false, got {vote_called!r}",
-                               fix='write "vote_called": true')
+        present = frozenset(raw.present)
+    m = raw.matter
     return Meeting(
-        institution=str(inst),
-        body=str(data["body"]),
-        matter=MatterFacts(
-            category=str(matter["category"]), amount=amount, portfolio=matter.get("portfolio"),
-            persons_involved=tuple(_list(matter, "persons_involved")),
-            emergency=_flag(matter, "emergency"), ad_hoc=_flag(matter, "ad_hoc"),
-            unclear=_flag(matter, "unclear"),
-        ),
-        members=tuple(members),
+        institution=_institution(raw.institution, base_dir),
+        body=raw.body,
+        matter=MatterFacts(m.category, m.amount, m.portfolio, tuple(m.persons_involved),
+                           m.emergency, m.ad_hoc, m.unclear),
+        members=tuple(Member(x.id, x.role, tuple(x.portfolios)) for x in raw.members),
         present=present,
-        recused=frozenset(_list(data, "recused")),
-        written_opinions=_votes(data, "written_opinions"),
-        speaking_order=tuple(_list(data, "speaking_order")) if order is not None else None,
-        votes=_votes(data, "votes"),
-        chair=data.get("chair"),
-        vote_called=vote_called,
+        recused=frozenset(raw.recused),
+        written_opinions=_votes(raw.written_opinions, "written_opinions"),
+        speaking_order=None if raw.speaking_order is None else tuple(raw.speaking_order),
+        votes=_votes(raw.votes, "votes"),
+        chair=raw.chair,
+        vote_called=raw.vote_called,
     )
+
+
+def _votes(words: Mapping[str, str], key: str) -> dict[str, Vote]:
+    return {k: Vote.parse(w, f"{key}.{k}") for k, w in words.items()}
+
+
+def _institution(ref: str, base_dir: Path | None) -> str:
+    """A built-in id as written; a rule-file path (``*.toml``) read from ``base_dir`` if it
+    is relative, else from the working folder; a missing rule file is an error here."""
+    if not ref.endswith(".toml"):
+        return ref  # a built-in id (the loader lists them if it is none of them)
+    relative = not Path(ref).is_absolute()
+    path = base_dir / ref if relative and base_dir is not None else Path(ref)
+    if not path.is_file():
+        folder = "the meeting file's folder" if base_dir is not None else "the working folder"
+        read = f" (a relative path is read from {folder})" if relative else ""
+        raise MeetingFileError("institution", f"rule file {str(path)!r} not found{read}",
+                               fix="correct the path, or use a built-in id: "
+                               + ", ".join(builtin_ids()))
+    return str(path)
 
 
 def meeting_to_dict(m: Meeting) -> dict[str, Any]:

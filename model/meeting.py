@@ -26,10 +26,15 @@ from typing import Any, Generic, TypeVar
 
 from model.errors import MeetingFileError
 
-__all__ = ["Vote", "Outcome", "Member", "MatterFacts", "Meeting", "MeetingTerms", "ROLES"]
+__all__ = ["Vote", "Outcome", "Member", "MatterFacts", "Meeting", "MeetingTerms", "ROLES",
+           "VOTE_WORDS"]
 
 T = TypeVar("T")
 ROLES = ("leader", "deputy", "member")
+VOTE_WORDS = {"none": "NONE", "yes": "YES", "no": "NO", "abstain": "ABSTAIN", "defer": "DEFER",
+              "同意": "YES", "赞成": "YES", "不同意": "NO", "反对": "NO",
+              "弃权": "ABSTAIN", "暂缓": "DEFER", "缓议": "DEFER"}
+"""What a meeting file may write for a position (any case), and the :class:`Vote` it means."""
 
 
 class Vote(IntEnum):
@@ -43,11 +48,8 @@ class Vote(IntEnum):
 
     @classmethod
     def parse(cls, text: Any, field_name: str) -> Vote:
-        aliases = {"none": cls.NONE, "yes": cls.YES, "no": cls.NO, "abstain": cls.ABSTAIN, "defer": cls.DEFER,
-                   "同意": cls.YES, "赞成": cls.YES, "不同意": cls.NO, "反对": cls.NO,
-                   "弃权": cls.ABSTAIN, "暂缓": cls.DEFER, "缓议": cls.DEFER}
-        if isinstance(text, str) and text.lower() in aliases:
-            return aliases[text.lower()]
+        if isinstance(text, str) and text.lower() in VOTE_WORDS:
+            return cls[VOTE_WORDS[text.lower()]]
         raise MeetingFileError(field_name, f"{text!r} is not a vote",
                                fix="use one of yes, no, abstain, defer (or none)")
 

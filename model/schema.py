@@ -117,7 +117,8 @@ def _one_error(model: type[BaseModel], err: ValidationError, error: type[Quoruml
     e = min(err.errors(include_url=False), key=lambda x: (x["type"] == "missing", 0))
     loc = tuple(p for p in e["loc"] if not _is_branch_tag(p))
     path = field_path(loc) or None
-    key = str(loc[-1]) if loc else "value"
+    key = field_path(loc[-2:]) if loc and isinstance(loc[-1], int) else \
+        str(loc[-1]) if loc else "value"
     kind, got = e["type"], e.get("input")
     ctx = e.get("ctx") or {}
     info = _field_info(model, loc)
@@ -134,7 +135,8 @@ def _one_error(model: type[BaseModel], err: ValidationError, error: type[Quoruml
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         message, fix = f"should be one of {expected}, got {got!r}", f"write one of {expected}"
     elif kind.endswith("_type") or kind in ("model_attributes_type", "dict_type", "model_type"):
-        word = _WORDS.get(kind.split("_")[0], kind.removesuffix("_type"))
+        word = {**_WORDS, "string": _WORDS["str"]}.get(kind.split("_")[0],
+                                                       kind.removesuffix("_type"))
         message = f"should be {word}, got {got!r}"
         fix = (f"write {key} = true or false, without quotes" if word == "true or false"
                else f"write {key} as {word}")
@@ -165,10 +167,10 @@ def _walk(annotation: Any, loc: tuple[int | str, ...]) -> tuple[Any, Any]:
             annotation, extra = field.annotation, field.json_schema_extra
         else:
             origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-            if origin in (list, tuple) and args:
-                annotation, extra = args[0], None
+            if origin in (list, tuple) and args:  # an item keeps its list's fix
+                annotation = args[0]
             elif origin in (dict, Mapping) and len(args) == 2:
-                annotation, extra = args[1], None
+                annotation = args[1]
             else:
                 return None, None
     return annotation, extra

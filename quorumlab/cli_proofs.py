@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,11 @@ def _write_report(d: Path, rep: Any, written: list[str]) -> None:
         inst = Path(r.institution).stem
         for k, w in enumerate(r.witnesses):
             name = f"{inst}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}.json"
-            _write(cx / name, dump_meeting(w.meeting) + "\n", "--report", written)
+            m = w.meeting
+            if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its folder
+                m = replace(m, institution=os.path.relpath(Path(m.institution).resolve(),
+                                                           cx.resolve()))
+            _write(cx / name, dump_meeting(m) + "\n", "--report", written)
 
 
 @click.command("compare")

@@ -11,12 +11,13 @@ of attendance (a shared shock: a Gaussian copula with correlation
 every member's signal is right with one shared probability drawn from a Beta law
 with the board's mean competence and this intra-class correlation).
 
-Board file (TOML or JSON), every key optional except ``size`` or ``members``::
+Board file (TOML or JSON), every key optional except ``size`` or ``members`` (one of the
+two, not both; checked by :class:`BoardFileSchema`, closed: an unknown key is an error)::
 
     [board]
     name = "15-member party group"
     size = 15                 # members m0..m14; m0 leads; then `deputies` deputies
-    deputies = 3
+    deputies = 3              # with `size` only
     leader_influence = 1.0    # the leader's stated position weighs 1 + this
     attendance_correlation = 0.2
     signal_correlation = 0.0  # shared shock on judgements: P(right) ~ Beta, this intra-class corr.
@@ -25,7 +26,7 @@ Board file (TOML or JSON), every key optional except ``size`` or ``members``::
     competence = 0.7
     conformity = 0.5
     abstain = 0.0
-    [[members]]               # optional: explicit members (then `size` may be omitted)
+    [[members]]               # or: explicit members (then no `size`, no `deputies`)
     id = "sec"
     role = "leader"
     portfolios = []
@@ -41,21 +42,29 @@ Examples
 Traceback (most recent call last):
 ...
 simulations.compositions.BoardFileError: field 'members[0].competence': 1.5 is not a probability (fix: use a number between 0 and 1, e.g. 0.7)
+>>> board_from_dict({"board": {"size": 5}, "defaults": {"attendance": "0.9"}}, "b.toml")
+Traceback (most recent call last):
+...
+simulations.compositions.BoardFileError: b.toml: field 'defaults.attendance': should be a number, got '0.9' (fix: use a number between 0 and 1, e.g. 0.7)
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from model.datafile import read_data_file
+from pydantic import Field
+
+from model.datafile import display_name, read_data_file
 from model.errors import QuorumlabError
+from model.limits import enforce
 from model.meeting import ROLES
+from model.schema import Strict, check
 
-__all__ = ["BoardFileError", "BoardMember", "Board", "load_board", "board_from_dict", "PORTFOLIOS"]
+__all__ = ["BoardFileError", "BoardMember", "Board", "load_board", "board_from_dict", "PORTFOLIOS",
+           "BoardFileSchema"]
 
 PORTFOLIOS = ("personnel", "finance", "construction", "procurement", "approval")
 _PROBS = ("attendance", "competence", "abstain")
@@ -202,84 +211,105 @@ def _check_prob(x: Any, where: str, source: str) -> None:
                              fix="use a number between 0 and 1, e.g. 0.7", file=source or None)
 
 
-def board_from_dict(data: Mapping[str, Any], source: str = "") -> Board:
+# ------------------------------------------------------------------------- the file's shape
+def _prob(description: str) -> Any:
+    return Field(None, ge=0, le=1, allow_inf_nan=False, description=description,
+                 json_schema_extra={"fix": "use a number between 0 and 1, e.g. 0.7"})
+
+
+def _correlation(description: str) -> Any:
+    return Field(0.0, ge=0, lt=1, allow_inf_nan=False, description=description,
+                 json_schema_extra={"fix": "use a number in [0, 1), e.g. 0 (independent) or 0.3"})
+
+
+class BehaviourSchema(Strict):
+    """Per-member parameters: the ``[defaults]`` table, and what a member entry may override."""
+
+    attendance: float | None = _prob("P(the member attends)")
+    competence: float | None = _prob("P(the member's private judgement is right)")
+    abstain: float | None = _prob("P(the member abstains)")
+    conformity: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="weight given to positions already stated",
+        json_schema_extra={"fix": "use e.g. 0 (independent) or 1 (counts earlier positions like "
+                           "its own signal)"})
+    portfolios: list[str] | None = Field(None, json_schema_extra={
+        "fix": 'write portfolios = ["finance"]'})
+    faction: str | None = None
+
+
+class MemberEntrySchema(BehaviourSchema):
+    """One ``[[members]]`` entry (``count`` > 1 repeats it; ids get a suffix)."""
+
+    id: str | None = Field(None, min_length=1)
+    role: Literal["leader", "deputy", "member"] | None = None
+    count: int = Field(1, ge=1, json_schema_extra={"fix": "write count = 3"})
+
+
+class BoardHeadSchema(Strict):
+    """The ``[board]`` table."""
+
+    name: str = ""
+    size: int | None = Field(None, ge=1, json_schema_extra={"fix": "write size = 15"})
+    deputies: int | None = Field(None, ge=0, json_schema_extra={"fix": "write deputies = 3"})
+    leader_influence: float = Field(
+        0.0, ge=0, allow_inf_nan=False, description="the leader's stated position weighs 1 + this",
+        json_schema_extra={"fix": "use e.g. 0 (none) or 1 (the leader's position counts double)"})
+    attendance_correlation: float = _correlation("shared shock on attendance")
+    signal_correlation: float = _correlation("shared shock on judgements")
+
+
+class BoardFileSchema(Strict):
+    """A board file: ``[board]``, ``[defaults]`` and ``[[members]]``."""
+
+    board: BoardHeadSchema = BoardHeadSchema()
+    defaults: BehaviourSchema = BehaviourSchema()
+    members: list[MemberEntrySchema] | None = Field(None, min_length=1, json_schema_extra={
+        "fix": 'write [[members]] with id = "m1", role = "member"'})
+
+
+def board_from_dict(data: Any, source: str = "") -> Board:
     """Build a board from parsed TOML/JSON (see the module docstring for the format)."""
     try:
-        return _build(data, source)
+        return _build(check(BoardFileSchema, data, BoardFileError), source)
     except QuorumlabError as err:
         raise err.at(source) if source else err from None
 
 
-def _build(data: Mapping[str, Any], source: str) -> Board:
-    unknown = set(data) - {"board", "defaults", "members"}
-    if unknown:
-        raise BoardFileError(sorted(unknown)[0], "unknown section",
-                             fix="use [board], [defaults] and [[members]]")
-    head = dict(data.get("board", {}))
-    defaults = dict(data.get("defaults", {}))
-    for k in defaults:
-        if k not in _MEMBER_KEYS - {"id", "role", "count"}:
-            raise BoardFileError(f"defaults.{k}", "unknown member parameter",
-                                 fix="use attendance, competence, conformity, abstain, portfolios, "
-                                 "faction")
-    board_keys = {"name", "size", "deputies", *_BOARD_NUMBERS}
-    for k in head:
-        if k not in board_keys:
-            raise BoardFileError(f"board.{k}", "unknown board parameter",
-                                 fix=f"use one of {', '.join(sorted(board_keys))}")
-    common = {k: head[k] for k in _BOARD_NUMBERS if k in head}
-    for k, v in common.items():
-        if not isinstance(v, int | float) or isinstance(v, bool):
-            raise BoardFileError(f"board.{k}", f"should be a number, got {v!r}", fix=f"write {k} = 0.5")
-    entries = data.get("members")
-    if entries is None:
-        if "size" not in head:
+def _set(table: Strict) -> dict[str, Any]:
+    """The keys a table of the file sets."""
+    return table.model_dump(exclude_unset=True, exclude_none=True)
+
+
+def _build(f: BoardFileSchema, source: str) -> Board:
+    head = f.board
+    common = {k: getattr(head, k) for k in _BOARD_NUMBERS}
+    if f.members is None:
+        if head.size is None:
             raise BoardFileError("board.size", "is missing", fix="add size = 15 to [board], or list "
                                  "[[members]]")
-        size = head["size"]
-        if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-            raise BoardFileError("board.size", f"{size!r} is not a board size", fix="write size = 15")
-        board = Board.uniform(size, deputies=head.get("deputies"), name=head.get("name", ""),
-                              **common)
-        values = {k: v for k, v in defaults.items() if k in (*_PROBS, "conformity")}
+        enforce("board_members", head.size, BoardFileError, "board.size")
+        board = Board.uniform(head.size, deputies=head.deputies, name=head.name, **common)
+        values = {k: v for k, v in _set(f.defaults).items() if k in (*_PROBS, "conformity")}
         return replace(board.with_values(**values), source=source)
-    if not isinstance(entries, list) or not entries:
-        raise BoardFileError("members", "should be a list of [[members]] tables",
-                             fix='write [[members]] with id = "m1", role = "member"')
+    for key in ("size", "deputies"):
+        if getattr(head, key) is not None:
+            raise BoardFileError(f"board.{key}", "is set, but [[members]] lists the members",
+                                 fix=f"remove {key} (the members listed make the board)")
+    enforce("board_members", sum(e.count for e in f.members), BoardFileError, "members")
     members: list[BoardMember] = []
-    for i, e in enumerate(entries):
-        where = f"members[{i}]"
-        if not isinstance(e, dict):
-            raise BoardFileError(where, f"should be a table, got {e!r}", fix="write [[members]]")
-        bad = set(e) - _MEMBER_KEYS
-        if bad:
-            raise BoardFileError(f"{where}.{sorted(bad)[0]}", "unknown member key",
-                                 fix=f"use one of {', '.join(sorted(_MEMBER_KEYS))}")
-        merged = {**defaults, **e}
+    for e in f.members:
+        merged = {**_set(f.defaults), **_set(e)}
         count = merged.pop("count", 1)
-        if not isinstance(count, int) or count < 1:
-            raise BoardFileError(f"{where}.count", f"{count!r} is not a count", fix="write count = 3")
         base_id = merged.pop("id", f"m{len(members)}")
-        ports = merged.pop("portfolios", [])
-        if not isinstance(ports, list) or not all(isinstance(p, str) for p in ports):
-            raise BoardFileError(f"{where}.portfolios", f"should be a list of names, got {ports!r}",
-                                 fix='write portfolios = ["finance"]')
+        ports = tuple(merged.pop("portfolios", ()))
         for k in range(count):
             mid = base_id if count == 1 else f"{base_id}{k + 1}"
-            try:
-                members.append(BoardMember(mid, portfolios=tuple(ports), **merged))
-            except TypeError as err:
-                raise BoardFileError(where, str(err), fix="check the member keys") from None
-    return Board(tuple(members), name=head.get("name", ""), source=source, **common)
+            members.append(BoardMember(mid, portfolios=ports, **merged))
+    return Board(tuple(members), name=head.name, source=source, **common)
 
 
 def load_board(path: str | Path) -> Board:
     """Read a board file (``.toml`` or ``.json``); errors name the file, the field and a fix."""
-    path = Path(path)
-    data = read_data_file(path, BoardFileError)
-    if not isinstance(data, dict):
-        raise BoardFileError(None, "should be a table", fix="see the board file format",
-                             file=str(path))
-    return board_from_dict(data, str(path))
+    return board_from_dict(read_data_file(path, BoardFileError), display_name(path))
 
 

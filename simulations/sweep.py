@@ -7,13 +7,18 @@ Sweep file (TOML)::
     institutions = ["all"]      # built-in ids, rule-file paths, or "all"
     pairs = "first"             # (body, matter) per institution: "first" or "all"
     meetings = 20000            # meetings per point
-    seed = 1                    # the whole sweep is reproducible from this seed
-    order = ["last", "first"]   # speaking orders (last = as the rules require)
+    seed = 1                    # whole number >= 0; the sweep is reproducible from it
+    order = ["last", "first"]   # speaking orders (last = as the rules require), or in [grid]
     as_if_allowed = false       # true: counterfactual orders evaluated with last_speaker = none
     board = "board.toml"        # optional base board (path relative to this file)
     all_readings = false        # true: every reading combination even when there are many
     [sweep.reading]             # optional: readings of open points (point id = reading name)
     deferral = "close_split"
+
+The file is checked by :class:`SweepFileSchema` (closed: an unknown key is an error; values
+typed and in range).  Relative paths are read from the sweep file's folder (from standard
+input, ``-``: the working folder).  The number of points (institutions × orders × grid
+combinations and sample points) is capped by the ``sweep_points`` limit.
 
 Every point runs once per combination of readings of its rule set's open points (those
 agreeing with ``[sweep.reading]``; a named point that a rule set lacks does not restrict
@@ -64,23 +69,28 @@ from __future__ import annotations
 
 import csv
 import itertools
+import math
 import multiprocessing
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from model.datafile import read_data_file
-from model.errors import QuorumlabError
+from pydantic import AfterValidator, Field
+
+from model.datafile import STDIN_NAME, display_name, read_data_file
+from model.errors import QuorumlabError, UnknownInstitutionError
+from model.limits import enforce
 from model.loader import builtin_ids, load_institution
+from model.schema import Strict, check, fail
 from simulations.compositions import Board, load_board
 from simulations.montecarlo import simulate_institution
 from simulations.readings import ReadingError, select_readings
 from simulations.rng import as_generator, spawn_seeds
 
 __all__ = ["SweepError", "SweepSpec", "SweepPoint", "PARAMETERS", "load_sweep", "sweep_from_dict",
-           "points", "run_point", "run_sweep", "write_table"]
+           "points", "run_point", "run_sweep", "write_table", "SweepFileSchema"]
 
 PARAMETERS = ("size", "attendance", "competence", "conformity", "abstain", "leader_influence",
               "attendance_correlation", "signal_correlation", "order", "silent", "defer",
@@ -130,92 +140,160 @@ class SweepPoint:
     reading: Mapping[str, str] = field(default_factory=dict)
 
 
-def _list(v: Any, where: str) -> tuple[Any, ...]:
-    if not isinstance(v, list) or not v:
-        raise SweepError(where, f"should be a non-empty list, got {v!r}", fix="write e.g. [0.6, 0.8]")
-    return tuple(v)
+# ------------------------------------------------------------------------- the file's shape
+Prob = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Correlation = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+Size = Annotated[int, Field(ge=1)]
+Amount = Annotated[int, Field(ge=0)]
+Order = Literal["last", "first", "seniority", "random"]
+"""A speaking order (:data:`simulations.meetings.ORDERS`)."""
 
 
-def sweep_from_dict(data: Mapping[str, Any], source: str = "") -> SweepSpec:
-    """Validate a parsed sweep file (see the module docstring)."""
+def _axis(fix: str) -> Any:
+    return Field(None, min_length=1, json_schema_extra={"fix": fix})
+
+
+class GridSchema(Strict):
+    """``[grid]``: every combination of these values (each a non-empty list)."""
+
+    size: list[Size] | None = _axis("write size = [7, 15, 25] (whole numbers >= 1)")
+    attendance: list[Prob] | None = _axis("write attendance = [0.6, 0.8, 1.0] (each in [0, 1])")
+    competence: list[Prob] | None = _axis("write competence = [0.6, 0.8] (each in [0, 1])")
+    conformity: list[Weight] | None = _axis("write conformity = [0.0, 0.5, 1.0] (each >= 0)")
+    abstain: list[Prob] | None = _axis("write abstain = [0.0, 0.1] (each in [0, 1])")
+    leader_influence: list[Weight] | None = _axis("write leader_influence = [0.0, 1.0] (each >= 0)")
+    attendance_correlation: list[Correlation] | None = _axis(
+        "write attendance_correlation = [0.0, 0.3] (each in [0, 1))")
+    signal_correlation: list[Correlation] | None = _axis(
+        "write signal_correlation = [0.0, 0.3] (each in [0, 1))")
+    order: list[Order] | None = _axis('write order = ["last", "first"]')
+    silent: list[Prob] | None = _axis("write silent = [0.0, 0.2] (each in [0, 1])")
+    defer: list[Prob] | None = _axis("write defer = [0.0, 0.3] (each in [0, 1])")
+    unclear: list[bool | Prob] | None = _axis("write unclear = [false, true] or probabilities")
+    amount: list[Amount] | None = _axis("write amount = [5000, 30000] (whole yuan >= 0)")
+
+
+def _low_high(pair: list[Any]) -> list[Any]:
+    if pair[0] > pair[1]:
+        raise fail(f"low {pair[0]!r} is above high {pair[1]!r}", "write [low, high]")
+    return pair
+
+
+SizeRange = Annotated[list[Size], Field(min_length=2, max_length=2), AfterValidator(_low_high)]
+ProbRange = Annotated[list[Prob], Field(min_length=2, max_length=2), AfterValidator(_low_high)]
+WeightRange = Annotated[list[Weight], Field(min_length=2, max_length=2), AfterValidator(_low_high)]
+CorrelationRange = Annotated[list[Correlation], Field(min_length=2, max_length=2),
+                             AfterValidator(_low_high)]
+AmountRange = Annotated[list[Amount], Field(min_length=2, max_length=2), AfterValidator(_low_high)]
+
+
+_RANGE_FIX = {"fix": "write [low, high], e.g. [0.55, 0.9]"}
+
+
+class SampleSchema(Strict):
+    """``[sample]``: ``points`` random points, each parameter uniform in its [low, high]."""
+
+    points: int = Field(0, ge=0, json_schema_extra={"fix": "write points = 10"})
+    size: SizeRange | None = Field(None, json_schema_extra={"fix": "write size = [5, 30]"})
+    attendance: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    competence: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    conformity: WeightRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    abstain: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    leader_influence: WeightRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    attendance_correlation: CorrelationRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    signal_correlation: CorrelationRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    silent: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    defer: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    unclear: ProbRange | None = Field(None, json_schema_extra=_RANGE_FIX)
+    amount: AmountRange | None = Field(None, json_schema_extra={
+        "fix": "write amount = [1000, 50000]"})
+
+
+class SweepHeadSchema(Strict):
+    """``[sweep]``."""
+
+    institutions: list[Annotated[str, Field(min_length=1)]] = Field(
+        ["all"], min_length=1, json_schema_extra={"fix": 'write institutions = ["all"] or ids'})
+    pairs: Literal["first", "all"] = "first"
+    meetings: int = Field(20_000, ge=1, json_schema_extra={"fix": "write meetings = 20000"})
+    seed: int = Field(0, ge=0, json_schema_extra={"fix": "write seed = 1 (a whole number >= 0)"})
+    order: Order | list[Order] = Field("last", json_schema_extra={
+        "fix": 'write order = ["last", "first"]'})
+    as_if_allowed: bool = False
+    board: str | None = Field(None, min_length=1)
+    reading: dict[str, str] = Field(default_factory=dict, json_schema_extra={
+        "fix": 'write [sweep.reading] with deferral = "close_split"'})
+    all_readings: bool = False
+
+
+class SweepFileSchema(Strict):
+    """A sweep file: ``[sweep]``, ``[grid]`` and ``[sample]``."""
+
+    sweep: SweepHeadSchema = SweepHeadSchema()
+    grid: GridSchema = GridSchema()
+    sample: SampleSchema = SampleSchema()
+
+
+def sweep_from_dict(data: Any, source: str = "") -> SweepSpec:
+    """Validate a parsed sweep file (see the module docstring).  Relative paths in it (rule
+    files, the board) are read from the folder of ``source``, else from the working folder."""
     try:
         return _build(data, source)
     except QuorumlabError as err:
         raise err.at(source) if source else err from None
 
 
-def _build(data: Mapping[str, Any], source: str) -> SweepSpec:
-    for k in data:
-        if k not in ("sweep", "grid", "sample"):
-            raise SweepError(k, "unknown section", fix="use [sweep], [grid] and [sample]")
-    head = dict(data.get("sweep", {}))
-    known = {"institutions", "pairs", "meetings", "seed", "order", "as_if_allowed", "board",
-             "reading", "all_readings"}
-    for k in head:
-        if k not in known:
-            raise SweepError(f"sweep.{k}", "unknown key", fix=f"use one of {', '.join(sorted(known))}")
-    insts = _list(head.get("institutions", ["all"]), "sweep.institutions")
-    if "all" in insts:
-        insts = tuple(builtin_ids())
-    for i in insts:
-        load_institution(Path(source).parent / i if source and i.endswith(".toml") else i)
-    if source:
-        insts = tuple(str(Path(source).parent / i) if i.endswith(".toml") else i for i in insts)
-    pairs = head.get("pairs", "first")
-    if pairs not in ("first", "all"):
-        raise SweepError("sweep.pairs", f"{pairs!r} is not allowed", fix="use 'first' or 'all'")
-    meetings = head.get("meetings", 20_000)
-    if not isinstance(meetings, int) or meetings < 1:
-        raise SweepError("sweep.meetings", f"{meetings!r} is not a count", fix="write meetings = 20000")
-    seed = head.get("seed", 0)
-    if not isinstance(seed, int):
-        raise SweepError("sweep.seed", f"{seed!r} is not an integer", fix="write seed = 1")
-    orders = head.get("order", ["last"])
-    orders = _list([orders] if isinstance(orders, str) else orders, "sweep.order")
-    board = None
-    if "board" in head:
-        board = load_board(Path(source).parent / head["board"] if source else head["board"])
-    grid = {}
-    for k, v in dict(data.get("grid", {})).items():
-        if k not in PARAMETERS:
-            raise SweepError(f"grid.{k}", "unknown parameter", fix=f"use one of {', '.join(PARAMETERS)}")
-        grid[k] = _list(v, f"grid.{k}")
-    sample_t = dict(data.get("sample", {}))
-    n_points = sample_t.pop("points", 0)
-    if not isinstance(n_points, int) or n_points < 0:
-        raise SweepError("sample.points", f"{n_points!r} is not a count", fix="write points = 10")
-    sample = {}
-    for k, v in sample_t.items():
-        if k not in PARAMETERS or k == "order":
-            raise SweepError(f"sample.{k}", "unknown or non-numeric parameter",
-                             fix=f"use one of {', '.join(p for p in PARAMETERS if p != 'order')}")
-        lo_hi = _list(v, f"sample.{k}")
-        if len(lo_hi) != 2 or not all(isinstance(x, int | float) for x in lo_hi) or lo_hi[0] > lo_hi[1]:
-            raise SweepError(f"sample.{k}", f"{v!r} is not a range", fix="write [low, high]")
-        sample[k] = (lo_hi[0], lo_hi[1])
-    if sample and not n_points:
+def _build(data: Any, source: str) -> SweepSpec:
+    f = check(SweepFileSchema, data, SweepError)
+    head = f.sweep
+    from_file = bool(source) and source != STDIN_NAME
+    base = Path(source).parent if from_file else Path()
+    insts = tuple(builtin_ids()) if "all" in head.institutions else tuple(
+        str(base / i) if i.endswith(".toml") else i for i in head.institutions)
+    for k, i in enumerate(insts):
+        try:
+            load_institution(i)
+        except UnknownInstitutionError as err:
+            raise SweepError(f"sweep.institutions[{k}]", err.message, fix=err.fix) from None
+    # the file's order of the parameters fixes the order of the points, hence their seeds
+    grid = {k: tuple(getattr(f.grid, k)) for k in data.get("grid", {})}
+    sample = {k: tuple(getattr(f.sample, k)) for k in data.get("sample", {}) if k != "points"}
+    if sample and not f.sample.points:
         raise SweepError("sample.points", "is missing", fix="add points = 10 to [sample]")
-    if "order" in grid:
-        orders = grid.pop("order")
-    reading = head.get("reading", {})
-    if not isinstance(reading, dict) or not all(isinstance(v, str) for v in reading.values()):
-        raise SweepError("sweep.reading", f"should be a table of point = reading, got {reading!r}",
-                         fix='write [sweep.reading] with deferral = "close_split"')
-    for k in ("amount",):
-        for v in grid.get(k, ()):
-            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-                raise SweepError(f"grid.{k}", f"{v!r} is not an amount in yuan",
-                                 fix="write e.g. amount = [5000, 30000]")
-    return SweepSpec(insts, pairs, meetings, seed, tuple(orders), bool(head.get("as_if_allowed", False)),
-                     board, grid, sample, n_points, source, dict(reading),
-                     bool(head.get("all_readings", False)))
+    orders = grid.pop("order", None)
+    if orders is not None and "order" in head.model_fields_set:
+        raise SweepError("grid.order", "is set, and so is sweep.order", fix="keep one of the two")
+    if orders is None:
+        orders = (head.order,) if isinstance(head.order, str) else tuple(head.order)
+    board = None
+    if head.board is not None:
+        path = base / head.board
+        if not path.is_file():
+            folder = "the sweep file's folder" if from_file else "the working folder"
+            raise SweepError("sweep.board", f"board file {str(path)!r} not found (a relative path "
+                             f"is read from {folder})", fix="correct the path")
+        board = load_board(path)
+        for table, values in (("grid", grid), ("sample", sample)):
+            if "size" in values:
+                raise SweepError(f"{table}.size", "a sweep with a board file cannot vary size",
+                                 fix=f"remove size from [{table}] or the board from [sweep]")
+    for table, values in (("grid", grid), ("sample", sample)):
+        if "size" in values:
+            enforce("board_members", max(values["size"]), SweepError, f"{table}.size")
+    enforce("meetings", head.meetings, SweepError, "sweep.meetings")
+    settings = (0 if not grid and f.sample.points else math.prod(map(len, grid.values()))) \
+        + f.sample.points
+    enforce("sweep_points", len(insts) * len(orders) * settings, SweepError,
+            "grid" if grid else "sample.points")
+    return SweepSpec(insts, head.pairs, head.meetings, head.seed, orders, head.as_if_allowed,
+                     board, grid, sample, f.sample.points, source, dict(head.reading),
+                     head.all_readings)
 
 
 def load_sweep(path: str | Path) -> SweepSpec:
-    """Read a sweep file; errors name the file, the field and a fix."""
-    path = Path(path)
-    data = read_data_file(path, SweepError)
-    return sweep_from_dict(data, str(path))
+    """Read a sweep file (``-``: standard input); errors name the file, the field and a fix."""
+    return sweep_from_dict(read_data_file(path, SweepError), display_name(path))
 
 
 def points(spec: SweepSpec) -> list[SweepPoint]:
@@ -255,9 +333,6 @@ def points(spec: SweepSpec) -> list[SweepPoint]:
 def _board(point: SweepPoint) -> Board:
     p = point.params
     base = point.board if point.board is not None else Board.uniform(int(p.get("size", 15)))
-    if point.board is not None and "size" in p:
-        raise SweepError("grid.size", "a sweep with a board file cannot vary size",
-                         fix="remove size from [grid] or the board from [sweep]")
     vals = {k: p[k] for k in (*_MEMBER, *_BOARD) if k in p}
     return base.with_values(**vals) if vals else base
 
