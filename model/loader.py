@@ -187,6 +187,10 @@ def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Any, boo
         notes.pop(name, None)
 
     def add_point(point: OpenPoint, loc: str) -> None:
+        if point.field in points:
+            raise RuleFileError(loc, f"the open point {point.field!r} is already set for body "
+                                f"{body!r}, matter {matter!r}", fix="give this point its own id "
+                                "(id = \"...\")")
         points[point.field] = point
         where_point[point.field] = loc
 
@@ -195,6 +199,10 @@ def _ruleset(inst: str, body: str, matter: str, layers: list[tuple[str, Any, boo
             loc = f"{where}.{name}"
             if name == "points":
                 for pid, pentry in entry.items():
+                    if pid in FIELD_DOCS:
+                        raise RuleFileError(f"{loc}.{pid}", "a named point takes the name of a "
+                                            "rule field", fix="name the point after what it ties, "
+                                            "e.g. bulk_purchase_decider")
                     point = _multi_point(pid, pentry, f"{loc}.{pid}")
                     if points.pop(pid, None) is not None:  # a later layer restates the point
                         for f in CUMULATIVE:

@@ -60,7 +60,7 @@ from model.schema import Strict, check, fail, json_schema
 from model.thresholds import Ambiguous, Bound, Share, parse_threshold
 
 __all__ = ["RuleFile", "RuleFields", "parse_rule_file", "rule_file_json_schema", "MAX_DEN",
-           "MAX_MARGIN", "POINT_KINDS", "EXPECTATIONS"]
+           "MAX_MARGIN", "MAX_AMOUNT", "POINT_KINDS", "EXPECTATIONS"]
 
 MAX_DEN = 1000
 """The largest denominator (and so numerator) of a ``num``/``den`` share.
@@ -77,6 +77,10 @@ MAX_MARGIN = 1000
 no board under the ``board_members`` limit can make meaningful past this (and numpy
 compares it in 64-bit integers)."""
 
+MAX_AMOUNT = 10**15
+"""The largest money limit an amount phrase may state (一千万亿元, far past any public body's
+budget): amounts are compared in 64-bit integers by the numpy backend."""
+
 POINT_KINDS = ("unspecified", "vague", "clauses")
 """What an open point records: silence, a vague phrase, or clauses that disagree."""
 
@@ -86,6 +90,11 @@ EXPECTATIONS = ("holds", "fails", "vacuous", "n/a")
 _SHARE_FIX = "use a share such as 三分之二以上 for quorum and passing"
 _AMOUNT_FIX = "use an amount such as 5000元及以上 or 超过2万元"
 _ONE_WORD_FIX = "write one word: 超过 (strict) or 以上/及以上 (inclusive)"
+
+
+Cite = Annotated[str, Field(min_length=1, json_schema_extra={
+    "fix": 'cite the clause, e.g. cite = "seed 001, 第二十一条(四)"'})]
+"""A clause citation: never empty."""
 
 
 def _threshold(phrase: str, want: type) -> Share | Bound | Ambiguous:
@@ -257,7 +266,7 @@ def _shape(name: str) -> type[Strict]:
 
 # ---------------------------------------------------------------------------- entries, points
 class _Cited(Strict):
-    cite: str
+    cite: Cite
     note: str = ""
     silent: bool = False
 
@@ -271,18 +280,18 @@ class _Cumulative(Strict):
 
 class _ReadingHead(Strict):
     name: str
-    cite: str | None = None
+    cite: Cite | None = None
     note: str = ""
 
 
 class _SetHead(Strict):
-    cite: str | None = None
+    cite: Cite | None = None
     note: str = ""
 
 
 class _PointHead(Strict):
     kind: Literal[POINT_KINDS] = "unspecified"  # type: ignore[valid-type]
-    cite: str | None = None
+    cite: Cite | None = None
     note: str = ""
 
     @field_validator("readings", mode="before", check_fields=False)
@@ -414,13 +423,21 @@ class Head(Strict):
     source: str
 
 
-class _AmountPhrase(Strict):
+class RouteAmount(Strict):
+    """A money limit: ``phrase`` such as 超过2万元 (one threshold word, in yuan)."""
+
     phrase: str
 
     @field_validator("phrase")
     @classmethod
     def _reads(cls, phrase: str) -> str:
-        _unambiguous(_threshold(phrase, Bound))
+        bound = _unambiguous(_threshold(phrase, Bound))
+        assert isinstance(bound, Bound)
+        if bound.unit not in ("", "yuan"):
+            raise fail(f"{phrase!r} counts {bound.unit}, not money", _AMOUNT_FIX)
+        if bound.limit > MAX_AMOUNT:
+            raise fail(f"{phrase!r} is more than {MAX_AMOUNT} yuan", f"{_AMOUNT_FIX}, of at most "
+                       "一千万亿元")
         return phrase
 
     def bound(self) -> Bound:
@@ -429,14 +446,14 @@ class _AmountPhrase(Strict):
         return t
 
 
-class MatterAmount(_AmountPhrase):
-    cite: str
+class MatterAmount(RouteAmount):
+    cite: Cite
 
 
 class MatterEntry(Strict):
     name: str
     name_zh: str
-    cite: str
+    cite: Cite
     portfolio: str | None = None
     collective: bool = False
     amount: MatterAmount | None = None
@@ -445,7 +462,7 @@ class MatterEntry(Strict):
 class BodyEntry(Strict):
     name: str
     name_zh: str
-    cite: str
+    cite: Cite
     matters: list[str] | None = Field(None, min_length=1, json_schema_extra={
         "fix": 'list the matters this body decides, e.g. matters = ["ordinary"], or leave '
                "matters out (every matter)"})
@@ -458,8 +475,8 @@ class RouteEntry(Strict):
     category: str
     body: str | None = None
     decider: str = ""
-    amount: _AmountPhrase | None = None
-    cite: str
+    amount: RouteAmount | None = None
+    cite: Cite
     note: str = ""
 
     @model_validator(mode="after")

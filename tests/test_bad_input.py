@@ -102,7 +102,7 @@ def test_missing_citation(tmp_path: Path) -> None:
                      'quorum = { phrase = "三分之二以上",')
     msg = message_of(RuleFileError, load_rule_file, path)
     assert str(path) in msg and "field 'defaults.quorum.cite'" in msg and "missing" in msg
-    assert "fix: add cite" in msg
+    assert "fix: cite the clause" in msg
     assert_one_line_error(cli("validate", str(path)), str(path), "defaults.quorum.cite", "missing")
 
 
