@@ -111,10 +111,11 @@ def _threshold(phrase: str, want: type) -> Share | Bound | Ambiguous:
     return t
 
 
-def _unambiguous(t: Share | Bound | Ambiguous) -> Share | Bound:
+def _unambiguous(t: Share | Bound | Ambiguous, what: str, fix: str = "") -> Share | Bound:
+    """``t`` unless it mixes 以上 and 超过: only a plain quorum or passing entry may (it
+    becomes an open point with both readings); ``what`` is what must be exact here."""
     if isinstance(t, Ambiguous):
-        raise fail(f"{t.why}: ambiguous, and only a plain quorum or passing entry may be "
-                   "(it becomes an open point)", _ONE_WORD_FIX)
+        raise fail(f"{t.why}, so {what} is ambiguous", _ONE_WORD_FIX + fix)
     return t
 
 
@@ -139,7 +140,7 @@ class _ShareShape(Strict):
     def _reads(cls, phrase: str) -> str:
         t = _threshold(phrase, Share)
         if not cls.ambiguous_ok:
-            _unambiguous(t)
+            _unambiguous(t, "the threshold", "; or give each as its own reading")
         return phrase
 
     @model_validator(mode="after")
@@ -181,10 +182,14 @@ class _QuorumShape(_ShareShape):
     value: Literal["none"] | None = None
 
     def _none(self) -> bool:
-        if self.value is not None and (self.phrase is not None or self.num is not None):
-            raise fail('value = "none" leaves the threshold out', 'remove value = "none", or '
-                       "remove the threshold")
         return self.value == "none"
+
+    @model_validator(mode="after")
+    def _none_or_threshold(self) -> Any:
+        if self.value is not None and (self.phrase is not None or self.num is not None):
+            raise fail('value = "none" leaves the threshold out, yet a threshold is given',
+                       'remove value = "none", or remove the threshold')
+        return self
 
     def typed(self) -> Share | Ambiguous | None:
         return self.rule()
@@ -431,7 +436,7 @@ class RouteAmount(Strict):
     @field_validator("phrase")
     @classmethod
     def _reads(cls, phrase: str) -> str:
-        bound = _unambiguous(_threshold(phrase, Bound))
+        bound = _unambiguous(_threshold(phrase, Bound), "the money limit")
         assert isinstance(bound, Bound)
         if bound.unit not in ("", "yuan"):
             raise fail(f"{phrase!r} counts {bound.unit}, not money", _AMOUNT_FIX)
@@ -460,6 +465,8 @@ class MatterEntry(Strict):
 
 
 class BodyEntry(Strict):
+    """A deliberating body; ``matters`` left out: every matter of the file."""
+
     name: str
     name_zh: str
     cite: Cite
@@ -468,6 +475,14 @@ class BodyEntry(Strict):
                "matters out (every matter)"})
     rules: RuleFields = RuleFields()  # type: ignore[valid-type]
     groups: dict[str, list[str]] = {}
+
+    @field_validator("matters", mode="before")
+    @classmethod
+    def _decides_something(cls, matters: Any) -> Any:
+        if matters == []:
+            raise fail("lists no matter: a body decides at least one",
+                       BodyEntry.model_fields["matters"].json_schema_extra["fix"])  # type: ignore[index]
+        return matters
     overrides: dict[str, RuleFields] = {}  # type: ignore[valid-type]
 
 
