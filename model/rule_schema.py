@@ -65,12 +65,12 @@ __all__ = ["RuleFile", "RuleFields", "parse_rule_file", "rule_file_json_schema",
 MAX_DEN = 1000
 """The largest denominator (and so numerator) of a ``num``/``den`` share.
 
-Every share in the seeds has a denominator of 2, 3 or 4.  Backends multiply ``den`` by a
-head count (``den * present >= num * due``); numpy does it in 64-bit integers, so a huge
-``den`` would overflow silently there while Python and Z3 stay exact, and the three
-backends of the one semantics would disagree.  1000 keeps ``den * members`` far inside
-int64 for every board the ``board_members`` limit allows, and is past any fraction a rule
-text writes."""
+Every share in the seeds has a denominator of 2, 3 or 4.  The backends multiply ``den`` by
+a head count (``den * present >= num * due``); numpy does it in 64-bit integers, where a
+``den`` past int64 raises ``OverflowError`` and one just under it wraps around silently,
+while Python and Z3 stay exact: the backends of the one semantics would disagree.  1000
+keeps ``den * members`` far inside int64 for every board the ``board_members`` limit
+allows, and is past any fraction a rule text writes."""
 
 MAX_MARGIN = 1000
 """The largest ``at_most`` of a margin deferral: the difference of two head counts, which
@@ -78,8 +78,9 @@ no board under the ``board_members`` limit can make meaningful past this (and nu
 compares it in 64-bit integers)."""
 
 MAX_AMOUNT = 10**15
-"""The largest money limit an amount phrase may state (一千万亿元, far past any public body's
-budget): amounts are compared in 64-bit integers by the numpy backend."""
+"""The largest money limit an amount phrase may state: 一千万亿元, far past any public body's
+budget (a larger one is a typo), and under 2**53, so the limit stays exact in every JSON
+reader of ``--json`` output (JavaScript numbers are doubles)."""
 
 POINT_KINDS = ("unspecified", "vague", "clauses")
 """What an open point records: silence, a vague phrase, or clauses that disagree."""
@@ -271,9 +272,19 @@ def _shape(name: str) -> type[Strict]:
 
 # ---------------------------------------------------------------------------- entries, points
 class _Cited(Strict):
+    """The keys of an entry besides its value: the clause, a note, and whether the source is
+    silent (the value is then the neutral reading)."""
+
     cite: Cite
     note: str = ""
     silent: bool = False
+
+
+class _MayBeAmbiguous(Strict):
+    """A plain quorum or passing entry: its phrase may mix 以上 and 超过 (then the loader makes
+    an open point of the two readings)."""
+
+    ambiguous_ok: ClassVar[bool] = True
 
 
 class _Cumulative(Strict):
@@ -284,17 +295,28 @@ class _Cumulative(Strict):
 
 
 class _ReadingHead(Strict):
+    """The keys of one reading besides its value (the point's ``cite`` stands in for its own)."""
+
     name: str
     cite: Cite | None = None
     note: str = ""
 
 
 class _SetHead(Strict):
+    """The keys of one field a regime reading sets, besides its value (the reading's ``cite``
+    stands in for its own)."""
+
     cite: Cite | None = None
     note: str = ""
 
 
+_READINGS = {"json_schema_extra": {"fix": "list each reading as { name = ..., value = ..., "
+                                          "cite = ... }, or write the field as one entry"}}
+
+
 class _PointHead(Strict):
+    """The keys of an open point besides its readings."""
+
     kind: Literal[POINT_KINDS] = "unspecified"  # type: ignore[valid-type]
     cite: Cite | None = None
     note: str = ""
@@ -324,10 +346,6 @@ class _PointHead(Strict):
         return self
 
 
-_READINGS = {"json_schema_extra": {"fix": "list each reading as { name = ..., value = ..., "
-                                          "cite = ... }, or write the field as one entry"}}
-
-
 def _readings_field(item: type) -> Any:
     return (list[item], Field(min_length=2, **_READINGS))  # type: ignore[valid-type]
 
@@ -336,9 +354,8 @@ def _models(name: str) -> tuple[type[Strict], type[Strict], type[Strict]]:
     """(entry, point, set entry) models of rule field ``name``."""
     shape, camel = _shape(name), _camel(name)
     if name in CUMULATIVE:
-        # a plain quorum/passing entry whose phrase mixes 以上 and 超过 becomes an open point
-        entry = create_model(f"{camel}Entry", __base__=(shape, _Cited, _Cumulative))
-        entry.ambiguous_ok = True
+        entry = create_model(f"{camel}Entry",
+                             __base__=(_MayBeAmbiguous, shape, _Cited, _Cumulative))
         point = create_model(f"{camel}Point", __base__=(_PointHead, _Cumulative),
                              readings=_readings_field(_reading(shape, camel)))
     else:
@@ -370,6 +387,7 @@ def _field_type(entry: type, point: type, cumulative: bool) -> Any:
 
 _MODELS = {name: _models(name) for name in RULE_FIELDS}
 
+
 class _Ordered(Strict):
     """A table of rule fields that remembers the order the file wrote them in: a layer is
     folded in that order (a field a named point sets, then the same field again)."""
@@ -396,6 +414,8 @@ SetFields = create_model("SetFields", __base__=_Ordered, **{
 
 
 class _MultiReading(_ReadingHead):
+    """One reading of a named point: the fields it sets together."""
+
     set: SetFields = Field(json_schema_extra={"fix": "write set = { field = { value = ... }, ... }"})
 
     @field_validator("set")
@@ -421,6 +441,8 @@ RuleFields = create_model("RuleFields", __base__=_Ordered, points=(dict[str, Mul
 
 # ---------------------------------------------------------------------------- the file
 class Head(Strict):
+    """``[institution]``: who the rules are of, and the seed document they come from."""
+
     id: str
     name: str
     name_zh: str
@@ -452,10 +474,15 @@ class RouteAmount(Strict):
 
 
 class MatterAmount(RouteAmount):
+    """A matter's money limit, with its clause: an item of the matter must meet it (the
+    loader makes it a route of every body deciding the matter, unless routes name one)."""
+
     cite: Cite
 
 
 class MatterEntry(Strict):
+    """A matter category (``[matters.ID]``)."""
+
     name: str
     name_zh: str
     cite: Cite
@@ -464,29 +491,34 @@ class MatterEntry(Strict):
     amount: MatterAmount | None = None
 
 
+_MATTERS_FIX = ('list the matters this body decides, e.g. matters = ["ordinary"], or leave '
+                "matters out (every matter)")
+
+
 class BodyEntry(Strict):
-    """A deliberating body; ``matters`` left out: every matter of the file."""
+    """A deliberating body (``[bodies.ID]``); ``matters`` left out: every matter of the file.
+    ``groups`` name sets of its matters, so one override table can serve several."""
 
     name: str
     name_zh: str
     cite: Cite
-    matters: list[str] | None = Field(None, min_length=1, json_schema_extra={
-        "fix": 'list the matters this body decides, e.g. matters = ["ordinary"], or leave '
-               "matters out (every matter)"})
+    matters: list[str] | None = Field(None, min_length=1, json_schema_extra={"fix": _MATTERS_FIX})
     rules: RuleFields = RuleFields()  # type: ignore[valid-type]
     groups: dict[str, list[str]] = {}
+    overrides: dict[str, RuleFields] = {}  # type: ignore[valid-type]
 
     @field_validator("matters", mode="before")
     @classmethod
     def _decides_something(cls, matters: Any) -> Any:
         if matters == []:
-            raise fail("lists no matter: a body decides at least one",
-                       BodyEntry.model_fields["matters"].json_schema_extra["fix"])  # type: ignore[index]
+            raise fail("lists no matter: a body decides at least one", _MATTERS_FIX)
         return matters
-    overrides: dict[str, RuleFields] = {}  # type: ignore[valid-type]
 
 
 class RouteEntry(Strict):
+    """One ``[[routes]]`` entry: who must decide an item of ``category`` (of an ``amount``):
+    a meeting (``body``) or an individual approval (``decider``)."""
+
     category: str
     body: str | None = None
     decider: str = ""
