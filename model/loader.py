@@ -3,8 +3,15 @@
 Every field of every (body, matter) must be set, with a citation, somewhere in the
 file: in ``[defaults]``, in ``[bodies.B.rules]`` or in ``[bodies.B.overrides.M]``
 (later wins).  ``[bodies.B.groups]`` names sets of matters, so one override table
-(``[bodies.B.overrides.GROUP]``) can serve several matters; overrides apply in file order.  Where the source is silent or vague the file says so with
-``readings = [...]``; nothing falls back to a silent default.
+(``[bodies.B.overrides.GROUP]``) can serve several matters; overrides apply in file order.
+Where the source is silent or vague the file says so with ``readings = [...]``; nothing
+falls back to a silent default.
+
+The shape of the file (tables, keys, types, enums, ranges, threshold phrases) is checked by
+:mod:`model.rule_schema`; this module checks what needs the whole file: names that must
+refer to a matter, body or group of the file, every field set once the layers are folded,
+open points that do not collide, and the ``reading_combinations`` limit of each rule set.
+A file that loads is one every other command can run on.
 
 Examples
 --------

@@ -41,10 +41,12 @@ model.errors.RuleFileError: field 'defaults.passing.readings': needs at least tw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     Discriminator,
     Field,
     PrivateAttr,
@@ -96,6 +98,22 @@ _ONE_WORD_FIX = "write one word: 超过 (strict) or 以上/及以上 (inclusive)
 Cite = Annotated[str, Field(min_length=1, json_schema_extra={
     "fix": 'cite the clause, e.g. cite = "seed 001, 第二十一条(四)"'})]
 """A clause citation: never empty."""
+
+
+_NAME = re.compile(r"[^\s=@/,]+")
+
+
+def _usable(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise fail(f"{name!r} is not a usable name",
+                   "write a name without spaces, '=', '@', '/' or ',' (e.g. margin_1)")
+    return name
+
+
+Name = Annotated[str, AfterValidator(_usable), Field(json_schema_extra={
+    "pattern": f"^{_NAME.pattern}$"})]
+"""An id a command line or a ``[known_findings]`` key names: ``--reading POINT=NAME``,
+``--body``, ``PROPERTY@BODY/MATTER``; so no space, ``=``, ``@``, ``/`` or ``,`` in it."""
 
 
 def _threshold(phrase: str, want: type) -> Share | Bound | Ambiguous:
@@ -290,14 +308,14 @@ class _MayBeAmbiguous(Strict):
 class _Cumulative(Strict):
     """Keys of a quorum or passing entry in a matter override."""
 
-    id: str | None = None
+    id: Name | None = None
     replaces: str | None = None
 
 
 class _ReadingHead(Strict):
     """The keys of one reading besides its value (the point's ``cite`` stands in for its own)."""
 
-    name: str
+    name: Name
     cite: Cite | None = None
     note: str = ""
 
@@ -433,7 +451,7 @@ class MultiPoint(_PointHead):
     readings: list[_MultiReading] = Field(min_length=2, **_READINGS)  # type: ignore[arg-type]
 
 
-RuleFields = create_model("RuleFields", __base__=_Ordered, points=(dict[str, MultiPoint], {}), **{
+RuleFields = create_model("RuleFields", __base__=_Ordered, points=(dict[Name, MultiPoint], {}), **{
     name: (_field_type(entry, point, name in CUMULATIVE) | None, None)
     for name, (entry, point, _) in _MODELS.items()})
 """One layer of rules: ``[defaults]``, ``[bodies.B.rules]`` or ``[bodies.B.overrides.M]``."""
@@ -539,10 +557,10 @@ class RuleFile(Strict):
     """A whole rule file."""
 
     institution: Head
-    matters: dict[str, MatterEntry] = Field(min_length=1, json_schema_extra={
+    matters: dict[Name, MatterEntry] = Field(min_length=1, json_schema_extra={
         "fix": "define at least one [matters.ID] with name, name_zh and cite"})
     defaults: RuleFields = RuleFields()  # type: ignore[valid-type]
-    bodies: dict[str, BodyEntry] = Field(min_length=1, json_schema_extra={
+    bodies: dict[Name, BodyEntry] = Field(min_length=1, json_schema_extra={
         "fix": "define at least one [bodies.ID] with name, name_zh and cite"})
     routes: list[RouteEntry] = []
     known_findings: dict[str, Literal[EXPECTATIONS]] = {}  # type: ignore[valid-type]
