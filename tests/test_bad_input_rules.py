@@ -90,6 +90,10 @@ CASES = [
     ("matters-twice", '[bodies.party_group]\nname = "Party group meeting"',
      '[bodies.party_group]\nmatters = ["cadre", "cadre"]\nname = "Party group meeting"',
      "bodies.party_group.matters", ("twice",)),
+    ("unknown-key-in-a-list-entry", "[bodies.party_group.overrides.cadre]\n",
+     "[bodies.party_group.overrides.cadre]\nquorum = [{ phrase = \"半数以上\", cite = \"c\" }, "
+     "{ phrase = \"三分之二以上\", cite = \"c\", because = \"x\" }]\n",
+     "bodies.party_group.overrides.cadre.quorum[1].because", ("unknown field", "replaces")),
     ("override-unknown-matter", "[bodies.party_group.overrides.cadre]",
      "[bodies.party_group.overrides.cadres]", "bodies.party_group.overrides.cadres",
      ("does not decide",)),
