@@ -48,7 +48,7 @@ import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag, ValidationError
 from pydantic_core import PydanticCustomError
 
 from model.errors import QuorumlabError
@@ -115,20 +115,21 @@ def _one_error(model: type[BaseModel], err: ValidationError, error: type[Quoruml
                file: str | None) -> QuorumlabError:
     # prefer the error at the shallowest place the user wrote (union branches add depth)
     e = min(err.errors(include_url=False), key=lambda x: (x["type"] == "missing", 0))
-    loc = tuple(p for p in e["loc"] if not _is_branch_tag(p))
+    raw = tuple(e["loc"])
+    loc = _user_loc(model, raw)
     path = field_path(loc) or None
     key = field_path(loc[-2:]) if loc and isinstance(loc[-1], int) else \
         str(loc[-1]) if loc else "value"
     kind, got = e["type"], e.get("input")
     ctx = e.get("ctx") or {}
-    info = _field_info(model, loc)
+    info = _field_info(model, raw)
     custom_fix = (info or {}).get("fix") if isinstance(info, dict) else None
     if kind == "quorumlab":
         return error(path, str(ctx["message"]), fix=str(ctx["fix"]), file=file)
     if kind == "missing":
         message, fix = "is missing", f"add {key} = ..."
     elif kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
+        allowed = _allowed_keys(model, raw[:-1])
         message = "unknown field"
         fix = f"remove it; allowed here: {', '.join(allowed)}" if allowed else "remove it"
     elif kind == "literal_error":
@@ -155,10 +156,39 @@ def _is_branch_tag(part: int | str) -> bool:
     return isinstance(part, str) and ("[" in part or part in _WORDS or part.startswith("function-"))
 
 
+def _tagged(annotation: Any, part: int | str) -> Any:
+    """The branch tagged ``part`` of a discriminated union (``Discriminator`` + ``Tag``), or None."""
+    for option in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(option) is not typing.Annotated:
+            continue
+        inner, *meta = typing.get_args(option)
+        if any(isinstance(m, Discriminator) for m in meta):
+            for branch in typing.get_args(inner):
+                tags = typing.get_args(branch)[1:]
+                if any(isinstance(t, Tag) and t.tag == part for t in tags):
+                    return typing.get_args(branch)[0]
+    return None
+
+
+def _user_loc(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """``loc`` without the parts users never wrote: union branch names and union tags."""
+    out: list[int | str] = []
+    for i, part in enumerate(loc):
+        if not _is_branch_tag(part) and _tagged(_walk(model, loc[:i])[0], part) is None:
+            out.append(part)
+    return tuple(out)
+
+
 def _walk(annotation: Any, loc: tuple[int | str, ...]) -> tuple[Any, Any]:
     """Follow ``loc`` through the annotations; return (annotation, FieldInfo extra) or (None, None)."""
     extra = None
     for part in loc:
+        branch = _tagged(annotation, part)
+        if branch is not None:
+            annotation = branch
+            continue
+        if _is_branch_tag(part):
+            continue
         annotation = _unwrap(annotation, part)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             field = annotation.model_fields.get(str(part))

@@ -91,10 +91,10 @@ def test_unknown_rule_field(tmp_path: Path) -> None:
                      '[defaults]\nspeaker_order = { value = "leader", cite = "seed 001, 第二十一条(四)" }\n')
     msg = message_of(RuleFileError, load_rule_file, path)
     assert str(path) in msg
-    assert "field 'defaults.speaker_order'" in msg and "unknown rule field" in msg
+    assert "field 'defaults.speaker_order'" in msg and "unknown field" in msg
     assert "last_speaker" in msg  # the fix lists the known fields
     assert_one_line_error(cli("validate", str(path)), str(path), "defaults.speaker_order",
-                          "unknown rule field", "last_speaker")
+                          "unknown field", "last_speaker")
 
 
 def test_missing_citation(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_missing_citation(tmp_path: Path) -> None:
                      'quorum = { phrase = "三分之二以上",')
     msg = message_of(RuleFileError, load_rule_file, path)
     assert str(path) in msg and "field 'defaults.quorum.cite'" in msg and "missing" in msg
-    assert "fix: add cite" in msg
+    assert "fix: cite the clause" in msg
     assert_one_line_error(cli("validate", str(path)), str(path), "defaults.quorum.cite", "missing")
 
 
