@@ -150,10 +150,17 @@ def _one_error(model: type[BaseModel], err: ValidationError, error: type[Quoruml
     return error(path, message, fix=custom_fix or fix, file=file)
 
 
-def _is_branch_tag(part: int | str) -> bool:
+def _is_branch_tag(annotation: Any, part: int | str) -> bool:
     """Pydantic adds a union branch's name (``'list[...]'``, ``'function-after[...]'``) to
-    the location; users never wrote it."""
-    return isinstance(part, str) and ("[" in part or part in _WORDS or part.startswith("function-"))
+    the location; users never wrote it.  Only a union has branches, so a member id that
+    happens to read ``int`` stays in the path."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if part == "[key]":  # pydantic's marker for an error in a table's key
+        return True
+    is_union = annotation is None or typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    return is_union and isinstance(part, str) and (
+        "[" in part or part in _WORDS or part.startswith("function-"))
 
 
 def _tagged(annotation: Any, part: int | str) -> Any:
@@ -174,7 +181,8 @@ def _user_loc(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[int |
     """``loc`` without the parts users never wrote: union branch names and union tags."""
     out: list[int | str] = []
     for i, part in enumerate(loc):
-        if not _is_branch_tag(part) and _tagged(_walk(model, loc[:i])[0], part) is None:
+        here = _walk(model, loc[:i])[0] if i else model
+        if not _is_branch_tag(here, part) and _tagged(here, part) is None:
             out.append(part)
     return tuple(out)
 
@@ -187,7 +195,7 @@ def _walk(annotation: Any, loc: tuple[int | str, ...]) -> tuple[Any, Any]:
         if branch is not None:
             annotation = branch
             continue
-        if _is_branch_tag(part):
+        if _is_branch_tag(annotation, part):
             continue
         annotation = _unwrap(annotation, part)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
