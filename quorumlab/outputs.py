@@ -21,13 +21,13 @@ Examples
 >>> with staged() as out:
 ...     _ = (out.folder(root / "rep", "--report") / "a.txt").write_text("1")
 >>> sorted(p.name for p in (root / "rep").iterdir())
-['a.txt', 'quorumlab-manifest.json']
+['.quorumlab-manifest.json', 'a.txt']
 >>> (root / "rep" / "mine.txt").write_text("the user's")
 10
 >>> with staged() as out:
 ...     _ = (out.folder(root / "rep", "--report") / "b.txt").write_text("2")
 >>> sorted(p.name for p in (root / "rep").iterdir())  # a.txt was the last run's: removed
-['b.txt', 'mine.txt', 'quorumlab-manifest.json']
+['.quorumlab-manifest.json', 'b.txt', 'mine.txt']
 >>> try:
 ...     with staged() as out:
 ...         _ = out.file(root / "new" / "j.xml", "--junit").write_text("<x/>")
@@ -52,8 +52,9 @@ from model.errors import QuorumlabError
 
 __all__ = ["MANIFEST", "Outputs", "staged"]
 
-MANIFEST = "quorumlab-manifest.json"
-"""The file, in an output folder, that lists the files the last run wrote there."""
+MANIFEST = ".quorumlab-manifest.json"
+"""The hidden file, in an output folder, that lists the files the last run wrote there (it
+is bookkeeping: not among the files a command names)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ class Outputs:
         self._stages.clear()
 
     def commit(self) -> list[str]:
-        """Move every staged file into place; return the files written, in order."""
+        """Move every staged file into place; return the files written, in order (without
+    the manifests)."""
         written: list[str] = []
         try:
             for s in self._stages:
@@ -148,7 +150,6 @@ def _commit_folder(s: _Stage) -> list[str]:
                    for p in s.staging.rglob("*") if p.is_file())
     (s.staging / MANIFEST).write_text(json.dumps({"files": names}, indent=1) + "\n",
                                       encoding="utf-8")
-    names.append(MANIFEST)
     if not s.target.exists():
         s.target.parent.mkdir(parents=True, exist_ok=True)
         s.staging.rename(s.target)
@@ -156,7 +157,7 @@ def _commit_folder(s: _Stage) -> list[str]:
     old = _previous_files(s.target)
     for p in old:
         p.unlink()
-    for n in names:
+    for n in [*names, MANIFEST]:
         (s.target / n).parent.mkdir(parents=True, exist_ok=True)
         shutil.move(s.staging / n, s.target / n)
     for folder in sorted({p.parent for p in old}, key=lambda p: -len(p.parts)):
