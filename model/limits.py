@@ -58,6 +58,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("power_quota", 1_000_000, "weight units", "use smaller weights"),
     Limit("meetings", 100_000_000, "meetings", "simulate fewer meetings"),
     Limit("sweep_points", 100_000, "grid points", "sweep a coarser grid"),
+    Limit("workers", 64, "worker processes", "use fewer processes"),
 )}
 """Every limit, by name.  The README's "Limits" section lists them."""
 

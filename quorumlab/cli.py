@@ -24,10 +24,9 @@ from model.errors import MeetingFileError, QuorumlabError, RuleFileError
 from model.evaluator import decide
 from model.io import load_meeting, meeting_from_dict
 from model.loader import builtin_ids, load_institution, load_rule_file
-from model.rules import RuleSet
 from quorumlab.console import Settings, echo, emit_json
 from quorumlab.params import ParamError, WholeNumber, flag_of
-from quorumlab.readings import reading_option
+from quorumlab.readings import full_choice, reading_option
 from quorumlab.render import (
     institution_dict,
     list_dict,
@@ -202,31 +201,11 @@ def decide_cmd(meeting_file: str, as_json: bool, reading: dict[str, str]) -> Non
     meeting = load_meeting(meeting_file)
     with located(display_name(meeting_file)):
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
-    d = decide(meeting, choice=_choice(rs, reading))
+    d = decide(meeting, choice=full_choice(rs, reading) if reading else None)
     if as_json:
         emit_json(d.to_dict())
     else:
         echo(render_decision(d))
-
-
-def _choice(rs: RuleSet, choice: dict[str, str]) -> dict[str, str] | None:
-    """The readings named by ``--reading`` (others at their default), checked against ``rs``;
-    None (every reading) without the flag."""
-    if not choice:
-        return None
-    points = {p.field: [r.name for r in p.readings] for p in rs.points}
-    where = f"{rs.institution} / {rs.body} / {rs.matter}"
-    for point, name in choice.items():
-        if point not in points:
-            fix = (f"drop --reading {point}={name}, or use one of its open points: "
-                   + ", ".join(points) if points else
-                   f"drop --reading {point}={name}: these rules leave nothing open")
-            raise QuorumlabError("--reading", f"{where} has no open point {point!r}", fix=fix)
-        if name not in points[point]:
-            raise QuorumlabError(f"--reading {point}", f"no reading named {name!r}",
-                                 fix="give one of " + ", ".join(
-                                     f"--reading {point}={r}" for r in points[point]))
-    return {**next(iter(rs.choices()), {}), **choice}
 
 
 @main.command()

@@ -51,10 +51,10 @@ from proofs.render import (
 )
 from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
 from quorumlab.console import emit_json, progress, settings
-from quorumlab.errors import user_errors
+from quorumlab.errors import B_FLAGS, BODY_FLAGS, as_flags, user_errors
 from quorumlab.outputs import Outputs, staged
 from quorumlab.params import OUT_DIR, OUT_FILE, SECONDS, SIZES, OutFile, Property, WholeNumber
-from quorumlab.readings import reading_option
+from quorumlab.readings import full_choice, reading_option
 
 __all__ = ["register"]
 
@@ -68,8 +68,9 @@ __all__ = ["register"]
               help="Only this property (repeatable).")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per property check; an expired check answers 'unknown'.")
-@click.option("--jobs", type=WholeNumber(1, 2, "--jobs"), default=min(2, os.cpu_count() or 1),
-              show_default=True, help="Worker processes.")
+@click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
+              default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Worker processes (limit: workers).")
 @click.option("--pinned", is_flag=True, help="Fix the setting (see proofs.options.Scope).")
 @click.option("--strict", is_flag=True, help="Also exit 1 on findings no expectation records.")
 @click.option("--json", "as_json", is_flag=True,
@@ -203,8 +204,10 @@ def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, bod
     ma = matter or ma
     bb = body_b or (ba if ba in ib.bodies else bb)
     mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
-    side_a = Side.make(ia, ba, ma, reading)
-    side_b = Side.make(ib, bb, mb, reading_b)
+    with as_flags(BODY_FLAGS):
+        side_a = Side.make(ia, ba, ma, full_choice(ia.ruleset(ba, ma), reading))
+    with as_flags(B_FLAGS):
+        side_b = Side.make(ib, bb, mb, full_choice(ib.ruleset(bb, mb), reading_b, "--reading-b"))
     c = compare(side_a, side_b, sizes, CheckOptions(sizes=sizes, timeout_s=timeout))
     if as_json:
         emit_json(comparison_dict(c))

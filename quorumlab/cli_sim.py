@@ -40,7 +40,7 @@ from wcwidth import wcswidth
 from model.errors import QuorumlabError
 from model.limits import enforce
 from quorumlab.console import emit_json, progress
-from quorumlab.errors import user_errors
+from quorumlab.errors import BODY_FLAGS, as_flags, user_errors
 from quorumlab.outputs import staged
 from quorumlab.params import (
     OUT_DIR,
@@ -214,7 +214,8 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
     extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
               "p_written_opinion": written_opinions, "p_silent": silent, "p_defer": defer,
               "p_unclear": unclear, "amount": amount}
-    inst, body, matter, rs = resolve(institution, body, matter)
+    with as_flags(BODY_FLAGS):
+        inst, body, matter, rs = resolve(institution, body, matter)
     combos = select_readings(rs, named, all_readings=all_readings)
     exacts: list[Any] = [None] * len(combos)
     if exact:  # before the Monte Carlo: a refusal costs no run
@@ -287,8 +288,8 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
 @click.option("--out", type=OUT_DIR, default="sweep_out", show_default=True,
               help="Folder for the table (sweep.csv) and charts (created if missing; the "
               "previous run's files there are replaced, other files kept).")
-@click.option("--workers", type=WholeNumber(1, 4, "--workers"),
-              help="Local processes (default: one per core; 1 = in process).")
+@click.option("--workers", type=WholeNumber(1, 4, "--workers", limit="workers"),
+              help="Local processes (default: one per core; 1 = in process; limit: workers).")
 @click.option("--scheduler", type=SCHEDULER,
               help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
@@ -357,10 +358,11 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
     (ids or rule-file paths; several give one chart side by side), once per reading."""
     from simulations.power import body_power
 
-    results = [p for i in institutions
-               for p in body_power(i, n=n, body=body, matter=matter, reading=reading,
-                                   all_readings=all_readings,
-                                   ternary=False if no_ternary else None)]
+    with as_flags(BODY_FLAGS):
+        results = [p for i in institutions
+                   for p in body_power(i, n=n, body=body, matter=matter, reading=reading,
+                                       all_readings=all_readings,
+                                       ternary=False if no_ternary else None)]
     data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
              "reading": dict(p.reading), "reading_label": p.reading_label,
              "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,

@@ -40,9 +40,10 @@ from typing import Any, TypeVar
 import click
 
 from model.errors import QuorumlabError
+from model.rules import RuleSet
 from quorumlab.params import ParamError, flag_of
 
-__all__ = ["ReadingFlag", "READING", "reading_option"]
+__all__ = ["ReadingFlag", "READING", "reading_option", "full_choice"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -88,3 +89,21 @@ def reading_option(flag: str = "--reading", help: str = "Use this reading of an 
     ``dict`` (open point id -> reading name), empty without the flag."""
     return click.option(flag, multiple=True, type=READING, callback=_choice,
                         metavar="POINT=NAME", help=help)
+
+
+def full_choice(rs: RuleSet, choice: dict[str, str], flag: str = "--reading") -> dict[str, str]:
+    """The readings named by ``flag`` (the open points of ``rs`` it does not name at their
+    default reading), each checked against ``rs``."""
+    points = {p.field: [r.name for r in p.readings] for p in rs.points}
+    where = f"{rs.institution} / {rs.body} / {rs.matter}"
+    for point, name in choice.items():
+        if point not in points:
+            fix = (f"drop {flag} {point}={name}, or use one of its open points: "
+                   + ", ".join(points) if points else
+                   f"drop {flag} {point}={name}: these rules leave nothing open")
+            raise QuorumlabError(flag, f"{where} has no open point {point!r}", fix=fix)
+        if name not in points[point]:
+            raise QuorumlabError(f"{flag} {point}", f"no reading named {name!r}",
+                                 fix="give one of " + ", ".join(
+                                     f"{flag} {point}={r}" for r in points[point]))
+    return {**next(iter(rs.choices()), {}), **choice}
