@@ -148,9 +148,10 @@ class Number(click.ParamType):
 
     def describe(self) -> str:
         """``a probability in [0, 1]``, ``a weight >= 0``, ``... > 0 and <= 1000000``."""
-        lo, hi = _number(self.minimum), _number(self.maximum)
+        lo = _number(self.minimum)
         if not math.isfinite(self.maximum):
             return f"{self.what} {'>' if self.above else '>='} {lo}"
+        hi = _number(self.maximum)
         if self.above:
             return f"{self.what} > {lo} and <= {hi}"
         return f"{self.what} in [{lo}, {hi}]"
