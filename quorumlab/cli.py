@@ -71,6 +71,10 @@ def usage_error(err: click.UsageError) -> ParamError:
                                      fix=f"see {where}"))
 
 
+_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""click's "no arguments: show the help" (a usage error that is no error: left to click)."""
+
+
 class _Group(click.Group):
     """A click group that turns quorumlab's user errors, and click's own usage errors, into
     one line and exit code 2."""
@@ -79,12 +83,16 @@ class _Group(click.Group):
                      parent: click.Context | None = None, **extra: Any) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except _HELP:
+            raise
         except click.UsageError as err:
             raise usage_error(err) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except _HELP:
+            raise
         except click.UsageError as err:
             raise usage_error(err) from None
         except QuorumlabError as err:

@@ -5,8 +5,9 @@
 ``check`` exits 1 on a regression (a result that differs from the recorded expectation,
 or ``unknown`` where one is recorded).  Each takes ``--json`` (one document on stdout;
 docs/schemas/<command>.schema.json).  ``check`` shows one progress bar on stderr (silent
-when piped or with ``--quiet``) and names every file it writes; ``compare`` ends with one
-overall verdict over the sizes checked.
+when piped or with ``--quiet``), checks every argument and precondition before the run,
+writes its files only when it succeeds (:mod:`quorumlab.outputs`) and names each; ``compare``
+ends with one overall verdict over the sizes checked.
 
 Examples
 --------

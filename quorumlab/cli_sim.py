@@ -11,8 +11,10 @@ reading that produced it.  Above 16 combinations it asks for ``--reading`` or
 
 Each takes ``--json`` (one document on stdout; docs/schemas/<command>.schema.json) and
 names every file it writes ("wrote ...", or the JSON key ``files``).  ``--out`` folders are
-created if missing; ``--seed``, ``--meetings``, ``--size`` and ``--n`` are whole numbers
-(:mod:`quorumlab.params`).  ``sweep`` and a large ``simulate`` show one progress bar on
+created if missing and written only when the command succeeds, holding only the last run's
+files (:mod:`quorumlab.outputs`); every option is typed (:mod:`quorumlab.params`), and
+``--size``, ``--meetings``, ``--n`` and ``--workers`` are held to their limits
+(:mod:`model.limits`).  ``sweep`` and a large ``simulate`` show one progress bar on
 stderr (:func:`quorumlab.console.progress`), silent when piped or with ``--quiet``.
 
 Examples

@@ -193,3 +193,12 @@ def test_readme_limits_table_is_the_limits_table() -> None:
     assert [(name, int(default.replace(",", "")), unit, env)
             for name, default, unit, env in rows] == [
         (lim.name, lim.default, lim.unit, lim.env) for lim in LIMITS.values()]
+
+
+def test_no_arguments_still_shows_the_help() -> None:
+    """click's "no arguments: show the help" is no user error: the usage, not one line."""
+    r = CliRunner().invoke(main, [])
+    assert "Usage:" in r.output and "Commands:" in r.output and "error:" not in r.output
+    r = CliRunner().invoke(main, ["chek"])
+    assert r.exit_code == 2 and r.stderr == (
+        "error: no such command 'chek'. Did you mean 'check'? (fix: see quorumlab --help)\n")
