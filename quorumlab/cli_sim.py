@@ -44,16 +44,7 @@ from model.limits import enforce
 from quorumlab.console import emit_json, progress
 from quorumlab.errors import BODY_FLAGS, as_flags, user_errors
 from quorumlab.outputs import staged
-from quorumlab.params import (
-    OUT_DIR,
-    PROBABILITY,
-    SEED,
-    WEIGHT,
-    OneOf,
-    ParamError,
-    WholeNumber,
-    flag_of,
-)
+from quorumlab.params import OUT_DIR, PROBABILITY, SCHEDULER, SEED, WEIGHT, OneOf, WholeNumber
 from quorumlab.readings import reading_option
 
 __all__ = ["register", "LARGE_SIMULATION", "exact_fix"]
@@ -105,33 +96,6 @@ def _require_pyarrow() -> None:
     except ImportError:
         raise QuorumlabError("--parquet", "writing Parquet needs pyarrow",
                              fix="pip install pyarrow, or drop --parquet") from None
-
-
-class Scheduler(click.ParamType):
-    """A Dask scheduler address, ``SCHEME://HOST:PORT`` (tcp, tls, ws, wss, ucx)."""
-
-    name = "address"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> str:
-        from urllib.parse import urlsplit
-
-        text = str(value).strip()
-        try:
-            parts = urlsplit(text)
-            ok = (parts.scheme in ("tcp", "tls", "ws", "wss", "ucx") and bool(parts.hostname)
-                  and parts.port is not None)
-        except ValueError:  # a port that is no number, or out of range
-            ok = False
-        if not ok:
-            flag = flag_of(param, "--scheduler")
-            raise ParamError(QuorumlabError(flag, f"{value!r} is not a scheduler address "
-                                            "SCHEME://HOST:PORT",
-                                            fix=f"write e.g. {flag} tcp://127.0.0.1:8786"))
-        return text
-
-
-SCHEDULER = Scheduler()
 
 
 def _table(rows: list[tuple[str, str]]) -> str:

@@ -1,5 +1,6 @@
 """Typed command-line parameters shared by every command: board sizes, whole numbers,
-probabilities, seconds, choices, property ids and output files and folders.
+probabilities, seconds, choices, property ids, scheduler addresses and output files and
+folders.
 
 A bad value is a user error like any other: one line ``error: field '--flag': ...
 (fix: ...)`` on stderr and exit status 2, whose fix names what to write instead.  The
@@ -45,8 +46,8 @@ from model.limits import enforce
 from proofs.options import parse_sizes
 
 __all__ = ["ParamError", "flag_of", "Sizes", "WholeNumber", "Number", "OneOf", "Property", "OutDir",
-           "OutFile", "check_dir", "SIZES", "SEED", "PROBABILITY", "WEIGHT",
-           "SECONDS", "OUT_DIR", "OUT_FILE"]
+           "OutFile", "Scheduler", "check_dir", "SIZES", "SEED", "PROBABILITY", "WEIGHT",
+           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE"]
 
 
 class ParamError(click.ClickException):
@@ -206,6 +207,30 @@ class Property(click.ParamType):
         return str(value)
 
 
+class Scheduler(click.ParamType):
+    """A Dask scheduler address, ``SCHEME://HOST:PORT`` (tcp, tls, ws, wss, ucx)."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value).strip()
+        try:
+            parts = urlsplit(text)
+            ok = (parts.scheme in ("tcp", "tls", "ws", "wss", "ucx") and bool(parts.hostname)
+                  and parts.port is not None)
+        except ValueError:  # a port that is no number, or out of range
+            ok = False
+        if not ok:
+            flag = flag_of(param, "--scheduler")
+            raise ParamError(QuorumlabError(flag, f"{value!r} is not a scheduler address "
+                                            "SCHEME://HOST:PORT",
+                                            fix=f"write e.g. {flag} tcp://127.0.0.1:8786"))
+        return text
+
+
 def _dir_fix(flag: str) -> str:
     return f"name a folder you can write, e.g. {flag} results"
 
@@ -278,5 +303,6 @@ PROBABILITY = Number(0, 1, "0.5", "--prior-yes", "a probability")
 WEIGHT = Number(0, math.inf, "1", "--conformity", "a weight")
 SECONDS = Number(0, 1_000_000, "10", "--timeout", "a number of seconds", above=True)
 """Z3 counts a timeout in milliseconds in 32 bits: a million seconds (11.6 days) fits."""
+SCHEDULER = Scheduler()
 OUT_DIR = OutDir()
 OUT_FILE = OutFile()
