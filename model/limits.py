@@ -60,6 +60,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("sweep_points", 100_000, "grid points", "sweep a coarser grid"),
     Limit("kin_people", 10_000, "people", "record fewer relatives"),
     Limit("kin_search", 1_000_000, "sets of outsiders", "record fewer related outsiders"),
+    Limit("workers", 64, "worker processes", "use fewer processes"),
 )}
 """Every limit, by name.  The README's "Limits" section lists them."""
 

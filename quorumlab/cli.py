@@ -24,9 +24,9 @@ from model.errors import MeetingFileError, QuorumlabError, RuleFileError
 from model.evaluator import decide
 from model.io import load_meeting, meeting_from_dict
 from model.loader import builtin_ids, load_institution, load_rule_file
-from model.rules import RuleSet
 from quorumlab.console import Settings, echo, emit_json
-from quorumlab.readings import parse_readings
+from quorumlab.params import ParamError, WholeNumber, flag_of
+from quorumlab.readings import full_choice, reading_option
 from quorumlab.render import (
     institution_dict,
     list_dict,
@@ -41,12 +41,60 @@ from quorumlab.render import (
 __all__ = ["main"]
 
 
+def usage_error(err: click.UsageError) -> ParamError:
+    """A click usage error (an unknown option, a missing argument, a bad value of a type
+    click checks itself) as quorumlab's one line, naming the option and ``--help``.
+
+    >>> @click.group()
+    ... def group(): pass
+    >>> @group.command("demo")
+    ... @click.option("--count", type=int)
+    ... def demo(count): pass
+    >>> try:
+    ...     group.main(["demo", "--count", "x"], standalone_mode=False)
+    ... except click.UsageError as err:
+    ...     print(usage_error(err).message)
+    field '--count': 'x' is not a valid integer (fix: see quorumlab demo --help)
+    """
+    ctx = err.ctx
+    where = f"quorumlab {ctx.info_name} --help" if ctx and ctx.parent else "quorumlab --help"
+    field = None
+    if isinstance(err, click.MissingParameter):
+        message = err.format_message().rstrip(".")
+    elif isinstance(err, click.BadParameter):
+        field = flag_of(err.param, err.param_hint if isinstance(err.param_hint, str) else "")
+        message = err.message.rstrip(".")
+    else:
+        message = err.format_message().rstrip(".")
+    message = " ".join(message.split())
+    return ParamError(QuorumlabError(field, message[:1].lower() + message[1:],
+                                     fix=f"see {where}"))
+
+
+_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+"""click's "no arguments: show the help" (a usage error that is no error: left to click)."""
+
+
 class _Group(click.Group):
-    """A click group that turns quorumlab's user errors into one line and exit code 2."""
+    """A click group that turns quorumlab's user errors, and click's own usage errors, into
+    one line and exit code 2."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except _HELP:
+            raise
+        except click.UsageError as err:
+            raise usage_error(err) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except _HELP:
+            raise
+        except click.UsageError as err:
+            raise usage_error(err) from None
         except QuorumlabError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(2)
@@ -153,47 +201,26 @@ def located(file: str) -> Iterator[None]:
 @main.command("decide")
 @click.argument("meeting_file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("decide"))
-@click.option("--reading", multiple=True, metavar="POINT=NAME",
-              help="Decide under one reading of an open point (repeatable; see quorumlab show).")
-def decide_cmd(meeting_file: str, as_json: bool, reading: tuple[str, ...]) -> None:
+@reading_option(help="Decide under one reading of an open point (repeatable; see quorumlab show).")
+def decide_cmd(meeting_file: str, as_json: bool, reading: dict[str, str]) -> None:
     """Decide the meeting in MEETING_FILE: outcome, tally and cited reasons.
 
     MEETING_FILE - reads the meeting from standard input (JSON, or TOML)."""
     meeting = load_meeting(meeting_file)
     with located(display_name(meeting_file)):
         rs = load_institution(meeting.institution).ruleset(meeting.body, meeting.matter.category)
-    d = decide(meeting, choice=_choice(rs, reading))
+    d = decide(meeting, choice=full_choice(rs, reading) if reading else None)
     if as_json:
         emit_json(d.to_dict())
     else:
         echo(render_decision(d))
 
 
-def _choice(rs: RuleSet, reading: tuple[str, ...]) -> dict[str, str] | None:
-    """The readings named by ``--reading`` (others at their default), checked against ``rs``;
-    None (every reading) without the flag."""
-    if not reading:
-        return None
-    choice = parse_readings(reading)
-    points = {p.field: [r.name for r in p.readings] for p in rs.points}
-    where = f"{rs.institution} / {rs.body} / {rs.matter}"
-    for point, name in choice.items():
-        if point not in points:
-            fix = (f"drop --reading {point}={name}, or use one of its open points: "
-                   + ", ".join(points) if points else
-                   f"drop --reading {point}={name}: these rules leave nothing open")
-            raise QuorumlabError("--reading", f"{where} has no open point {point!r}", fix=fix)
-        if name not in points[point]:
-            raise QuorumlabError(f"--reading {point}", f"no reading named {name!r}",
-                                 fix="give one of " + ", ".join(
-                                     f"--reading {point}={r}" for r in points[point]))
-    return {**next(iter(rs.choices()), {}), **choice}
-
-
 @main.command()
 @click.argument("institution")
 @click.option("--category", required=True, help="The matter category (see quorumlab show).")
-@click.option("--amount", type=click.IntRange(min=0), default=None, help="The amount in yuan.")
+@click.option("--amount", type=WholeNumber(0, 20000, "--amount"), default=None,
+              help="The amount in yuan.")
 @click.option("--json", "as_json", is_flag=True, help=_JSON_HELP.format("route"))
 def route(institution: str, category: str, amount: int | None, as_json: bool) -> None:
     """Which body (or person) must decide an item of CATEGORY and AMOUNT, with the clause."""

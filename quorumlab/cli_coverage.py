@@ -24,6 +24,7 @@ from model.errors import RuleFileError
 from model.loader import builtin_ids
 from quorumlab.console import echo, emit_json, render_table
 from quorumlab.errors import user_errors
+from quorumlab.params import OneOf
 from quorumlab.render import terminal_width
 
 __all__ = ["register", "coverage_cmd", "render_ledger"]
@@ -57,7 +58,7 @@ def render_ledger(ledger: Ledger, entries: tuple[LedgerEntry, ...], width: int =
 @click.argument("institution")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document (schema: docs/schemas/coverage.schema.json).")
-@click.option("--status", type=click.Choice(STATUSES), default=None,
+@click.option("--status", type=OneOf(STATUSES), default=None,
               help="Show only the clauses of one status.")
 @user_errors
 def coverage_cmd(institution: str, as_json: bool, status: str | None) -> None:

@@ -5,8 +5,9 @@
 ``check`` exits 1 on a regression (a result that differs from the recorded expectation,
 or ``unknown`` where one is recorded).  Each takes ``--json`` (one document on stdout;
 docs/schemas/<command>.schema.json).  ``check`` shows one progress bar on stderr (silent
-when piped or with ``--quiet``) and names every file it writes; ``compare`` ends with one
-overall verdict over the sizes checked.
+when piped or with ``--quiet``), checks every argument and precondition before the run,
+writes its files only when it succeeds (:mod:`quorumlab.outputs`) and names each; ``compare``
+ends with one overall verdict over the sizes checked.
 
 Examples
 --------
@@ -39,7 +40,6 @@ from model.loader import builtin_ids, load_institution
 from proofs.compare import Side, compare, default_pair
 from proofs.context import institution_ref
 from proofs.options import CheckOptions, Scope
-from proofs.properties import get_property
 from proofs.render import (
     comparison_dict,
     comparison_text,
@@ -53,35 +53,26 @@ from proofs.render import (
 )
 from proofs.runner import expectation_diff, expectation_lines, expectations, run_suite
 from quorumlab.console import emit_json, progress, settings
-from quorumlab.errors import user_errors
-from quorumlab.params import OUT_DIR, SIZES, WholeNumber, make_dir
-from quorumlab.readings import parse_readings
+from quorumlab.errors import B_FLAGS, BODY_FLAGS, as_flags, user_errors
+from quorumlab.outputs import Outputs, staged
+from quorumlab.params import OUT_DIR, OUT_FILE, SECONDS, SIZES, OutFile, Property, WholeNumber
+from quorumlab.readings import full_choice, reading_option
 
 __all__ = ["register"]
-
-
-def _write(path: Path, text: str, flag: str, written: list[str]) -> None:
-    """Write ``text`` to ``path`` (creating its folder) and record it, or a user error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise QuorumlabError(flag, f"cannot write {path}: {err.strerror or err}",
-                             fix=f"name a file you can write, e.g. {flag} "
-                             f"{Path('out') / path.name}") from None
-    written.append(str(path))
 
 
 @click.command("check")
 @click.argument("institutions", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Check the five built-in institutions.")
 @click.option("--sizes", type=SIZES, default="3-15", show_default=True,
-              help="Board sizes, e.g. 3-15 or 5,7 (smaller first).")
-@click.option("--property", "props", multiple=True, help="Only this property (repeatable).")
-@click.option("--timeout", default=10.0, show_default=True,
+              help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size).")
+@click.option("--property", "props", type=Property(), multiple=True,
+              help="Only this property (repeatable).")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per property check; an expired check answers 'unknown'.")
-@click.option("--jobs", type=WholeNumber(1, 2, "--jobs"), default=min(2, os.cpu_count() or 1),
-              show_default=True, help="Worker processes.")
+@click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
+              default=min(2, os.cpu_count() or 1), show_default=True,
+              help="Worker processes (limit: workers).")
 @click.option("--pinned", is_flag=True, help="Fix the setting (see proofs.options.Scope).")
 @click.option("--strict", is_flag=True, help="Also exit 1 on findings no expectation records.")
 @click.option("--json", "as_json", is_flag=True,
@@ -89,83 +80,88 @@ def _write(path: Path, text: str, flag: str, written: list[str]) -> None:
 @click.option("--zh", is_flag=True, help="Print the text report in Chinese.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List every check, not only findings (as quorumlab -v check).")
-@click.option("--junit", type=click.Path(dir_okay=False), help="Write JUnit XML here.")
-@click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown report here.")
+@click.option("--junit", type=OUT_FILE,
+              help="Write JUnit XML here (missing folders are created).")
+@click.option("--markdown", type=OUT_FILE,
+              help="Write a Markdown report here (missing folders are created).")
 @click.option("--report", "report_dir", type=OUT_DIR,
               help="Write report.json, report.md, junit.xml, report.txt and counterexample "
-              "meetings (counterexamples/*.json) in this folder (created if missing).")
-@click.option("--write-expectations", "expect_file", type=click.Path(),
+              "meetings (counterexamples/*.json) in this folder (created if missing; the "
+              "previous run's files there are replaced, other files kept).")
+@click.option("--write-expectations", "expect_file", type=OutFile(folder_ok=True),
               help="Record this run's results as a suite file ([expect] table): a file for one "
               "institution, or an existing directory to write <id>.expect.toml for each.")
-@click.option("--diff-expectations", "diff_file", type=click.Path(dir_okay=False),
+@click.option("--diff-expectations", "diff_file", type=OUT_FILE,
               help="Write a Markdown list of every verdict that differs from the recorded "
               "expectations (run before re-recording them).")
 @user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
               props: tuple[str, ...], timeout: float, jobs: int, pinned: bool, strict: bool,
-              as_json: bool, zh: bool, verbose: bool, junit: str | None, markdown: str | None,
-              report_dir: Path | None, expect_file: str | None, diff_file: str | None) -> None:
+              as_json: bool, zh: bool, verbose: bool, junit: Path | None, markdown: Path | None,
+              report_dir: Path | None, expect_file: Path | None, diff_file: Path | None) -> None:
     """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions,
     2 on a user error.  Every file written is named in the output ("wrote ...", or the
-    JSON key "files").
+    JSON key "files"); files are written only when the whole run succeeds.
 
     To re-record the built-in expectations after a rule change: ``quorumlab check --all
     --diff-expectations diff.md --write-expectations model/institutions`` (review diff.md)."""
-    refs = list(institutions) + (builtin_ids() if all_ else [])
+    refs = list(dict.fromkeys(list(institutions) + (builtin_ids() if all_ else [])))
     if not refs:
         raise QuorumlabError("institution", "nothing to check",
                              fix="name an institution id or rule file, or add --all")
-    for p in props:
-        get_property(p)
+    insts = [load_institution(r) for r in refs]  # every precondition before the run
+    if expect_file and not expect_file.is_dir() and len(insts) > 1:
+        raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
+                             fix="check one institution at a time, or name a directory")
+    recorded = ({institution_ref(inst): expectations(inst) for inst in insts}
+                if diff_file else {})
     opts = CheckOptions(sizes=sizes, timeout_s=timeout, scope=Scope(pinned=pinned))
     with progress(0, "checking") as update:
-        rep = run_suite(list(dict.fromkeys(refs)), opts, list(props) or None, jobs=jobs,
-                        strict=strict, progress=update)
-    written: list[str] = []
-    if junit:
-        _write(Path(junit), report_junit(rep), "--junit", written)
-    if markdown:
-        _write(Path(markdown), report_markdown(rep), "--markdown", written)
-    if report_dir:
-        _write_report(report_dir, rep, written)
-    if diff_file:
-        recorded = {institution_ref(inst): expectations(inst)
-                    for inst in (load_institution(r) for r in dict.fromkeys(refs))}
-        _write(Path(diff_file), expectation_diff(rep, recorded), "--diff-expectations", written)
-    if expect_file:
-        _write_expectations(Path(expect_file), rep, written)
+        rep = run_suite(refs, opts, list(props) or None, jobs=jobs, strict=strict,
+                        progress=update)
+    with staged() as out:
+        if junit:
+            _text(out.file(junit, "--junit"), report_junit(rep))
+        if markdown:
+            _text(out.file(markdown, "--markdown"), report_markdown(rep))
+        if report_dir:
+            _write_report(out.folder(report_dir, "--report"), rep)
+        if diff_file:
+            _text(out.file(diff_file, "--diff-expectations"), expectation_diff(rep, recorded))
+        if expect_file:
+            _write_expectations(out, expect_file, rep)
     if as_json:
-        emit_json(report_dict(rep) | {"files": written})
+        emit_json(report_dict(rep) | {"files": out.written})
     else:
         detail = verbose or settings().verbose > 0
         click.echo(report_text(rep, "zh" if zh else "en", detail))
-        for f in written:
+        for f in out.written:
             click.echo(f"wrote {f}")
     sys.exit(rep.exit_code)
 
 
-def _write_expectations(target: Path, rep: Any, written: list[str]) -> None:
+def _text(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to a staged ``path``, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_expectations(out: Outputs, target: Path, rep: Any) -> None:
     """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``."""
-    insts = list(dict.fromkeys(s.institution for s in rep.summaries))
-    if not target.is_dir() and len(insts) > 1:
-        raise QuorumlabError("--write-expectations", "a suite file is for one rule file",
-                             fix="check one institution at a time, or name a directory")
-    for inst in insts:
+    for inst in dict.fromkeys(s.institution for s in rep.summaries):
         f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
         lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
-        _write(f, "\n".join(lines) + "\n", "--write-expectations", written)
+        _text(out.file(f, "--write-expectations"), "\n".join(lines) + "\n")
 
 
-def _write_report(d: Path, rep: Any, written: list[str]) -> None:
+def _write_report(d: Path, rep: Any) -> None:
+    """The report files and counterexample meetings, in the (staging) folder ``d``."""
     from model.io import dump_meeting
 
-    make_dir(d, "--report")
-    _write(d / "report.json", report_json(rep), "--report", written)
-    _write(d / "report.md", report_markdown(rep), "--report", written)
-    _write(d / "junit.xml", report_junit(rep), "--report", written)
-    _write(d / "report.txt", report_text(rep, "en") + "\n\n" + report_text(rep, "zh"),
-           "--report", written)
-    cx = d / "counterexamples"
+    _text(d / "report.json", report_json(rep))
+    _text(d / "report.md", report_markdown(rep))
+    _text(d / "junit.xml", report_junit(rep))
+    _text(d / "report.txt", report_text(rep, "en") + "\n\n" + report_text(rep, "zh"))
     seen: set[str] = set()
     for r in rep.results:
         if r.status != "fails" or r.key in seen:
@@ -175,10 +171,11 @@ def _write_report(d: Path, rep: Any, written: list[str]) -> None:
         for k, w in enumerate(r.witnesses):
             name = f"{inst}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}.json"
             m = w.meeting
-            if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its folder
-                m = replace(m, institution=os.path.relpath(Path(m.institution).resolve(),
-                                                           cx.resolve()))
-            _write(cx / name, dump_meeting(m) + "\n", "--report", written)
+            if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its
+                # folder; the staging folder sits beside the report folder, so the path holds
+                cx = (d / "counterexamples").resolve()
+                m = replace(m, institution=os.path.relpath(Path(m.institution).resolve(), cx))
+            _text(d / "counterexamples" / name, dump_meeting(m) + "\n")
 
 
 @click.command("compare")
@@ -188,17 +185,18 @@ def _write_report(d: Path, rep: Any, written: list[str]) -> None:
 @click.option("--matter", help="Matter of A (default: the first both decide, else A's first).")
 @click.option("--body-b", help="Body of B (default: --body if B has it, else B's first).")
 @click.option("--matter-b", help="Matter of B (default: --matter if B has it).")
-@click.option("--reading", multiple=True, help="A's reading of an open point, FIELD=NAME.")
-@click.option("--reading-b", multiple=True, help="B's reading of an open point, FIELD=NAME.")
+@reading_option(help="A's reading of an open point (repeatable).")
+@reading_option("--reading-b", help="B's reading of an open point (repeatable).")
 @click.option("--sizes", type=SIZES, default="3-9", show_default=True,
-              help="Board sizes, e.g. 3-15 or 5,7 (smaller first).")
-@click.option("--timeout", default=10.0, show_default=True, help="Seconds per board size.")
+              help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size).")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
+              help="Seconds per board size.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document (docs/schemas/compare.schema.json).")
 @click.option("--zh", is_flag=True, help="Print meeting records in Chinese.")
 @user_errors
 def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, body_b: str | None,
-                matter_b: str | None, reading: tuple[str, ...], reading_b: tuple[str, ...],
+                matter_b: str | None, reading: dict[str, str], reading_b: dict[str, str],
                 sizes: tuple[int, ...], timeout: float, as_json: bool, zh: bool) -> None:
     """Which of A and B is stricter, per board size, with distinguishing meetings, and one
     overall verdict over the sizes checked (A implies B, B implies A, equivalent, neither).
@@ -213,8 +211,10 @@ def compare_cmd(a: str, b: str | None, body: str | None, matter: str | None, bod
     ma = matter or ma
     bb = body_b or (ba if ba in ib.bodies else bb)
     mb = matter_b or (ma if bb in ib.bodies and ma in ib.bodies[bb].matters else mb)
-    side_a = Side.make(ia, ba, ma, parse_readings(reading))
-    side_b = Side.make(ib, bb, mb, parse_readings(reading_b, "--reading-b"))
+    with as_flags(BODY_FLAGS):
+        side_a = Side.make(ia, ba, ma, full_choice(ia.ruleset(ba, ma), reading))
+    with as_flags(B_FLAGS):
+        side_b = Side.make(ib, bb, mb, full_choice(ib.ruleset(bb, mb), reading_b, "--reading-b"))
     c = compare(side_a, side_b, sizes, CheckOptions(sizes=sizes, timeout_s=timeout))
     if as_json:
         emit_json(comparison_dict(c))

@@ -11,8 +11,10 @@ reading that produced it.  Above 16 combinations it asks for ``--reading`` or
 
 Each takes ``--json`` (one document on stdout; docs/schemas/<command>.schema.json) and
 names every file it writes ("wrote ...", or the JSON key ``files``).  ``--out`` folders are
-created if missing; ``--seed``, ``--meetings``, ``--size`` and ``--n`` are whole numbers
-(:mod:`quorumlab.params`).  ``sweep`` and a large ``simulate`` show one progress bar on
+created if missing and written only when the command succeeds, holding only the last run's
+files (:mod:`quorumlab.outputs`); every option is typed (:mod:`quorumlab.params`), and
+``--size``, ``--meetings``, ``--n`` and ``--workers`` are held to their limits
+(:mod:`model.limits`).  ``sweep`` and a large ``simulate`` show one progress bar on
 stderr (:func:`quorumlab.console.progress`), silent when piped or with ``--quiet``.
 
 Examples
@@ -38,10 +40,12 @@ import click
 from wcwidth import wcswidth
 
 from model.errors import QuorumlabError
+from model.limits import enforce
 from quorumlab.console import emit_json, progress
-from quorumlab.errors import user_errors
-from quorumlab.params import OUT_DIR, SEED, WholeNumber, make_dir
-from quorumlab.readings import parse_readings
+from quorumlab.errors import BODY_FLAGS, as_flags, user_errors
+from quorumlab.outputs import staged
+from quorumlab.params import OUT_DIR, PROBABILITY, SCHEDULER, SEED, WEIGHT, OneOf, WholeNumber
+from quorumlab.readings import reading_option
 
 __all__ = ["register", "LARGE_SIMULATION", "exact_fix"]
 
@@ -80,9 +84,18 @@ def reading_options(fn: click.decorators.FC) -> click.decorators.FC:
     """``--reading POINT=NAME`` (repeatable) and ``--all-readings``, shared by the commands."""
     fn = click.option("--all-readings", is_flag=True,
                       help="Run every combination of readings even when there are more than 16.")(fn)
-    return click.option("--reading", multiple=True, metavar="POINT=NAME",
-                        help="Run only the readings that agree with this reading of an open "
-                        "point (repeatable); default: every combination.")(fn)
+    return reading_option(help="Run only the readings that agree with this reading of an open "
+                          "point (repeatable); default: every combination.")(fn)
+
+
+def _require_pyarrow() -> None:
+    """Raise the one-line error of ``sweep --parquet`` without pyarrow."""
+    try:
+        import pyarrow  # noqa: F401
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise QuorumlabError("--parquet", "writing Parquet needs pyarrow",
+                             fix="pip install pyarrow, or drop --parquet") from None
 
 
 def _table(rows: list[tuple[str, str]]) -> str:
@@ -97,41 +110,45 @@ def _table(rows: list[tuple[str, str]]) -> str:
 @click.option("--matter", help="Matter category (default: the body's first).")
 @click.option("--board", "board_file", type=click.Path(dir_okay=False),
               help="Board composition file (TOML/JSON); default: alike members, see --size.")
-@click.option("--size", type=WholeNumber(1, 15, "--size"), default=15, show_default=True,
-              help="Board size without --board.")
-@click.option("--attendance", type=float, help="Override every member's attendance probability.")
-@click.option("--competence", type=float, help="Override every member's competence.")
-@click.option("--conformity", type=float, help="Override every member's conformity.")
-@click.option("--leader-influence", type=float, help="Override the leader's extra influence.")
-@click.option("--prior-yes", default=0.5, show_default=True,
+@click.option("--size", type=WholeNumber(1, 15, "--size", limit="board_members"), default=15,
+              show_default=True, help="Board size without --board (limit: board_members).")
+@click.option("--attendance", type=PROBABILITY,
+              help="Override every member's attendance probability.")
+@click.option("--competence", type=PROBABILITY, help="Override every member's competence.")
+@click.option("--conformity", type=WEIGHT, help="Override every member's conformity (>= 0).")
+@click.option("--leader-influence", type=WEIGHT,
+              help="Override the leader's extra influence (>= 0).")
+@click.option("--prior-yes", type=PROBABILITY, default=0.5, show_default=True,
               help="Probability that passing the item is the right decision.")
-@click.option("--interested", default=0.0, show_default=True,
+@click.option("--interested", type=PROBABILITY, default=0.0, show_default=True,
               help="Probability that a member has a personal interest in the item.")
-@click.option("--recuse", default=1.0, show_default=True,
+@click.option("--recuse", type=PROBABILITY, default=1.0, show_default=True,
               help="Probability that a present interested member recuses (回避).")
-@click.option("--written-opinions", default=0.0, show_default=True,
+@click.option("--written-opinions", type=PROBABILITY, default=0.0, show_default=True,
               help="Probability that an absent member sends a written opinion (书面意见).")
-@click.option("--silent", default=0.0, show_default=True,
+@click.option("--silent", type=PROBABILITY, default=0.0, show_default=True,
               help="Probability that a present member states no position (0: the assumption "
               "that everyone states one).")
-@click.option("--defer", default=0.0, show_default=True,
+@click.option("--defer", type=PROBABILITY, default=0.0, show_default=True,
               help="Probability that a member against the item asks to defer it (暂缓) instead.")
-@click.option("--unclear", default=0.0, show_default=True,
+@click.option("--unclear", type=PROBABILITY, default=0.0, show_default=True,
               help="Probability that a major question of the item is still unclear (1: always).")
 @click.option("--amount", type=WholeNumber(0, 30000, "--amount"),
               help="The item's amount in yuan (checked against routes).")
-@click.option("--meetings", type=WholeNumber(1, 100_000, "--meetings"), default=100_000,
-              show_default=True, help="Meetings to simulate.")
+@click.option("--meetings", type=WholeNumber(1, 100_000, "--meetings", limit="meetings"),
+              default=100_000, show_default=True,
+              help="Meetings to simulate (limit: meetings).")
 @click.option("--seed", type=SEED, default=0, show_default=True,
               help="Seed, a whole number >= 0 (same seed, same numbers).")
-@click.option("--order", type=click.Choice(["last", "first", "random", "seniority"]), default="last",
+@click.option("--order", type=OneOf(["last", "first", "random", "seniority"]), default="last",
               show_default=True, help="Speaking order: the chair last (as the rules require), ...")
 @click.option("--as-if-allowed", is_flag=True,
               help="Evaluate a counterfactual order as if the speak-last rule did not exist.")
 @click.option("--exact", is_flag=True, help="Also compute exact probabilities (independent members).")
 @reading_options
 @click.option("--out", type=OUT_DIR,
-              help="Write CSV, JSON and charts in this folder (created if missing).")
+              help="Write CSV, JSON and charts in this folder (created if missing; the previous "
+              "run's files there are replaced, other files kept).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document (docs/schemas/simulate.schema.json).")
 @user_errors
@@ -140,7 +157,7 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                  conformity: float | None, leader_influence: float | None, prior_yes: float,
                  interested: float, recuse: float, written_opinions: float, silent: float,
                  defer: float, unclear: float, amount: int | None, meetings: int, seed: int,
-                 order: str, as_if_allowed: bool, exact: bool, reading: tuple[str, ...],
+                 order: str, as_if_allowed: bool, exact: bool, reading: dict[str, str],
                  all_readings: bool, out: Path | None, as_json: bool) -> None:
     """Monte Carlo of INSTITUTION's meetings (an id or a rule-file path), once per reading
     of its open points."""
@@ -150,16 +167,21 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
     from simulations.readings import select_readings
 
     board = load_board(board_file) if board_file else Board.uniform(size, attendance=0.9)
+    where = "--board" if board_file else "--size"
+    enforce("board_members", board.n, QuorumlabError, where)
+    if exact:
+        enforce("exact_size", board.n, QuorumlabError, where)
     overrides = {k: v for k, v in (("attendance", attendance), ("competence", competence),
                                    ("conformity", conformity),
                                    ("leader_influence", leader_influence)) if v is not None}
     if overrides:
         board = board.with_values(**overrides)
-    named = parse_readings(reading)
+    named = reading
     extras = {"prior_yes": prior_yes, "p_interested": interested, "p_recuse": recuse,
               "p_written_opinion": written_opinions, "p_silent": silent, "p_defer": defer,
               "p_unclear": unclear, "amount": amount}
-    inst, body, matter, rs = resolve(institution, body, matter)
+    with as_flags(BODY_FLAGS):
+        inst, body, matter, rs = resolve(institution, body, matter)
     combos = select_readings(rs, named, all_readings=all_readings)
     exacts: list[Any] = [None] * len(combos)
     if exact:  # before the Monte Carlo: a refusal costs no run
@@ -191,18 +213,17 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                             "mean_margin": _number(r.mean_margin()),
                             "margins": {str(k): v for k, v in r.margins.items()}}
                            for r, ex in zip(results, exacts, strict=True)]}
-    files: list[str] = []
-    if out:
-        from simulations.plotting import plot_simulation
-        from simulations.sweep import write_table
+    with staged() as staging:
+        if out:
+            from simulations.plotting import plot_simulation
+            from simulations.sweep import write_table
 
-        make_dir(out)
-        files.append(str(write_table([row for r in results for row in r.rows()],
-                                     out / "simulation.csv")))
-        (out / "simulation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
-                                             encoding="utf-8")
-        files.append(str(out / "simulation.json"))
-        files += [str(f) for f in plot_simulation(results, out)]
+            d = staging.folder(out, "--out")
+            write_table([row for r in results for row in r.rows()], d / "simulation.csv")
+            (d / "simulation.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False),
+                                               encoding="utf-8")
+            plot_simulation(results, d)
+    files = staging.written
     if as_json:
         emit_json(summary | {"out": str(out) if out else None, "files": files})
         return
@@ -231,17 +252,19 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
 @click.command("sweep")
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--out", type=OUT_DIR, default="sweep_out", show_default=True,
-              help="Folder for the table (sweep.csv) and charts (created if missing).")
-@click.option("--workers", type=WholeNumber(1, 4, "--workers"),
-              help="Local processes (default: one per core; 1 = in process).")
-@click.option("--scheduler", help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
+              help="Folder for the table (sweep.csv) and charts (created if missing; the "
+              "previous run's files there are replaced, other files kept).")
+@click.option("--workers", type=WholeNumber(1, 4, "--workers", limit="workers"),
+              help="Local processes (default: one per core; 1 = in process; limit: workers).")
+@click.option("--scheduler", type=SCHEDULER,
+              help="Dask scheduler address (tcp://host:8786) to run on a cluster.")
 @click.option("--parquet", is_flag=True, help="Also write sweep.parquet (needs pyarrow).")
 @reading_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document (docs/schemas/sweep.schema.json).")
 @user_errors
 def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
-              parquet: bool, reading: tuple[str, ...], all_readings: bool, as_json: bool) -> None:
+              parquet: bool, reading: dict[str, str], all_readings: bool, as_json: bool) -> None:
     """Run the sweep described by SPEC (a TOML file; see simulations/examples/), every point
     once per reading of its rule set's open points (--reading narrows, as [sweep.reading])."""
     from dataclasses import replace
@@ -249,26 +272,30 @@ def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
     from simulations.plotting import plot_herding, plot_outcomes
     from simulations.sweep import load_sweep, run_sweep, write_table
 
+    if parquet:  # before the run: a missing engine costs no run and writes nothing
+        _require_pyarrow()
     s = load_sweep(spec)
-    s = replace(s, reading={**s.reading, **parse_readings(reading)},
+    s = replace(s, reading={**s.reading, **reading},
                 all_readings=s.all_readings or all_readings)
     with progress(0, "sweeping") as update:
         rows = run_sweep(s, workers=workers, scheduler=scheduler, on_progress=update)
-    d = make_dir(out)
-    paths = [write_table(rows, d / "sweep.csv")]
-    if parquet:
-        paths.append(write_table(rows, d / "sweep.parquet"))
-    for x in ("attendance", "size"):
-        if len({r[x] for r in rows}) > 1:
-            paths += plot_outcomes(rows, x, d)
-    if len({r["conformity"] for r in rows}) > 1:
-        paths += plot_herding(rows, d)
+    with staged() as staging:
+        d = staging.folder(out, "--out")
+        write_table(rows, d / "sweep.csv")
+        if parquet:
+            write_table(rows, d / "sweep.parquet")
+        for x in ("attendance", "size"):
+            if len({r[x] for r in rows}) > 1:
+                plot_outcomes(rows, x, d)
+        if len({r["conformity"] for r in rows}) > 1:
+            plot_herding(rows, d)
+    paths = staging.written
     sims = len({(r["institution"], r["body"], r["matter"], r["reading"], r["seed"]) for r in rows})
     labels = list(dict.fromkeys(r["reading"] for r in rows))
     if as_json:
         emit_json({"spec": spec, "rows": len(rows), "simulations": sims,
                    "institutions": list(dict.fromkeys(r["institution"] for r in rows)),
-                   "readings": labels, "out": str(d), "files": [str(p) for p in paths]})
+                   "readings": labels, "out": str(out), "files": paths})
         return
     click.echo(f"{len(rows)} rows from {sims} simulations "
                f"({len(labels)} reading combination(s), column 'reading')")
@@ -280,27 +307,28 @@ def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
 @click.argument("institutions", nargs=-1, required=True)
 @click.option("--body", help="Body id (default: the first).")
 @click.option("--matter", help="Matter category (default: the body's first).")
-@click.option("--n", "n", type=WholeNumber(2, 15, "--n"), default=15, show_default=True,
-              help="Number of members (2 or more).")
+@click.option("--n", "n", type=WholeNumber(2, 15, "--n", limit="power_players"), default=15,
+              show_default=True, help="Number of members (2 or more; limit: power_players).")
 @click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
 @reading_options
 @click.option("--out", type=OUT_DIR,
-              help="Write JSON and a chart in this folder (created if missing).")
+              help="Write JSON and a chart in this folder (created if missing; the previous "
+              "run's files there are replaced, other files kept).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document (docs/schemas/power.schema.json).")
 @user_errors
 def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
-              no_ternary: bool, reading: tuple[str, ...], all_readings: bool,
+              no_ternary: bool, reading: dict[str, str], all_readings: bool,
               out: Path | None, as_json: bool) -> None:
     """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule
     (ids or rule-file paths; several give one chart side by side), once per reading."""
     from simulations.power import body_power
 
-    named = parse_readings(reading)
-    results = [p for i in institutions
-               for p in body_power(i, n=n, body=body, matter=matter, reading=named,
-                                   all_readings=all_readings,
-                                   ternary=False if no_ternary else None)]
+    with as_flags(BODY_FLAGS):
+        results = [p for i in institutions
+                   for p in body_power(i, n=n, body=body, matter=matter, reading=reading,
+                                       all_readings=all_readings,
+                                       ternary=False if no_ternary else None)]
     data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
              "reading": dict(p.reading), "reading_label": p.reading_label,
              "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
@@ -313,14 +341,15 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
                                       ("member", p.ternary_member))},
              "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
             for p in results]
-    files: list[str] = []
-    if out:
-        from simulations.plotting import plot_power
+    with staged() as staging:
+        if out:
+            from simulations.plotting import plot_power
 
-        d = make_dir(out)
-        (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
-                                      encoding="utf-8")
-        files = [str(d / "power.json"), *(str(x) for x in plot_power(results, d))]
+            d = staging.folder(out, "--out")
+            (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
+                                          encoding="utf-8")
+            plot_power(results, d)
+    files = staging.written
     if as_json:
         emit_json({"results": data, "out": str(out) if out else None, "files": files})
         return

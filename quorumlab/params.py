@@ -1,9 +1,12 @@
-"""Typed command-line parameters shared by every command: board sizes, seeds, counts and
-output folders.
+"""Typed command-line parameters shared by every command: board sizes, whole numbers,
+probabilities, seconds, choices, property ids, scheduler addresses and output files and
+folders.
 
 A bad value is a user error like any other: one line ``error: field '--flag': ...
 (fix: ...)`` on stderr and exit status 2, whose fix names what to write instead.  The
-conversion runs before the command does, so a bad value never costs a long run.
+conversion runs before the command does, so a bad value never costs a long run and never
+leaves a file behind.  A value that sizes the work is also held to its limit
+(:mod:`model.limits`); the error names the variable that raises it.
 
 Examples
 --------
@@ -11,31 +14,40 @@ Examples
 (3, 4, 5, 9)
 >>> SEED.convert("7", None, None)
 7
->>> try:
-...     SIZES.convert("9-3", None, None)
-... except ParamError as err:
-...     print(err.message)
+>>> PROBABILITY.convert("0.25", None, None)
+0.25
+>>> def error(param_type, value):
+...     try:
+...         param_type.convert(value, None, None)
+...     except ParamError as err:
+...         print(err.message)
+>>> error(SIZES, "9-3")
 field '--sizes': the range 9-3 is reversed (fix: write the smaller size first: --sizes 3-9)
->>> try:
-...     SEED.convert("-1", None, None)
-... except ParamError as err:
-...     print(err.message)
+>>> error(SEED, "-1")
 field '--seed': -1 is not a whole number >= 0 (fix: write e.g. --seed 0)
+>>> error(SECONDS, "nan")
+field '--timeout': nan is not a number of seconds > 0 and <= 1000000 (fix: write e.g. --timeout 10)
+>>> error(SIZES, "3-100000000000")
+field '--sizes': 100000000000 members is more than the limit of 400 (fix: check smaller boards, or raise the limit: QUORUMLAB_LIMIT_CHECK_SIZE=100000000000)
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
 from model.errors import QuorumlabError
+from model.limits import enforce
 from proofs.options import parse_sizes
 
-__all__ = ["ParamError", "Sizes", "WholeNumber", "OutDir", "check_dir", "make_dir", "SIZES", "SEED",
-           "OUT_DIR"]
+__all__ = ["ParamError", "flag_of", "Sizes", "WholeNumber", "Number", "OneOf", "Property", "OutDir",
+           "OutFile", "Scheduler", "check_dir", "SIZES", "SEED", "PROBABILITY", "WEIGHT",
+           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE"]
 
 
 class ParamError(click.ClickException):
@@ -51,72 +63,172 @@ class ParamError(click.ClickException):
         click.echo(f"error: {self.message}", err=True, file=file)
 
 
-def _flag(param: click.Parameter | None, default: str) -> str:
-    """The flag the user wrote (``--sizes``), for the error's field and fix."""
+def flag_of(param: click.Parameter | None, default: str) -> str:
+    """The flag the user wrote (``--sizes``; an argument's name, ``FILE``), for the error's
+    field and fix."""
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
     if param is not None and getattr(param, "opts", None):
         return max(param.opts, key=len)
     return default
 
 
 class Sizes(click.ParamType):
-    """Board sizes: ``3-15``, ``3,5,7`` or a mix; a tuple of sorted sizes >= 1."""
+    """Board sizes: ``3-15``, ``3,5,7`` or a mix; a tuple of sorted sizes >= 1, each at most
+    the limit ``limit`` (checked on the text, before a range is expanded).  ``SIZES`` (of
+    ``check`` and ``compare``) is held to ``check_size``."""
 
     name = "sizes"
+
+    def __init__(self, limit: str | None = None) -> None:
+        self.limit = limit
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[int, ...]:
         if isinstance(value, tuple):
             return value
+        flag = flag_of(param, "--sizes")
         try:
-            return parse_sizes(str(value), field=_flag(param, "--sizes"))
+            if self.limit:
+                for number in re.findall(r"\d+", str(value)):
+                    enforce(self.limit, int(number), QuorumlabError, flag)
+            return parse_sizes(str(value), field=flag)
         except QuorumlabError as err:
             raise ParamError(err) from None
 
 
 class WholeNumber(click.ParamType):
-    """A whole number ``>= minimum`` (seeds, meetings, board sizes)."""
+    """A whole number ``>= minimum`` (seeds, meetings, board sizes), at most the limit
+    ``limit`` when one is named."""
 
     name = "integer"
 
-    def __init__(self, minimum: int = 0, example: int = 0, flag: str = "--seed") -> None:
+    def __init__(self, minimum: int = 0, example: int = 0, flag: str = "--seed",
+                 limit: str | None = None) -> None:
         self.minimum = minimum
         self.example = example
         self.flag = flag
+        self.limit = limit
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> int:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= self.minimum:
-            return value
-        flag = _flag(param, self.flag)
-        try:
-            n = int(str(value).strip().replace("_", ""))
-        except ValueError:
-            n = None
+        flag = flag_of(param, self.flag)
+        if isinstance(value, int) and not isinstance(value, bool):
+            n: int | None = value
+        else:
+            try:
+                n = int(str(value).strip().replace("_", ""))
+            except ValueError:
+                n = None
         if n is None or n < self.minimum:
             raise ParamError(QuorumlabError(
                 flag, f"{value} is not a whole number >= {self.minimum}",
                 fix=f"write e.g. {flag} {self.example}"))
+        if self.limit:
+            try:
+                enforce(self.limit, n, QuorumlabError, flag)
+            except QuorumlabError as err:
+                raise ParamError(err) from None
         return n
 
 
-class OutDir(click.ParamType):
-    """An output folder: checked when the command line is read (not a file, its nearest
-    existing parent writable), created by :func:`make_dir` when the command writes.
+class Number(click.ParamType):
+    """A finite number in ``[minimum, maximum]`` (``minimum`` itself excluded when
+    ``above``): probabilities, weights, seconds.  NaN and infinities are refused."""
 
-    Returns a :class:`pathlib.Path`; commands name it, and every file they write in it, in
-    their output."""
+    name = "number"
 
-    name = "folder"
+    def __init__(self, minimum: float, maximum: float, example: str, flag: str,
+                 what: str = "a number", above: bool = False) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.example = example
+        self.flag = flag
+        self.what = what
+        self.above = above
+
+    def describe(self) -> str:
+        """``a probability in [0, 1]``, ``a weight >= 0``, ``... > 0 and <= 1000000``."""
+        lo = _number(self.minimum)
+        if not math.isfinite(self.maximum):
+            return f"{self.what} {'>' if self.above else '>='} {lo}"
+        hi = _number(self.maximum)
+        if self.above:
+            return f"{self.what} > {lo} and <= {hi}"
+        return f"{self.what} in [{lo}, {hi}]"
 
     def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> Path:
-        flag = _flag(param, "--out")
-        d = Path(value)
+                ctx: click.Context | None) -> float:
+        flag = flag_of(param, self.flag)
         try:
-            check_dir(d, flag)
+            x = float(str(value).strip())
+        except ValueError:
+            x = math.nan
+        low_ok = x > self.minimum if self.above else x >= self.minimum
+        if not (math.isfinite(x) and low_ok and x <= self.maximum):
+            raise ParamError(QuorumlabError(flag, f"{value} is not {self.describe()}",
+                                            fix=f"write e.g. {flag} {self.example}"))
+        return x
+
+
+def _number(x: float) -> str:
+    """``1000000`` rather than ``1e+06``; ``0.5`` stays."""
+    return str(int(x)) if x == int(x) else str(x)
+
+
+class OneOf(click.Choice):
+    """One of a fixed list of words; a bad word is a one-line error listing them."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            flag = flag_of(param, "--choice")
+            raise ParamError(QuorumlabError(
+                flag, f"{value!r} is not one of {', '.join(map(str, self.choices))}",
+                fix=f"write e.g. {flag} {self.choices[0]}")) from None
+
+
+class Property(click.ParamType):
+    """A property id of the catalogue (``quorumlab properties`` lists them)."""
+
+    name = "property"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from proofs.properties import get_property
+
+        try:
+            get_property(str(value))
         except QuorumlabError as err:
-            raise ParamError(err) from None
-        return d
+            raise ParamError(QuorumlabError(flag_of(param, "--property"), err.message,
+                                            fix=err.fix)) from None
+        return str(value)
+
+
+class Scheduler(click.ParamType):
+    """A Dask scheduler address, ``SCHEME://HOST:PORT`` (tcp, tls, ws, wss, ucx)."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from urllib.parse import urlsplit
+
+        text = str(value).strip()
+        try:
+            parts = urlsplit(text)
+            ok = (parts.scheme in ("tcp", "tls", "ws", "wss", "ucx") and bool(parts.hostname)
+                  and parts.port is not None)
+        except ValueError:  # a port that is no number, or out of range
+            ok = False
+        if not ok:
+            flag = flag_of(param, "--scheduler")
+            raise ParamError(QuorumlabError(flag, f"{value!r} is not a scheduler address "
+                                            "SCHEME://HOST:PORT",
+                                            fix=f"write e.g. {flag} tcp://127.0.0.1:8786"))
+        return text
 
 
 def _dir_fix(flag: str) -> str:
@@ -140,17 +252,57 @@ def check_dir(d: Path, flag: str = "--out") -> None:
         raise QuorumlabError(flag, f"the folder {d} {what}", fix=_dir_fix(flag))
 
 
-def make_dir(d: Path, flag: str = "--out") -> Path:
-    """Create the folder ``d`` (and its parents), or raise a :class:`QuorumlabError`."""
-    check_dir(d, flag)
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise QuorumlabError(flag, f"cannot create the folder {d}: {err.strerror or err}",
-                             fix=_dir_fix(flag)) from None
-    return d
+class OutDir(click.ParamType):
+    """An output folder: checked when the command line is read (not a file, its nearest
+    existing parent writable); created, with its parents, when the command succeeds
+    (:mod:`quorumlab.outputs`).
+
+    Returns a :class:`pathlib.Path`; commands name it, and every file they write in it, in
+    their output."""
+
+    name = "folder"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        d = Path(value)
+        try:
+            check_dir(d, flag_of(param, "--out"))
+        except QuorumlabError as err:
+            raise ParamError(err) from None
+        return d
 
 
-SIZES = Sizes()
+class OutFile(click.ParamType):
+    """An output file: not a folder, in a folder that exists or can be created (missing
+    folders are created when the command succeeds).  ``folder_ok`` also accepts an
+    existing folder (``--write-expectations DIR``)."""
+
+    name = "file"
+
+    def __init__(self, folder_ok: bool = False) -> None:
+        self.folder_ok = folder_ok
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Path:
+        flag = flag_of(param, "--out")
+        f = Path(value)
+        fix = f"name a file you can write, e.g. {flag} {Path('out') / (f.name or 'report')}"
+        try:
+            if f.is_dir() and not self.folder_ok:
+                raise QuorumlabError(flag, f"{f} is a folder, not a file", fix=fix)
+            if not f.is_dir():
+                check_dir(f.parent, flag)
+        except QuorumlabError as err:
+            raise ParamError(QuorumlabError(flag, err.message, fix=fix)) from None
+        return f
+
+
+SIZES = Sizes("check_size")
 SEED = WholeNumber(0, 0, "--seed")
+PROBABILITY = Number(0, 1, "0.5", "--prior-yes", "a probability")
+WEIGHT = Number(0, math.inf, "1", "--conformity", "a weight")
+SECONDS = Number(0, 1_000_000, "10", "--timeout", "a number of seconds", above=True)
+"""Z3 counts a timeout in milliseconds in 32 bits: a million seconds (11.6 days) fits."""
+SCHEDULER = Scheduler()
 OUT_DIR = OutDir()
+OUT_FILE = OutFile()

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from quorumlab.cli import main
+from quorumlab.outputs import MANIFEST
 
 ROOT = Path(__file__).parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"
@@ -54,7 +55,8 @@ def test_check_json_lists_every_report_file(tmp_path: Path) -> None:
             "--junit", str(tmp_path / "j.xml"), "--json")
     assert r.exit_code == 0, r.output
     doc = valid("check", r)
-    on_disk = {str(p) for p in rep.rglob("*") if p.is_file()} | {str(tmp_path / "j.xml")}
+    on_disk = {str(p) for p in rep.rglob("*") if p.is_file() and p.name != MANIFEST}
+    on_disk |= {str(tmp_path / "j.xml")}
     assert set(doc["files"]) == on_disk
     assert any("/counterexamples/" in f for f in doc["files"])
     assert {"report.json", "report.md", "junit.xml", "report.txt"} <= {
@@ -67,7 +69,7 @@ def test_check_text_names_every_file_it_wrote(tmp_path: Path) -> None:
             "--report", str(rep))
     assert r.exit_code == 0, r.output
     wrote = {ln.removeprefix("wrote ") for ln in r.stdout.splitlines() if ln.startswith("wrote ")}
-    assert wrote == {str(p) for p in rep.rglob("*") if p.is_file()}
+    assert wrote == {str(p) for p in rep.rglob("*") if p.is_file() and p.name != MANIFEST}
 
 
 def test_check_keeps_exit_1_on_a_regression(tmp_path: Path) -> None:
