@@ -25,7 +25,7 @@ from model.evaluator import decide
 from model.io import load_meeting, meeting_from_dict
 from model.loader import builtin_ids, load_institution, load_rule_file
 from quorumlab.console import Settings, echo, emit_json
-from quorumlab.params import ParamError, WholeNumber, flag_of
+from quorumlab.params import OneOf, ParamError, WholeNumber, flag_of
 from quorumlab.readings import full_choice, reading_option
 from quorumlab.render import (
     institution_dict,
@@ -214,6 +214,23 @@ def decide_cmd(meeting_file: str, as_json: bool, reading: dict[str, str]) -> Non
         emit_json(d.to_dict())
     else:
         echo(render_decision(d))
+
+
+_SCHEMAS = {"rule": "model.rule_schema:rule_file_json_schema",
+            "meeting": "model.meeting_schema:meeting_file_json_schema"}
+
+
+@main.command("schema")
+@click.argument("kind", type=OneOf(sorted(_SCHEMAS)))
+def schema_cmd(kind: str) -> None:
+    """Print the JSON Schema of a rule file or a meeting file.
+
+    Point an editor at it (VS Code: "json.schemas"; Even Better TOML: "evenBetterToml.schema")
+    to complete and check the file as you write it; the same schemas are in docs/schemas/."""
+    import importlib
+
+    module, func = _SCHEMAS[kind].split(":")
+    emit_json(getattr(importlib.import_module(module), func)())
 
 
 @main.command()

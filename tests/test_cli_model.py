@@ -234,3 +234,12 @@ def test_decide_toml_meeting_same_as_json(tmp_path: Path) -> None:
 def test_validate_toml_meeting(tmp_path: Path) -> None:
     _, toml_path = _toml_meeting(tmp_path)
     assert ok("validate", str(toml_path)).startswith(f"ok: meeting file {toml_path}")
+
+
+@pytest.mark.parametrize("kind", ["rule", "meeting"])
+def test_schema_command_prints_the_committed_json_schema(kind: str) -> None:
+    """`quorumlab schema KIND` prints exactly docs/schemas/KIND-file.schema.json."""
+    result = CliRunner().invoke(main, ["schema", kind])
+    assert result.exit_code == 0, result.output
+    committed = Path(__file__).resolve().parents[1] / "docs" / "schemas" / f"{kind}-file.schema.json"
+    assert json.loads(result.output) == json.loads(committed.read_text(encoding="utf-8"))
