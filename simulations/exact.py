@@ -36,10 +36,12 @@ the meetings go through :func:`model.semantics.evaluate`, which reads them all.
 The results are floats from an exact computation (no sampling).  Where the ordinary
 members are alike, cells less likely than :data:`TAIL` in every state of the world are
 left out (the multinomial is enumerated outward from its mean, never past a Hoeffding
-bound); ``ExactResult.dropped`` bounds the probability they carry (C(k+u, u) * TAIL
-for k ordinary members and u states, below 1e-20 up to the size limit), so each
-probability is exact up to that and float rounding (the log-factorials of the
-closed form carry a relative error below 1e-10).  The Monte Carlo of
+bound); ``ExactResult.dropped`` bounds the probability they carry: C(k+u, u) * TAIL for
+k ordinary members and u count states (yes/no boards: below 1e-22 up to the size limit
+of 5000 members; with all five states -- yes, no, abstain, 暂缓, silent -- below 3e-14),
+so each probability is exact up to that and float rounding (the log-factorials of the
+closed form carry a relative error below 1e-10; the tests compare with integer binomial
+sums to 1e-9 at n = 3000).  The Monte Carlo of
 :mod:`simulations.montecarlo` must agree within its standard errors (tested).
 
 Examples
@@ -113,7 +115,8 @@ class ExactModeError(QuorumlabError, ValueError):
 @dataclass(frozen=True)
 class ExactResult:
     """Exact probabilities (as point :class:`Estimate` s) and the yes - no distribution;
-    ``dropped`` bounds the probability of the count cells left out (see the module)."""
+    ``representatives``: the (special states, count cell) pairs decided; ``dropped``
+    bounds the probability of the count cells left out (see the module)."""
 
     probabilities: Mapping[str, Estimate]
     margins: Mapping[int, float]
@@ -437,24 +440,31 @@ def _ordinary_cells(s: _Setup, right: bool) -> tuple[np.ndarray, np.ndarray, flo
     return cells, dist[tuple(cells.T)], 0.0
 
 
-def _stand_in(board: Board, s: _Setup) -> tuple[Board, list[int], int, list[int]]:
+@dataclass(frozen=True)
+class _StandIn:
     """A board of the special members, the first ordinary member (who may chair) and one
-    member per ordinary state after him (a class, counted by its weight), in board order:
-    (board, entries of the special members, entry of the first, entries of the classes)."""
-    keyed = [((i, 0), board.members[i]) for i in s.special]
-    if s.ordinary:
-        head = board.members[s.ordinary[0]]
-        keyed.append(((s.ordinary[0], 0), head))
-        keyed += [((s.ordinary[0], 1 + j), replace(head, id=f"{head.id} ({st})"))
-                  for j, st in enumerate(s.used)]
-    keyed.sort(key=lambda km: km[0])
-    where = {key: e for e, (key, _) in enumerate(keyed)}
-    stand = replace(board, members=tuple(m for _, m in keyed))
-    if not s.ordinary:
-        return stand, [where[(i, 0)] for i in s.special], -1, []
-    first = s.ordinary[0]
-    return (stand, [where[(i, 0)] for i in s.special], where[(first, 0)],
-            [where[(first, 1 + j)] for j in range(len(s.used))])
+    member per ordinary state after him (a class, counted by its weight), in board order
+    (the ordinary ones where the first ordinary member sits), and their entries in it."""
+
+    board: Board
+    special: list[int]  # entry of each special member
+    head: int  # entry of the first ordinary member, -1 if there is none
+    classes: list[int]  # entry of each class, in the order of ``used``
+
+    @classmethod
+    def of(cls, board: Board, s: _Setup) -> _StandIn:
+        keyed = [((i, 0), board.members[i]) for i in s.special]
+        if s.ordinary:
+            head = board.members[s.ordinary[0]]
+            keyed.append(((s.ordinary[0], 0), head))
+            keyed += [((s.ordinary[0], 1 + j), replace(head, id=f"{head.id} ({st})"))
+                      for j, st in enumerate(s.used)]
+        keyed.sort(key=lambda km: km[0])
+        where = {key: e for e, (key, _) in enumerate(keyed)}
+        first = s.ordinary[0] if s.ordinary else -1
+        return cls(replace(board, members=tuple(m for _, m in keyed)),
+                   [where[(i, 0)] for i in s.special], where.get((first, 0), -1),
+                   [where[(first, 1 + j)] for j in range(len(s.used))] if s.ordinary else [])
 
 
 @dataclass(frozen=True)
@@ -495,11 +505,10 @@ class _Columns:
             filled += size
         return [b for b in out if b]
 
-    def decide(self, batch: list[int], spec: RuleSpec, board: Board, model: MeetingModel,
-               stand: Board, classes: list[int], flags: tuple[bool, bool, bool, float],
-               acc: _Totals) -> None:
+    def decide(self, batch: list[int], spec: RuleSpec, n: int, model: MeetingModel,
+               stand: _StandIn, flags: tuple[bool, bool, bool, float], acc: _Totals) -> None:
         """Evaluate the batch's columns through the semantics and add them up."""
-        e = stand.n
+        e, classes = stand.board.n, stand.classes
         emergency, ad_hoc, unclear, p_flags = flags
         weight: list[Any] = [1] * e
         if len(batch) == 1:  # constants, which the semantics folds
@@ -525,11 +534,11 @@ class _Columns:
                 weight[entry] = self.rest[j, part]
             sc, sc_sy = np.repeat(self.scale[batch], many), np.repeat(self.scale_sy[batch], many)
         terms = MeetingTerms(
-            n=board.n, leader=stand.leader, present=entries(self.present), recused=[False] * e,
-            interested=[False] * e, owner=list(stand.owners(model.portfolio)), chair=chairs,
-            vote=entries(self.vote), opinion=[0] * e, pos=entries(self.pos), emergency=emergency,
-            ad_hoc=ad_hoc, vote_called=True, portfolio=model.portfolio,
-            deputy=list(stand.deputies()), unclear=unclear,
+            n=n, leader=stand.board.leader, present=entries(self.present), recused=[False] * e,
+            interested=[False] * e, owner=list(stand.board.owners(model.portfolio)),
+            chair=chairs, vote=entries(self.vote), opinion=[0] * e, pos=entries(self.pos),
+            emergency=emergency, ad_hoc=ad_hoc, vote_called=True, portfolio=model.portfolio,
+            deputy=list(stand.board.deputies()), unclear=unclear,
             amount=-1 if model.amount is None else model.amount, weight=weight)
         ev = evaluate(spec, terms, NP)
         p_cell = self.p_cell[part]
@@ -539,11 +548,10 @@ class _Columns:
         acc.add(outcome, margin, p_cell, self.right, p_flags * sc, p_flags * sc_sy)
 
 
-def _columns(s: _Setup, model: MeetingModel, stand: Board, entries: tuple[list[int], int, list[int]],
-             right: bool, prior: float) -> tuple[_Columns, int, float]:
+def _columns(s: _Setup, model: MeetingModel, stand: _StandIn, right: bool,
+             prior: float) -> tuple[_Columns, int, float]:
     """One world's columns, the number of (special states, cell) pairs they cover and a
     bound on the probability of the cells left out."""
-    special, head_entry, classes = entries
     u = len(s.used)
     cells, p_cell, tail = _ordinary_cells(s, right)
     w, w_sy = s.by_world[right]
@@ -558,17 +566,17 @@ def _columns(s: _Setup, model: MeetingModel, stand: Board, entries: tuple[list[i
     key = key[order]
     patterns, starts = np.unique(key, return_index=True)
     cols = len(live) * len(patterns)  # combo-major
-    state = np.zeros((stand.n, cols), dtype=np.int64)
-    for col, entry in enumerate(special):
+    state = np.zeros((stand.board.n, cols), dtype=np.int64)
+    for col, entry in enumerate(stand.special):
         state[entry] = np.repeat(s.combos[live, col], len(patterns))
     heads, bits = np.divmod(patterns, 1 << u)
-    if head_entry >= 0:
-        state[head_entry] = np.tile(heads, len(live))
-        for j, entry in enumerate(classes):
+    if stand.head >= 0:
+        state[stand.head] = np.tile(heads, len(live))
+        for j, entry in enumerate(stand.classes):
             state[entry] = np.tile(np.where((bits >> j) & 1, s.used[j], _ABSENT), len(live))
     present, vote = state != _ABSENT, _vote_code(state)
-    chair = chair_of(stand, present)
-    pos = fixed_places(stand, model, present & (vote != 0), chair)
+    chair = chair_of(stand.board, present)
+    pos = fixed_places(stand.board, model, present & (vote != 0), chair)
     columns = _Columns(right, present, vote, pos, chair, np.ascontiguousarray(rest[order].T),
                        p_cell[order], np.append(starts, len(key)),
                        np.tile(np.arange(len(patterns)), len(live)),
@@ -581,15 +589,15 @@ def _on_cells(spec: RuleSpec, board: Board, model: MeetingModel, s: _Setup) -> E
     """Evaluate on count cells, in each state of the world (see :class:`_Columns`); a
     large column is decided alone (the semantics folds its constants), small ones
     together, their constants repeated over their cells."""
-    stand, *entries = _stand_in(board, s)
+    stand = _StandIn.of(board, s)
     acc = _Totals(board.n)
     reps, dropped = 0, 0.0
     for right, prior in _priors(model):
-        columns, pairs, tail = _columns(s, model, stand, tuple(entries), right, prior)
+        columns, pairs, tail = _columns(s, model, stand, right, prior)
         reps, dropped = reps + pairs, dropped + tail
         for flags in _flags(model):
             for batch in columns.batches():
-                columns.decide(batch, spec, board, model, stand, entries[2], flags, acc)
+                columns.decide(batch, spec, board.n, model, stand, flags, acc)
     return acc.result(reps, dropped)
 
 

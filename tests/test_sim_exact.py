@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from model.loader import builtin_ids, load_institution
 from model.rules import Base, Passing, Requirement, RuleSpec
 from model.thresholds import Share
-from simulations.compositions import Board, BoardMember
+from simulations.compositions import Board
 from simulations.estimates import proportion
 from simulations.exact import TAIL, ExactModeError, exact_institution, exact_probabilities
 from simulations.meetings import MeetingModel
