@@ -5,6 +5,11 @@ comparisons (``+``, ``*``, ``<``, ``<=``, ``==``) are shared by Python ints, num
 arrays and Z3 terms, so the semantics uses them directly; the boolean connectives,
 if-then-else and counting go through a :class:`Backend`.
 
+``count(xs, weights)`` counts members; with ``weights`` each entry ``xs[i]`` stands for
+``weights[i]`` identical members (a class of members in the same state, as the exact
+mode of :mod:`simulations.exact` evaluates on counts), so the count is one integer per
+class: ``sum(weights[i] for i where xs[i])``.  Without weights every entry is one member.
+
 * :data:`PY` -- concrete values, the reference evaluator;
 * :data:`NP` -- numpy arrays, one meeting per element (simulations);
 * :class:`Z3Backend` -- Z3 terms (proofs); imported lazily so the model does not need Z3.
@@ -13,9 +18,13 @@ Examples
 --------
 >>> PY.ite(PY.and_(True, 3 > 2), "a", "b"), PY.count([True, False, True])
 ('a', 2)
+>>> PY.count([True, False, True], [4, 1, 2])  # an entry may stand for a class of members
+6
 >>> import numpy as np
 >>> NP.count([np.array([True, False]), np.array([True, True])]).tolist()
 [2, 1]
+>>> NP.count([True, np.array([True, False])], [np.array([3, 0]), 5]).tolist()
+[8, 0]
 >>> z = Z3Backend()
 >>> import z3
 >>> x = z3.Int("x")
@@ -41,7 +50,7 @@ class Backend(Protocol):
     def or_(self, *xs: Any) -> Any: ...
     def not_(self, x: Any) -> Any: ...
     def ite(self, c: Any, a: Any, b: Any) -> Any: ...
-    def count(self, xs: Sequence[Any]) -> Any: ...
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any: ...
     def max_(self, xs: Sequence[Any]) -> Any: ...
     def is_false(self, x: Any) -> bool: ...
 
@@ -61,7 +70,9 @@ class PythonBackend:
     def ite(self, c: Any, a: Any, b: Any) -> Any:
         return a if c else b
 
-    def count(self, xs: Sequence[Any]) -> int:
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> int:
+        if weights is not None:
+            return sum(w for x, w in zip(xs, weights, strict=True) if x)
         return sum(1 for x in xs if x)
 
     def max_(self, xs: Sequence[Any]) -> Any:
@@ -90,7 +101,15 @@ class NumpyBackend:
     def ite(self, c: Any, a: Any, b: Any) -> Any:
         return np.where(c, a, b)
 
-    def count(self, xs: Sequence[Any]) -> Any:
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
+        if weights is not None:
+            total: Any = 0
+            for x, w in zip(xs, weights, strict=True):
+                if isinstance(x, bool | np.bool_):
+                    total = total + w if x else total
+                else:
+                    total = total + np.asarray(x) * w
+            return total
         consts, acc = 0, None
         for x in xs:
             if isinstance(x, bool | np.bool_):
@@ -144,9 +163,11 @@ class Z3Backend:
             return a if c else b
         return self._z3.If(c, a, b)
 
-    def count(self, xs: Sequence[Any]) -> Any:
-        consts = sum(1 for x in xs if x is True)
-        terms = [self._z3.If(x, 1, 0) for x in xs if not isinstance(x, bool)]
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
+        ws = [1] * len(xs) if weights is None else list(weights)
+        consts = sum(w for x, w in zip(xs, ws, strict=True) if x is True)
+        terms = [self._z3.If(x, w, 0) for x, w in zip(xs, ws, strict=True)
+                 if not isinstance(x, bool)]
         if not terms:
             return consts
         return self._z3.Sum(terms) + consts if consts else self._z3.Sum(terms)

@@ -103,6 +103,11 @@ class MeetingTerms(Generic[T]):
     ``vote[i]`` is member i's stated position (``Vote.NONE``: stated nothing, or not
     eligible); ``pos[i]`` orders the members who stated one; ``amount`` is the item's amount
     in yuan, ``-1`` when not recorded.
+
+    ``weight`` (empty: every entry is one member) lets entry i stand for ``weight[i]``
+    identical members -- a class of members in the same state, contiguous in the speaking
+    order, counted as one integer (the exact mode of :mod:`simulations.exact`); ``n`` is
+    then the board size, not the number of entries.  An entry of weight 0 must be absent.
     """
 
     n: int
@@ -122,6 +127,7 @@ class MeetingTerms(Generic[T]):
     deputy: Sequence[T] = ()
     unclear: T = False  # type: ignore[assignment]
     amount: T = -1  # type: ignore[assignment]
+    weight: Sequence[T] = ()
 
 
 @dataclass(frozen=True)

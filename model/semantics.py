@@ -23,6 +23,10 @@ Order of decision (each step cites its rule field):
    does not decide                                   -> ``deferred``
 4. every passing requirement is met (or the chief says yes) -> ``passed``, else ``rejected``
 
+An entry of :class:`~model.meeting.MeetingTerms` may stand for a class of identical members
+(``weight``, as the exact mode evaluates count cells): the counts weigh it, every other
+check reads it as the members it stands for (any of them, all alike, contiguous in order).
+
 Silence is not a vote: a present member whose ``vote`` is ``NONE`` stated no position, is
 not in the speaking order, and breaks any rule that requires him to state one.
 
@@ -105,20 +109,25 @@ def _misrouted(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Any:
 def evaluate(spec: RuleSpec, m: MeetingTerms[Any], B: Backend) -> Evaluation:
     """Evaluate one rule spec on one (concrete, vectorised or symbolic) meeting."""
     n = m.n
-    members = range(n)
+    members = range(len(m.present))  # n, unless an entry stands for a class (m.weight)
+    weights = m.weight or None
+
+    def count(xs: Sequence[Any]) -> Any:
+        return B.count(xs, weights)
+
     speaker = [B.and_(m.present[i], B.not_(m.recused[i])) for i in members]
 
     def tally(code: Vote) -> Any:
-        cast = B.count([B.and_(speaker[i], m.vote[i] == int(code)) for i in members])
+        cast = count([B.and_(speaker[i], m.vote[i] == int(code)) for i in members])
         if spec.absentee_opinions == "counted":
-            cast = cast + B.count([B.and_(B.not_(m.present[i]), m.opinion[i] == int(code))
-                                   for i in members])
+            cast = cast + count([B.and_(B.not_(m.present[i]), m.opinion[i] == int(code))
+                                 for i in members])
         return cast
 
     yes, no, abstain, defer = (tally(v) for v in (Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.DEFER))
-    present = B.count(m.present)
-    eligible = B.count(speaker)
-    recused = B.count(m.recused)
+    present = count(m.present)
+    eligible = count(speaker)
+    recused = count(m.recused)
     due = n if spec.recused_in_base else n - recused
     t = {"due": due, "present": present, "eligible": eligible, "yes": yes, "no": no,
          "abstain": abstain, "defer": defer}
