@@ -79,6 +79,8 @@ def run(which: str, weights: list[int], quota: int, shapley: bool,
     while p.is_alive() and time.perf_counter() - t < limit and q.empty():
         time.sleep(0.05)
     if q.empty():
+        if not p.is_alive():
+            return (f"crashed (exit {p.exitcode})", 0.0, None)
         p.terminate()
         p.join()
         return (f"> {limit:.0f}s", limit, None)

@@ -226,8 +226,9 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
     need = quota - sum(weights[j] for j in veto)  # what the free players must add
     cap = max(need, 1)
     table = _table([w for w in free if w < cap], cap, sizes=shapley)
-    prefix = np.zeros((table.shape[0], cap + 1), dtype=object)
-    prefix[:, 1:] = np.cumsum(table, axis=1)
+    np.cumsum(table, axis=1, out=table)  # in place: the counts are not needed again
+    prefix = np.concatenate([np.zeros((table.shape[0], 1), dtype=object), table], axis=1)
+    del table
     fact = [math.factorial(k) for k in range(n + 1)]
     found: dict[tuple[int, bool], tuple[int, Fraction]] = {}
     for i in range(n):
