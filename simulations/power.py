@@ -4,8 +4,12 @@ Three roads, all exact except the last:
 
 * :func:`weighted_game` -- a weighted majority game ``[quota; w_1, ..., w_n]``, optionally
   with veto players, by generating functions over Python integers (no overflow at any
-  n; cost O(n * quota) for Banzhaf and O(n^2 * quota) for Shapley-Shubik, O(n) when all
-  weights are equal).
+  n).  The table of coalitions by weight (and, for Shapley-Shubik, by size) is built
+  once, O(n * quota) cells for Banzhaf and at most O(n^2 * quota) for Shapley-Shubik, of
+  which only the cells a coalition can reach are touched; each distinct weight then
+  costs O(quota / w) additions (:func:`_window`); O(n) when all weights are equal.
+  Exact counts have up to n bits, so at n = 1,000 and weights 1..100 Shapley-Shubik
+  still takes minutes (see bench/power.md).
 * :func:`body_power` -- a body's own decision rule.  Every member present, each votes yes
   or no; the chair may be special (the chief decides, the chair calls the vote).  The
   outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`,
@@ -24,7 +28,9 @@ Three roads, all exact except the last:
   weighted game.
 
 References: Banzhaf (1965); Shapley & Shubik (1954); Felsenthal & Machover (1998),
-*The Measurement of Voting Power*; generating functions after Brams & Affuso (1976).
+*The Measurement of Voting Power*; generating functions after Brams & Affuso (1976);
+Kakimura & Terai (2025), *Computing Power Indices in Weighted Majority Games with Formal
+Power Series* (arXiv:2511.14995), for reading each player's swings off one table.
 
 Examples
 --------
@@ -46,6 +52,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -119,22 +127,60 @@ def anonymous_game(n: int, wins: Callable[[int], bool]) -> PowerIndices:
     return PowerIndices((swings,) * n, (Fraction(pivotal, n),) * n)
 
 
-def _polynomial(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
-    """Coefficients of prod(1 + y x^w) truncated to x-degree < cap (object ints);
-    shape (n+1, cap) by coalition size if ``sizes`` else (1, cap)."""
-    n = len(weights)
-    p = np.zeros((n + 1 if sizes else 1, cap), dtype=object)
-    p[0, 0] = 1
-    used = 0
-    for w in weights:
-        if w >= cap:
+def _table(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
+    """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
+    < cap, as Python integers: shape (k+1, cap) by coalition size if ``sizes`` (k the
+    largest size of a coalition lighter than cap), else (1, cap).
+
+    Players are added heaviest first, so after j of them a coalition of r weighs at least
+    the r last added and at most the r first: each row is updated only between those two
+    sums, which skips most of the table's zeros (about 4 in 5 cells at 1,000 players of
+    weights 1..100)."""
+    order = sorted(weights, reverse=True)
+    s = list(itertools.accumulate(order, initial=0))  # s[r]: the r heaviest
+    t = np.zeros((len(order) + 1 if sizes else 1, cap), dtype=object)
+    t[0, 0] = 1
+    top = 0
+    for j, w in enumerate(order, start=1):
+        if not sizes:
+            hi = min(s[j], cap - 1)
+            t[0, w:hi + 1] += t[0, :hi + 1 - w]
             continue
-        used += 1
-        if sizes:
-            p[1:used + 1, w:] = p[1:used + 1, w:] + p[:used, :cap - w]
+        rows = j - bisect.bisect_right(s, s[j] - cap)  # sizes that can weigh < cap
+        top = max(top, rows)
+        for r in range(rows, 0, -1):  # downwards: row r - 1 still lacks player j
+            lo, hi = s[j] - s[j - r], min(s[r - 1] + w, cap - 1)
+            t[r, lo:hi + 1] += t[r - 1, lo - w:hi + 1 - w]
+    return t[:top + 1] if sizes else t
+
+
+def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool) -> np.ndarray:
+    """Per coalition size, how many coalitions of the other table players weigh in
+    [need - w, need - 1] (a player of weight ``w`` swings there), from row prefix sums
+    ``prefix[:, e] = sum(table[:, :e])``.
+
+    ``own``: the player's factor (1 + y x^w) is in the table and is divided out.  With
+    1/(1 + y x^w) = sum_t (-y)^t x^(tw), coefficient d of the quotient is
+    sum_t (-1)^t table[k-t, d-tw]; as d runs over the window and t >= 0, e = d - tw runs
+    over 0..need-1 exactly once (t = (need-1-e) // w), so the window sum is an
+    alternating sum of blocks of w consecutive table columns, block t shifted t sizes
+    down -- O(need / w) additions instead of a division per column (Kakimura & Terai,
+    2025, read the quotient off the same way)."""
+    if not own:
+        return prefix[:, need] - prefix[:, max(need - w, 0)]
+    if not by_size:
+        t = np.arange((need - 1) // w + 1)
+        blocks = prefix[0, need - t * w] - prefix[0, np.maximum(need - (t + 1) * w, 0)]
+        return np.array([blocks[0::2].sum() - blocks[1::2].sum()], dtype=object)
+    rows = prefix.shape[0]
+    out = np.zeros(rows, dtype=object)
+    for t in range(min((need - 1) // w + 1, rows)):
+        block = prefix[:rows - t, need - t * w] - prefix[:rows - t, max(need - (t + 1) * w, 0)]
+        if t % 2:
+            out[t:] -= block
         else:
-            p[0, w:] = p[0, w:] + p[0, :cap - w]
-    return p
+            out[t:] += block
+    return out
 
 
 def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (), *,
@@ -142,8 +188,10 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
     """Exact Banzhaf and Shapley-Shubik indices of ``[quota; weights]`` where a coalition
     must also contain every player in ``vetoers``.
 
-    The generating function prod(1 + y x^w) over the non-veto players is built once
-    (truncated below the quota) and one factor is divided out per distinct weight.
+    The generating function prod(1 + y x^w) over the other players (y counts members, x
+    weighs them), truncated below the quota, is built once; each distinct weight's swings
+    are read off it as an alternating sum of column blocks (:func:`_window`), so the
+    per-weight cost is O(quota / w) and nothing is divided.
 
     Parameters
     ----------
@@ -155,6 +203,17 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
     shapley : bool
         Also compute Shapley-Shubik (by coalition size: n times the work); if False
         ``shapley_shubik`` is empty.
+
+    Examples
+    --------
+    The UN Security Council (5 permanent members of weight 7 with a veto in effect,
+    10 elected of weight 1, quota 39):
+
+    >>> un = weighted_game([7] * 5 + [1] * 10, 39)
+    >>> str(un.shapley_shubik[0]), str(un.shapley_shubik[-1])
+    ('421/2145', '4/2145')
+    >>> un.banzhaf_swings[0], un.banzhaf_swings[-1]
+    (848, 84)
     """
     _check_game(weights, quota)
     weights = [int(w) for w in weights]
@@ -164,64 +223,48 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
         w0 = weights[0]
         return anonymous_game(n, lambda k: k * w0 >= quota)
     free = [weights[j] for j in range(n) if j not in veto]
-    veto_w = sum(weights[j] for j in veto)
-    cap = max(quota - veto_w, 1)
-    p = _polynomial(free, cap, sizes=shapley)
+    need = quota - sum(weights[j] for j in veto)  # what the free players must add
+    cap = max(need, 1)
+    table = _table([w for w in free if w < cap], cap, sizes=shapley)
+    np.cumsum(table, axis=1, out=table)  # in place: the counts are not needed again
+    prefix = np.concatenate([np.zeros((table.shape[0], 1), dtype=object), table], axis=1)
+    del table
     fact = [math.factorial(k) for k in range(n + 1)]
-    free_counts = [math.comb(len(free), k) for k in range(len(free) + 1)]
-    swings: list[int] = []
-    ss: list[Fraction] = []
-    cache: dict[tuple[int, bool], tuple[int, int]] = {}
+    found: dict[tuple[int, bool], tuple[int, Fraction]] = {}
     for i in range(n):
         key = (weights[i], i in veto)
-        if key not in cache:
-            cache[key] = _player(p, weights[i], i in veto, quota - veto_w, len(veto), free_counts,
-                                 fact, n, shapley)
-        s, num = cache[key]
-        swings.append(s)
-        ss.append(Fraction(num, fact[n]))
-    return PowerIndices(tuple(swings), tuple(ss) if shapley else ())
+        if key not in found:
+            found[key] = _swings(prefix, *key, need, len(free), len(veto), fact, shapley)
+    swings = tuple(found[(w, i in veto)][0] for i, w in enumerate(weights))
+    ss = tuple(found[(w, i in veto)][1] for i, w in enumerate(weights)) if shapley else ()
+    return PowerIndices(swings, ss)
 
 
-def _player(p: np.ndarray, w: int, is_veto: bool, need: int, n_veto: int,
-            free_counts: list[int], fact: list[int], n: int, shapley: bool) -> tuple[int, int]:
-    """(swings, Shapley-Shubik numerator over n!) of one player of weight ``w``.
+def _swings(prefix: np.ndarray, w: int, is_veto: bool, need: int, n_free: int, n_veto: int,
+            fact: list[int], shapley: bool) -> tuple[int, Fraction]:
+    """(swings, Shapley-Shubik index) of one player of weight ``w``.
 
-    ``need`` is the quota minus every veto player's weight.  A veto player swings in every
-    coalition of free players holding the other vetoers with weight >= need; any other
-    player when the coalition (with all vetoers) weighs in [need - w, need - 1]."""
-    cap = p.shape[1]
-    if is_veto:
-        r, extra = p, n_veto - 1
-        lo, hi = need, None
-    else:  # divide one factor (1 + y x^w) out of p
-        r = np.zeros_like(p)
-        if w >= cap:
-            r = p
-        else:
-            for k in range(p.shape[0]):
-                r[k] = p[k]
-                if k and shapley:
-                    r[k, w:] = r[k, w:] - r[k - 1, :cap - w]
-            if not shapley:
-                for d in range(w, cap):
-                    r[0, d] = p[0, d] - r[0, d - w]
+    A veto player swings with every coalition of free players weighing >= need (and the
+    other vetoers); a free player when the free players with him weigh in
+    [need - w, need - 1] (with every vetoer).  ``prefix`` holds row prefix sums of the
+    free players' table, by coalition size if ``shapley``."""
+    n = len(fact) - 1
+    if is_veto:  # every coalition of free players, less those weighing < need
+        counts = np.array([math.comb(n_free, k) for k in range(n_free + 1)] if shapley
+                          else [2 ** n_free], dtype=object)
+        if need > 0:
+            counts[:prefix.shape[0]] -= prefix[:, need]
+        extra = n_veto - 1
+    elif w == 0 or need <= 0:
+        return 0, Fraction(0)
+    else:
+        counts = _window(prefix, w, need, own=w < need, by_size=shapley)
         extra = n_veto
-        lo, hi = need - w, need - 1
-    swings, num = 0, 0
-    for size in range(r.shape[0]):
-        row = r[size]
-        if hi is None:
-            below = int(sum(row[:max(lo, 0)])) if lo > 0 else 0
-            total = free_counts[size] if shapley else 2 ** (len(free_counts) - 1)
-            count = total - below
-        else:
-            count = int(sum(row[max(lo, 0):hi + 1])) if hi >= 0 else 0
-        if count:
-            swings += count
-            k = size + extra
-            num += count * fact[k] * fact[n - 1 - k]
-    return swings, num
+    if not shapley:
+        return int(counts[0]), Fraction(0)
+    num = sum(int(c) * fact[k + extra] * fact[n - 1 - k - extra]
+              for k, c in enumerate(counts) if c)
+    return int(sum(counts)), Fraction(num, fact[n])
 
 
 def brute_force(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:

@@ -25,20 +25,103 @@ from simulations.power import (
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 9), min_size=1, max_size=11), st.data())
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=11), st.data())
 def test_generating_functions_equal_brute_force(weights: list[int], data: st.DataObject) -> None:
+    """Weights up to 30 make the column blocks of the swing windows wide and the
+    heaviest-first pruning bite; some weights reach the quota (players outside the table)."""
     total = sum(weights)
     if total == 0:
         return
     quota = data.draw(st.integers(1, total))
     vetoers = data.draw(st.lists(st.integers(0, len(weights) - 1), max_size=2, unique=True))
-    assert weighted_game(weights, quota, vetoers) == brute_force(weights, quota, vetoers)
+    both = weighted_game(weights, quota, vetoers)
+    assert both == brute_force(weights, quota, vetoers)
+    assert weighted_game(weights, quota, vetoers, shapley=False).banzhaf_swings == \
+        both.banzhaf_swings
 
 
-def test_brute_force_n15() -> None:
-    w = [1, 2, 3, 5, 8, 13, 1, 2, 3, 5, 8, 1, 1, 2, 4]
-    assert weighted_game(w, 30) == brute_force(w, 30)
+def _pivots_by_orderings(weights: list[int], quota: int) -> tuple[Fraction, ...]:
+    """Shapley-Shubik from its definition: the share of the n! orderings in which a player
+    brings the running weight from below the quota to the quota or above."""
+    n = len(weights)
+    pivots = [0] * n
+    for order in itertools.permutations(range(n)):
+        running = 0
+        for i in order:
+            running += weights[i]
+            if running >= quota:
+                pivots[i] += 1
+                break
+    return tuple(Fraction(p, math.factorial(n)) for p in pivots)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=1, max_size=7), st.data())
+def test_shapley_shubik_equals_the_count_of_orderings(weights: list[int],
+                                                      data: st.DataObject) -> None:
+    total = sum(weights)
+    if total == 0:
+        return
+    quota = data.draw(st.integers(1, total))
+    assert weighted_game(weights, quota).shapley_shubik == _pivots_by_orderings(weights, quota)
+
+
+def test_un_security_council() -> None:
+    """[39; 7,7,7,7,7, 1 x 10] (Shapley & Shubik, 1954).  All of the weight is 45; without
+    one permanent member the rest weigh 28 + 10 = 38 < 39, so a coalition wins iff it has
+    all 5 permanent members and at least 4 elected ones.
+
+    Banzhaf: a permanent member swings with the other 4 and any >= 4 of the 10 elected:
+    2^10 - C(10,0) - C(10,1) - C(10,2) - C(10,3) = 1024 - 176 = 848 coalitions; an
+    elected member with all 5 and exactly 3 of the other 9: C(9,3) = 84.
+
+    Shapley-Shubik: an elected member is pivotal when the 8 before him are the 5
+    permanent and 3 of the other 9 elected: his place is 9th with probability 1/15 and then
+    the 8 before him are a uniform 8-subset of the 14 others, C(9,3) = 84 of C(14,8) = 3003
+    of them good, so 84 / (15 * 3003) = 4/2145; a permanent member has
+    (1 - 10 * 4/2145) / 5 = 421/2145.
+
+    The same game written with vetoes: [9; 1 x 15] with the 5 permanent members vetoing
+    (all 5 plus 4 more of weight 1)."""
+    un = weighted_game([7] * 5 + [1] * 10, 39)
+    assert un.banzhaf_swings == (848,) * 5 + (84,) * 10
+    assert un.shapley_shubik == (Fraction(421, 2145),) * 5 + (Fraction(4, 2145),) * 10
+    assert weighted_game([1] * 15, 9, vetoers=range(5)) == un
+
+
+def test_textbook_games() -> None:
+    """[4; 3, 2, 1]: wins are {3,2}, {3,1}, {3,2,1}.  The 3 swings with {2}, {1}, {2,1};
+    the 2 only with {3}; the 1 only with {3}.  Of the 6 orderings the 3 is pivotal in all
+    but 3-2-1 (the 2 is) and 3-1-2 (the 1 is): 4/6, 1/6, 1/6.
+
+    The EEC Council of Ministers, 1958 (Felsenthal & Machover 1998, sec. 2.3):
+    [12; 4, 4, 4, 2, 2, 1].  Luxembourg (1) is a null player: the others' weights are
+    even, so none of their sums is 11.  A big member swings when the others weigh 8..11:
+    of the 16 subsets of {4, 4, 2, 2} five weigh 8 or 10 (4+4, 4+2+2 twice, 4+4+2 twice),
+    each with or without Luxembourg: 10.  A member of weight 2 swings when the others
+    weigh 10..11: 4+4+2 three ways, each with or without Luxembourg: 6.  Shapley-Shubik of
+    a weight-2 member: those 3 predecessor sets of size 3 and 3 of size 4, so
+    (3 * 3!2! + 3 * 4!1!) / 6! = 108/720 = 9/60; each big member (1 - 18/60) / 3 = 14/60."""
+    small = weighted_game([3, 2, 1], 4)
+    assert small.banzhaf_swings == (3, 1, 1)
+    assert small.shapley_shubik == (Fraction(2, 3), Fraction(1, 6), Fraction(1, 6))
+    eec = weighted_game([4, 4, 4, 2, 2, 1], 12)
+    assert eec.banzhaf_swings == (10, 10, 10, 6, 6, 0)
+    assert eec.shapley_shubik == (Fraction(14, 60),) * 3 + (Fraction(9, 60),) * 2 + (0,)
+
+
+def test_large_game_is_consistent() -> None:
+    """300 players of weights 1..30 (no oracle at this size): indices sum to 1, equal
+    weights get equal indices and a heavier player never has less power."""
+    rng = np.random.default_rng(11)
+    w = [int(x) for x in rng.integers(1, 31, 300)]
+    r = weighted_game(w, sum(w) // 2 + 1)
+    assert sum(r.shapley_shubik) == 1
+    by_weight = sorted(zip(w, r.shapley_shubik, r.banzhaf_swings, strict=True))
+    for (w1, s1, b1), (w2, s2, b2) in itertools.pairwise(by_weight):
+        assert (s1, b1) == (s2, b2) if w1 == w2 else (s1 <= s2 and b1 <= b2)
+    assert weighted_game(w, sum(w) // 2 + 1, shapley=False).banzhaf_swings == r.banzhaf_swings
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 15, 100, 2977])
@@ -58,10 +141,11 @@ def test_unanimity_and_dictator_closed_forms() -> None:
 
 
 def test_same_answers_as_powerindex() -> None:
+    """Against ``powerindex`` (floats; it overflows for Shapley-Shubik from n = 171)."""
     px = pytest.importorskip("powerindex")
     rng = np.random.default_rng(3)
-    for n in (5, 15, 40):
-        w = [int(x) for x in rng.integers(1, 12, n)]
+    for n, top in ((5, 12), (15, 12), (40, 12), (60, 100)):
+        w = [int(x) for x in rng.integers(1, top, n)]
         q = sum(w) // 2 + 1
         game = px.Game(q, weights=w)
         game.calc()
