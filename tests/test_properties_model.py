@@ -110,9 +110,16 @@ def test_monotone_in_yes_votes(iid: str, body: str, matter: str, data: Any) -> N
         assert c1 == c2
         spec = rs.spec(c1)
         if spec.chair_calls_vote == "when_split" and not m.vote_called:
-            # 办公会 六: postponing is lawful only while the positions are split; one more yes
-            # can end the split, and the withheld decision becomes a violation
-            assert o2 in (o1, Outcome.PROCEDURE_VIOLATION), (c1, o1, o2)
+            # 办公会 六: postponing is lawful only while the positions are split.  One more yes
+            # can end a split (the withheld decision becomes a violation) or start one (an
+            # undivided item withheld, a violation, becomes a lawful postponement)
+            assert o2 in (o1, Outcome.PROCEDURE_VIOLATION, Outcome.DEFERRED), (c1, o1, o2)
+            if o2 == Outcome.DEFERRED != o1:
+                # ...and then withholding was the only violation: had the chair called the
+                # vote, the meeting would have broken no procedure
+                assert o1 == Outcome.PROCEDURE_VIOLATION, (c1, o1, o2)
+                called = decide(replace(m, vote_called=True), inst, c1).outcome
+                assert called != Outcome.PROCEDURE_VIOLATION, (c1, called)
         elif o1 in (Outcome.NO_QUORUM, Outcome.PROCEDURE_VIOLATION):
             assert o2 == o1, (c1, o1, o2)
         elif o1 == Outcome.PASSED:
