@@ -21,34 +21,36 @@ is the only place a :exc:`SolverUnknown` becomes a verdict: ``unknown``, with it
 reason.  So ``unknown`` at any step below yields ``unknown``, never ``holds`` or
 ``vacuous``:
 
-========================================  =====================  ====================  =======
-query (property)                          sat                    unsat                 unknown
-========================================  =====================  ====================  =======
-counterexample search: absentee,          fails (witnessed)      holds (core cited)    unknown
-monotonic, chair veto, separation,
-complete (per step), readings (per pair),
-compare (per direction), all-n main query
-example search: quorum_reachable          holds (witnessed)      fails                 unknown
-premise / vacuity (after an unsat goal;   go on                  vacuous (power: this  unknown
-dead zone; power per subject)                                    subject is skipped)
-exists-forall rounds (dead zone,          next round / fails     holds                 unknown
-recusal, speaking order): outer, inner                                                 (also:
-and the illustration of the setting                                                    no
-                                                                                       convergence)
-minimisation steps (min_yes, min_*_block  optimum                vacuous / holds       unknown
-hitting set, no_split_evasion)
-blocking check and illustration           next coalition /       (see catalogue)       unknown
-(min_*_block)                             witness
-citations of a proved min_yes             -                      core cited            unknown
-all-n: failing sizes 1..30                fails at n             holds at n            unknown
-========================================  =====================  ====================  =======
+=========================================  ===================  ===================  ==========
+query (property)                           sat                  unsat                unknown
+=========================================  ===================  ===================  ==========
+goal of a forall property (absentee,       fails (witnessed)    holds (core cited)   unknown
+monotonic, no_chair_veto, separation)
+goal of quorum_reachable; each rule step   holds; step reached  fails; a dead step   unknown
+of complete
+premise alone, after an unsat goal         go on                vacuous              unknown
+(separation; dead zone; power, per         (power: next         (power: subject
+subject)                                   subject)             skipped)
+exists-forall rounds (no_dead_zone,        next round /         holds                unknown
+recusal, speaking order), outer and inner  fails (witnessed)                         (also: no
+queries and the witness's conduct                                                    convergence)
+each minimisation step (min_yes, the       the optimum          vacuous (min_yes) /  unknown
+min_*_block hitting set, no_split_evasion                       holds
+(Optimize))
+min_*_block: can an item pass while the    next coalition;      it blocks; the       unknown
+coalition acts? then an illustration       witness              coalition cannot act
+citations of a proved min_yes              internal error       core cited           unknown
+readings (per pair), compare (per          fails (witnessed)    holds                unknown
+direction)
+all-n main query; each n in 1..30          fails; fails at n    holds; not at n      unknown
+=========================================  ===================  ===================  ==========
 
-Three queries only illustrate or annotate a failure already witnessed and confirmed;
-their ``unknown`` leaves that ``fails`` standing: the other pairs of ``readings`` once
-one pair fails, the meeting on one part of ``no_split_evasion``, and the all-n pattern
-proof (reported as not proved).  The unit test of this table is
-``tests/test_proofs_soundness.py``: it answers ``unknown`` at each call of every
-property in turn.
+Three queries only add to a failure already witnessed and confirmed, so their
+``unknown`` leaves that ``fails`` standing: another pair of ``readings`` once one pair
+fails, the meeting on one part of ``no_split_evasion``, and the all-n pattern proof
+(reported as not proved).  ``requirements_agree`` asks no solver.
+``tests/test_proofs_soundness.py`` answers ``unknown`` at each call of every property
+in turn and checks this table.
 
 Examples
 --------
