@@ -62,7 +62,7 @@ class Property:
         """Run :attr:`prove` on ``ctx`` under one deadline of ``ctx.options.timeout_s`` for
         the encoding and every query; an unanswered step makes the verdict ``unknown``."""
         ctx.budget = Budget(ctx.options.timeout_s)
-        return settled(lambda: self.prove(ctx))  # type: ignore[no-any-return]
+        return settled(lambda: self.prove(ctx))
 
 
 def register(prop: Property) -> Property:
