@@ -29,6 +29,7 @@ from typing import Any
 
 import z3
 
+from model.errors import InternalDisagreement
 from model.meeting import Outcome, Vote
 from model.rules import CUMULATIVE
 from proofs import oracle as O
@@ -37,7 +38,7 @@ from proofs.encode import Encoded, encode
 from proofs.properties import Property, get_property, register
 from proofs.requirements import field_report
 from proofs.results import Verdict
-from proofs.solve import Answer, Query, exists_forall, minimize, optimize
+from proofs.solve import Answer, Query, SolverUnknown, exists_forall, minimize, optimize
 from proofs.symbolic import SymbolicMeeting, symmetry_breaking
 
 __all__ = ["get_property"]
@@ -45,28 +46,21 @@ __all__ = ["get_property"]
 PASSED, REJECTED = int(Outcome.PASSED), int(Outcome.REJECTED)
 
 
-def _unknown(a: Answer) -> Verdict:
-    return Verdict("unknown", reason=a.reason or "solver answered unknown")
-
-
 def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | None,
             goal: Callable[[SymbolicMeeting, Encoded], Any]
             ) -> tuple[str, Answer, Query, SymbolicMeeting, Encoded]:
-    """Is ``premise and goal`` satisfiable?  Returns ``sat``/``unsat``/``unknown``/``vacuous``."""
+    """Is ``premise and goal`` satisfiable?  Returns ``sat``, ``unsat`` or ``vacuous`` (the
+    premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a query is unanswered."""
     q, sm = ctx.query(), ctx.meeting()
     enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
     q.push()
     q.track("goal", goal(sm, enc))
-    a = q.check()
+    a = q.solve()
     q.pop()
-    if a.status == "unsat":
-        p = q.check()
-        if p.status == "unsat":
-            return "vacuous", p, q, sm, enc
-        if p.status == "unknown":
-            return "unknown", p, q, sm, enc
+    if a.status == "unsat" and q.solve().status == "unsat":
+        return "vacuous", a, q, sm, enc
     return a.status, a, q, sm, enc
 
 
@@ -82,8 +76,6 @@ def _speaks_yes(sm: SymbolicMeeting, i: int) -> Any:
 
 def _quorum_reachable(ctx: Context) -> Verdict:
     st, a, _, sm, enc = _search(ctx, None, lambda sm, e: e.outcome != int(Outcome.NO_QUORUM))
-    if st == "unknown":
-        return _unknown(a)
     if st == "sat":
         w = ctx.witness(a.model, sm, enc, "example", "a meeting that meets the quorum")
         return Verdict("holds", witnesses=(w,), detail="the quorum can be met",
@@ -125,23 +117,19 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
         e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"r{rounds[0]}",
-                   track=outer.cores)
+                   track=outer.cores, budget=ctx.budget)
         return [*e.definitions, ("goal", e.outcome != PASSED)]
 
     def refine(model: Any) -> list[tuple[str, Any]]:
         return instance(_generalise(model, sm))
 
-    vacuity = outer.check()
-    if vacuity.status == "unknown":
-        return _unknown(vacuity)
+    vacuity = outer.solve()
     if vacuity.status == "unsat":
         return Verdict("vacuous", core=vacuity.core, detail="no such setting exists",
                        detail_zh="不存在满足前提的会议")
     for conduct in _candidates(ctx, sm):
         outer.track_all(instance(conduct))
     a = exists_forall(outer, ask, refine)
-    if a.status == "unknown":
-        return _unknown(a)
     what = "recusals" if recusal else "attendance"
     if a.status == "unsat":
         return Verdict("holds", core=a.core,
@@ -149,10 +137,10 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
                        "the item", detail_zh="只要达到法定人数, 总有表决结果可以通过")
     inner.push()
     inner.add(*fix_setting(a.model))
-    b = inner.check()
+    b = inner.solve()
     inner.pop()
     if b.status != "sat":
-        return _unknown(b)
+        raise SolverUnknown("the setting found has no conduct to show (solver inconsistency)")
     w = ctx.witness(b.model, sm, ienc, "counterexample",
                     "the quorum is met, yet no way of voting passes the item")
     return Verdict("fails", witnesses=(w,), detail=f"a dead zone: quorum met, but with these "
@@ -215,9 +203,7 @@ def _min_yes(ctx: Context) -> Verdict:
     enc = ctx.setup(q, sm, symmetric=True)
     yes = enc.tally["yes"]
     cons = [*q.solver.assertions(), enc.outcome == PASSED]
-    a, value = minimize(cons, yes, ctx.options.timeout_ms)
-    if a.status == "unknown":
-        return _unknown(a)
+    a, value = minimize(cons, yes, ctx.options.timeout_ms, ctx.budget)
     if a.status == "unsat":
         return Verdict("vacuous", detail="no meeting passes the item", detail_zh="没有可以通过的会议")
     n = ctx.n
@@ -228,7 +214,10 @@ def _min_yes(ctx: Context) -> Verdict:
         if ctx.options.cores:
             st, b, _, _, _ = _search(ctx, lambda sm, e: e.outcome == PASSED,
                                      lambda sm, e: 2 * e.tally["yes"] <= n)
-            core = b.core if st == "unsat" else ()
+            if st != "unsat":
+                raise InternalDisagreement(f"min_yes_to_pass: the optimum {value} is a majority "
+                                           f"of {n}, yet the citation query answers {st}")
+            core = b.core
         return Verdict("holds", value=value, witnesses=(w,), core=core,
                        detail=f"every passed item has at least {value} yes votes, a majority of "
                        f"all {n} members", detail_zh=f"通过须至少{value}票赞成, 超过全体{n}人半数")
@@ -259,9 +248,8 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         return z3.And(sm.present[i], z3.Not(sm.recused[i]), sm.vote[i] == int(Vote.NO))
 
     while True:
-        a, _ = minimize(hitting, z3.Sum([z3.If(x, 1, 0) for x in c]), ctx.options.timeout_ms)
-        if a.status == "unknown":
-            return _unknown(a)
+        a, _ = minimize(hitting, z3.Sum([z3.If(x, 1, 0) for x in c]), ctx.options.timeout_ms,
+                        ctx.budget)
         if a.status == "unsat":  # no coalition blocks at all
             return Verdict("holds", detail="no coalition can block every meeting this way",
                            detail_zh="任何联合都无法以此方式阻止通过")
@@ -274,7 +262,7 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
                 sm, [range(1, k + 1), range(k + 1, n)]))
         inner.push()
         inner.track("goal", enc.outcome == PASSED)
-        b = inner.check()
+        b = inner.solve()
         inner.pop()
         if b.status == "sat":
             acting = [z3.is_true(b.model.eval(acts(i), model_completion=True)) for i in range(n)]
@@ -287,17 +275,12 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
                 hitting.append(z3.Or(z3.And(c[0], z3.BoolVal(not acting[0])),
                                      z3.Sum([z3.If(x, 1, 0) for x in c[1:]]) > k_rest))
             continue
-        if b.status == "unknown":
-            inner.pop()
-            return _unknown(b)
         core = b.core
         others = [_speaks_yes(sm, i) for i in range(n) if i not in members]
-        illus = inner.check(others) if others else inner.check()
-        if illus.status != "sat":
-            illus = inner.check()
+        illus = inner.solve(others)  # the others all say yes, if they can
+        if illus.status != "sat" and others:
+            illus = inner.solve()
         inner.pop()
-        if illus.status == "unknown":  # never read as "vacuous" or "holds"
-            return _unknown(illus)
         if illus.status == "unsat":  # the coalition cannot act at all (everybody absent is
             # no meeting): it blocks nothing; rule it and its supersets out
             hitting.append(z3.Not(z3.And(*[c[i] for i in members])))
@@ -341,9 +324,7 @@ def _absentee(ctx: Context) -> Verdict:
     q.track("well-formedness", z3.And(*[z3.And(x >= 0, x <= int(Vote.DEFER)) for x in o2]))
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
     q.track("goal", enc.outcome != enc2.outcome)
-    a = q.check()
-    if a.status == "unknown":
-        return _unknown(a)
+    a = q.solve()
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="absent members' written opinions never change "
                        "the outcome", detail_zh="未到会成员的书面意见从不改变结果")
@@ -374,10 +355,8 @@ def _monotonic(ctx: Context) -> Verdict:
                                   sm.vote[who] != int(Vote.YES), sm.vote[who] != int(Vote.NONE)))
         enc2 = ctx.setup(q, sm2, tag=f"2_{who}", wf=False)
         q.track("goal", z3.And(enc.outcome == PASSED, enc2.outcome != PASSED))
-        a = q.check()
+        a = q.solve()
         q.pop()
-        if a.status == "unknown":
-            return _unknown(a)
         if a.status == "unsat":
             core.update(a.core)
             continue
@@ -446,26 +425,21 @@ def _power(ctx: Context, dictator: bool) -> Verdict:
             goal = z3.Not(says_yes(sm))
         q.push()
         q.track("goal", goal)
-        a = q.check()
+        a = q.solve()
         q.pop()
-        if a.status == "unknown":
-            q.pop()
-            return _unknown(a)
         if a.status == "sat":
             premise_ok = True
             q.pop()
             continue
-        p = q.check([says_yes(sm), enc.outcome == PASSED])
+        p = q.solve([says_yes(sm), enc.outcome == PASSED])
         q.pop()
-        if p.status == "unknown":
-            return _unknown(p)
         if p.status == "unsat":
             continue
         premise_ok = True
         found.append((name, a.core))
         w1 = ctx.witness(p.model, sm, enc, "counterexample", f"{name} votes yes: the item passes")
         sm2 = _flip_to_no(ctx, p.model, sm, who)
-        enc2 = encode(ctx.spec, sm2.terms(), track=False)
+        enc2 = encode(ctx.spec, sm2.terms(), track=False, budget=ctx.budget)
         w2 = ctx.witness(p.model, sm2, enc2, "counterexample",
                          f"{name} votes no instead: {'rejected' if dictator else 'not passed'}")
         if w2.outcome == Outcome.PASSED:
@@ -509,9 +483,7 @@ def _chair_veto(ctx: Context) -> Verdict:
     # (withholding outside the power's trigger is itself a violation, no lawful veto)
     q.track("goal", z3.And(sm.vote_called, enc.outcome == PASSED, enc2.outcome != PASSED,
                            enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)))
-    a = q.check()
-    if a.status == "unknown":
-        return _unknown(a)
+    a = q.solve()
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="the chair cannot stop a passing majority by "
                        "not calling the vote", detail_zh="主持人不能以不付表决阻止多数意见")
@@ -572,7 +544,7 @@ def _speaking_order(ctx: Context) -> Verdict:
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
         e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"o{rounds[0]}",
-                   track=outer.cores)
+                   track=outer.cores, budget=ctx.budget)
         bad = [_bool(e.checks[k]) for k in names]
         return [*e.definitions, ("goal", z3.Or(*bad))]
 
@@ -583,17 +555,15 @@ def _speaking_order(ctx: Context) -> Verdict:
         outer.track_all(instance(conduct))
 
     a = exists_forall(outer, ask, refine)
-    if a.status == "unknown":
-        return _unknown(a)
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="every meeting has a speaking order that "
                        "keeps the speaking rules", detail_zh="任何会议都存在符合规定的发言顺序")
     inner.push()
     inner.add(*fix(a.model))
-    b = inner.check()
+    b = inner.solve()
     inner.pop()
     if b.status != "sat":
-        return _unknown(b)
+        raise SolverUnknown("the meeting found has no conduct to show (solver inconsistency)")
     w = ctx.witness(b.model, sm, ienc, "counterexample",
                     "no order of speakers keeps every speaking rule")
     return Verdict("fails", witnesses=(w,), detail="in this meeting no speaking order keeps "
@@ -620,7 +590,7 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     q, sm = ctx.query(), ctx.meeting()
     ctx.setup(q, sm, symmetric=True)
     witnesses, lines, lines_zh, core = [], [], [], set()
-    unknown = None
+    unanswered: SolverUnknown | None = None
     for p in points:
         for r1, r2 in itertools.combinations([r.name for r in p.readings], 2):
             c1, c2 = {**ctx.choice, p.field: r1}, {**ctx.choice, p.field: r2}
@@ -628,11 +598,13 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
             e1 = ctx.setup(q, sm, spec=ctx.ruleset.spec(c1), tag=f"_{p.field}_{r1}", wf=False)
             e2 = ctx.setup(q, sm, spec=ctx.ruleset.spec(c2), tag=f"_{p.field}_{r2}", wf=False)
             q.track("goal", e1.outcome != e2.outcome)
-            a = q.check()
-            q.pop()
-            if a.status == "unknown":
-                unknown = a
+            try:
+                a = q.solve()
+            except SolverUnknown as err:  # another pair may still fail, with a witness
+                unanswered = err
                 continue
+            finally:
+                q.pop()
             if a.status == "unsat":
                 core.update(a.core)
                 continue
@@ -647,8 +619,8 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     if witnesses:
         return Verdict("fails", witnesses=tuple(witnesses), detail="; ".join(lines),
                        detail_zh="; ".join(lines_zh))
-    if unknown is not None:
-        return _unknown(unknown)
+    if unanswered is not None:
+        raise unanswered
     return Verdict("holds", core=tuple(sorted(core)),
                    detail=f"the readings of {', '.join(p.field for p in points)} agree on every "
                    "meeting", detail_zh="各种解读在任何会议上结论一致")
@@ -722,10 +694,8 @@ def _completeness(ctx: Context) -> Verdict:
     for name, cond in steps:
         q.push()
         q.track("goal", cond)
-        a = q.check()
+        a = q.solve()
         q.pop()
-        if a.status == "unknown":
-            return _unknown(a)
         if a.status == "unsat":
             dead.append(name)
             core.update(a.core)
@@ -754,8 +724,6 @@ def _separation(ctx: Context) -> Verdict:
         return Verdict("n/a", detail="the matter has no portfolio", detail_zh="该事项无分管领域")
     st, a, _, sm, enc = _search(ctx, lambda sm, e: sm.owner[0],
                                 lambda sm, e: e.outcome == PASSED)
-    if st == "unknown":
-        return _unknown(a)
     if st == "vacuous":
         return Verdict("vacuous", detail="the leader never owns the portfolio here",
                        detail_zh="一把手不分管此领域")
@@ -785,9 +753,7 @@ def _split(ctx: Context) -> Verdict:
     x1, x2 = z3.Ints("part_1 part_2")
     cons = [x1 >= 1, x2 >= 1, bound.holds(x1 + x2), z3.Not(bound.holds(x1)),
             z3.Not(bound.holds(x2))]
-    a, total = optimize(cons, x1 + x2, ctx.options.timeout_ms)
-    if a.status == "unknown":
-        return _unknown(a)
+    a, total = optimize(cons, x1 + x2, ctx.options.timeout_ms, ctx.budget)
     if a.status == "unsat":
         return Verdict("holds", detail=f"no split of an amount {bound.describe()} brings every part "
                        "outside the limit", detail_zh=f"拆分无法规避{bound.describe_zh()}的标准")
@@ -803,8 +769,12 @@ def _split(ctx: Context) -> Verdict:
 
 def _split_meetings(ctx: Context, part: int) -> tuple[Any, ...]:
     """A meeting of this body on one part: its record shows the part below the limit (the
-    routes send such an item elsewhere, so here it is misrouted)."""
-    st, a, _, sm, enc = _search(ctx, None, lambda sm, e: sm.amount == part)
+    routes send such an item elsewhere, so here it is misrouted).  It only illustrates a
+    failure already shown: unanswered, there is no meeting and the failure stands."""
+    try:
+        st, a, _, sm, enc = _search(ctx, None, lambda sm, e: sm.amount == part)
+    except SolverUnknown:
+        return ()
     if st != "sat":
         return ()
     return (ctx.witness(a.model, sm, enc, "counterexample",

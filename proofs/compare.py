@@ -19,7 +19,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from model.meeting import Outcome
@@ -27,10 +28,11 @@ from model.rules import Institution, RuleSet
 from proofs.context import institution_ref
 from proofs.counterexample import Witness, confirm
 from proofs.decode import MeetingLabel, decode
-from proofs.encode import encode
-from proofs.options import CheckOptions
-from proofs.solve import Budget, Query
-from proofs.symbolic import symbolic_meeting, well_formed
+from proofs.encode import Encoded, encode
+from proofs.options import CheckOptions, check_sizes
+from proofs.results import Verdict
+from proofs.solve import Budget, Query, settled
+from proofs.symbolic import SymbolicMeeting, symbolic_meeting, well_formed
 
 __all__ = ["Side", "ComparisonRow", "Comparison", "compare", "default_pair"]
 
@@ -100,37 +102,54 @@ def default_pair(a: Institution, b: Institution) -> tuple[str, str, str, str]:
 
 def compare(a: Side, b: Side, sizes: Sequence[int], options: CheckOptions | None = None
             ) -> Comparison:
-    """For each size: does A imply B, does B imply A (with distinguishing meetings)."""
+    """For each size: does A imply B, does B imply A (with distinguishing meetings).
+
+    Each size has one deadline (``options.timeout_s``) for its encoding and both queries;
+    a direction left unanswered is ``unknown`` (:func:`~proofs.solve.settled`)."""
+    check_sizes(sizes)
     opts = options or CheckOptions(sizes=tuple(sizes))
     rows = []
     for n in sizes:
-        sm = symbolic_meeting(n, a.portfolio if a.portfolio is not None else b.portfolio)
-        q = Query(opts.timeout_ms, cores=False, budget=Budget(opts.timeout_s))
-        q.add(*[c for _, c in well_formed(sm)])
-        ea = encode(a.ruleset.spec(a.choice), sm.terms(portfolio=a.portfolio), track=False)
-        eb = encode(b.ruleset.spec(b.choice), sm.terms(portfolio=b.portfolio), track=False)
-        status, witnesses, reasons = [], [], []
-        passed = int(Outcome.PASSED)
-        for first, second, name in ((ea, eb, "A passes, B does not"),
-                                    (eb, ea, "B passes, A does not")):
-            ans = q.check([first.outcome == passed, second.outcome != passed])
-            if ans.status == "unsat":
-                status.append("holds")
-                continue
-            if ans.status == "unknown":
-                status.append("unknown")
-                reasons.append(ans.reason)
-                continue
-            status.append("fails")
-            for side, enc in ((a, ea), (b, eb)):
-                meeting = decode(ans.model, sm, MeetingLabel(institution_ref(side.institution),
-                                                             side.ruleset.body,
-                                                             side.ruleset.matter),
-                                 portfolio=side.portfolio)
-                claimed = ans.model.eval(enc.outcome, model_completion=True).as_long()
-                tag = "A" if side is a else "B"
-                witnesses.append(confirm(meeting, side.ruleset, side.choice, claimed,
-                                         "distinguishing meeting", f"{name}: under {tag}"))
-        rows.append(ComparisonRow(n, status[0], status[1], tuple(witnesses), "; ".join(reasons)))
+        budget = Budget(opts.timeout_s)
+        build = functools.cache(functools.partial(_encode_both, a, b, n, opts, budget))
+        verdicts = [settled(functools.partial(_direction, build, (a, b), ab, name))
+                    for ab, name in ((True, "A passes, B does not"),
+                                     (False, "B passes, A does not"))]
+        rows.append(ComparisonRow(n, verdicts[0].status, verdicts[1].status,
+                                  tuple(w for v in verdicts for w in v.witnesses),
+                                  "; ".join(v.reason for v in verdicts if v.reason)))
     return Comparison(a.label, b.label, tuple(rows))
 
+
+def _encode_both(a: Side, b: Side, n: int, opts: CheckOptions, budget: Budget
+                 ) -> tuple[Query, SymbolicMeeting, Encoded, Encoded]:
+    """One query with the well-formed meetings of size ``n`` and both sides encoded."""
+    sm = symbolic_meeting(n, a.portfolio if a.portfolio is not None else b.portfolio)
+    q = Query(opts.timeout_ms, cores=False, budget=budget)
+    q.add(*[c for _, c in well_formed(sm)])
+    ea = encode(a.ruleset.spec(a.choice), sm.terms(portfolio=a.portfolio), track=False,
+                budget=budget)
+    eb = encode(b.ruleset.spec(b.choice), sm.terms(portfolio=b.portfolio), track=False,
+                budget=budget)
+    return q, sm, ea, eb
+
+
+def _direction(build: Callable[[], tuple[Query, SymbolicMeeting, Encoded, Encoded]],
+               sides: tuple[Side, Side], a_first: bool, name: str) -> Verdict:
+    """Does the first side (A if ``a_first``) imply the other?  ``fails`` with the
+    distinguishing meeting decoded for both sides and confirmed."""
+    q, sm, ea, eb = build()
+    first, second = (ea, eb) if a_first else (eb, ea)
+    passed = int(Outcome.PASSED)
+    ans = q.solve([first.outcome == passed, second.outcome != passed])
+    if ans.status == "unsat":
+        return Verdict("holds")
+    witnesses = []
+    for tag, side, enc in (("A", sides[0], ea), ("B", sides[1], eb)):
+        meeting = decode(ans.model, sm, MeetingLabel(institution_ref(side.institution),
+                                                     side.ruleset.body, side.ruleset.matter),
+                         portfolio=side.portfolio)
+        claimed = ans.model.eval(enc.outcome, model_completion=True).as_long()
+        witnesses.append(confirm(meeting, side.ruleset, side.choice, claimed,
+                                 "distinguishing meeting", f"{name}: under {tag}"))
+    return Verdict("fails", witnesses=tuple(witnesses))

@@ -34,7 +34,7 @@ from model.semantics import DEFERRALS, VIOLATIONS
 from proofs.counterexample import Witness, confirm
 from proofs.decode import MeetingLabel, decode
 from proofs.encode import Encoded, encode, free_constants
-from proofs.options import CheckOptions
+from proofs.options import CheckOptions, check_sizes
 from proofs.solve import Budget, Query
 from proofs.symbolic import SymbolicMeeting, symbolic_meeting, symmetry_breaking, well_formed
 
@@ -58,12 +58,15 @@ class Context:
     n: int
     options: CheckOptions = field(default_factory=CheckOptions)
     budget: Budget | None = None
+    """The deadline of the running check (set by :meth:`proofs.properties.Property.check`)."""
     memo: dict[Any, Any] = field(default_factory=dict)
 
     @classmethod
     def make(cls, inst: Institution, body: str, matter: str, n: int,
              options: CheckOptions | None = None, choice: Mapping[str, str] | None = None
              ) -> Context:
+        """The context of board size ``n`` (at most the ``check_size`` limit)."""
+        check_sizes((n,))
         rs = inst.ruleset(body, matter)
         full = next(iter(rs.choices()))
         full.update(choice or {})
@@ -122,7 +125,8 @@ class Context:
         spec = spec or self.spec
         ekey = ("enc", id(sm), spec, tag, q.cores)
         if ekey not in self.memo:  # sm is kept alive in the key's value, so id() stays unique
-            self.memo[ekey] = (sm, encode(spec, sm.terms(), tag=tag, track=q.cores))
+            self.memo[ekey] = (sm, encode(spec, sm.terms(), tag=tag, track=q.cores,
+                                          budget=self.budget))
         enc: Encoded = self.memo[ekey][1]
         q.track_all(enc.definitions)
         return enc

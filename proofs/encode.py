@@ -15,10 +15,16 @@ Examples
 >>> enc = encode(spec, symbolic_meeting(3, None).terms(), tag="a")
 >>> {"quorum", "passing"} <= {field for field, _ in enc.definitions}
 True
+>>> from proofs.solve import Budget
+>>> encode(spec, symbolic_meeting(3, None).terms(), budget=Budget(1e-9))
+Traceback (most recent call last):
+...
+proofs.solve.DeadlineExceeded: encoding exceeded the time limit of 1e-09 s (encoding the rules)
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +34,7 @@ from model.backend import Z3Backend
 from model.meeting import MeetingTerms
 from model.rules import RuleSpec
 from model.semantics import CHECK_FIELDS, evaluate
+from proofs.solve import Budget
 
 __all__ = ["Encoded", "encode", "free_constants"]
 
@@ -49,9 +56,38 @@ class Encoded:
     definitions: tuple[tuple[str, Any], ...]
 
 
-def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool = True) -> Encoded:
-    """Evaluate ``spec`` on ``terms`` symbolically; name each check by its rule field."""
-    ev = evaluate(spec, terms, _Z3)
+class _TimedZ3(Z3Backend):
+    """The Z3 backend, checking a deadline at each operation (an encoding is built by
+    thousands of them on a large board)."""
+
+    def __init__(self, budget: Budget) -> None:
+        super().__init__()
+        self.budget = budget
+
+    def and_(self, *xs: Any) -> Any:
+        self.budget.check("encoding the rules")
+        return super().and_(*xs)
+
+    def or_(self, *xs: Any) -> Any:
+        self.budget.check("encoding the rules")
+        return super().or_(*xs)
+
+    def ite(self, c: Any, a: Any, b: Any) -> Any:
+        self.budget.check("encoding the rules")
+        return super().ite(c, a, b)
+
+    def count(self, xs: Sequence[Any]) -> Any:
+        self.budget.check("encoding the rules")
+        return super().count(xs)
+
+
+def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool = True,
+           budget: Budget | None = None) -> Encoded:
+    """Evaluate ``spec`` on ``terms`` symbolically; name each check by its rule field.
+
+    With a ``budget``, building the terms raises :exc:`~proofs.solve.DeadlineExceeded` once
+    its deadline has passed."""
+    ev = evaluate(spec, terms, _Z3 if budget is None else _TimedZ3(budget))
     raw = _z3val(ev.outcome)
     if not track:
         return Encoded(raw, raw, ev.checks, ev.tally, ())

@@ -10,15 +10,26 @@ Examples
 Traceback (most recent call last):
 ...
 model.errors.QuorumlabError: field 'sizes': board size 0 is below 1 (fix: write sizes such as 3-15 or 3,5,7)
+>>> CheckOptions(timeout_s=float("nan"))
+Traceback (most recent call last):
+...
+model.errors.QuorumlabError: field 'timeout': should be a positive number of seconds, got nan (fix: use e.g. --timeout 10)
+>>> CheckOptions(sizes=(5, 100000))
+Traceback (most recent call last):
+...
+model.errors.QuorumlabError: field 'sizes': 100000 members is more than the limit of 400 (fix: check smaller boards, or raise the limit: QUORUMLAB_LIMIT_CHECK_SIZE=100000)
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from model.errors import QuorumlabError
+from model.limits import enforce
 
-__all__ = ["Scope", "CheckOptions", "parse_sizes", "DEFAULT_SIZES"]
+__all__ = ["Scope", "CheckOptions", "parse_sizes", "check_sizes", "check_timeout", "DEFAULT_SIZES"]
 
 DEFAULT_SIZES = tuple(range(3, 16))
 
@@ -68,17 +79,47 @@ class CheckOptions:
     parametric: bool = True
 
     def __post_init__(self) -> None:
-        if self.timeout_s <= 0:
-            raise QuorumlabError("timeout", f"timeout must be positive, got {self.timeout_s!r}",
-                                 fix="use e.g. --timeout 10")
-        for n in self.sizes:
-            if n < 1:
-                raise QuorumlabError("sizes", f"board size {n} is below 1",
-                                     fix="write sizes such as 3-15 or 3,5,7")
+        check_timeout(self.timeout_s)
+        check_sizes(self.sizes)
 
     @property
     def timeout_ms(self) -> int:
-        return max(1, int(self.timeout_s * 1000))
+        """Per query, in milliseconds (Z3 takes at most ``2**32 - 1``)."""
+        return max(1, min(int(self.timeout_s * 1000), 2**32 - 1))
+
+
+def check_timeout(seconds: object, field: str = "timeout") -> None:
+    """A timeout is a finite number of seconds above 0 (not ``nan``, ``inf``, ``0``, ``-1``).
+
+    >>> check_timeout(0.5)
+    >>> check_timeout(float("inf"))
+    Traceback (most recent call last):
+    ...
+    model.errors.QuorumlabError: field 'timeout': should be a positive number of seconds, got inf (fix: use e.g. --timeout 10)
+    """
+    ok = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+    if not (ok and math.isfinite(seconds) and seconds > 0):  # type: ignore[arg-type,operator]
+        raise QuorumlabError(field, f"should be a positive number of seconds, got {seconds!r}",
+                             fix="use e.g. --timeout 10")
+
+
+def check_sizes(sizes: Iterable[int], field: str = "sizes") -> None:
+    """Every board size is a whole number from 1 to the ``check_size`` limit.
+
+    >>> check_sizes([3, 0])
+    Traceback (most recent call last):
+    ...
+    model.errors.QuorumlabError: field 'sizes': board size 0 is below 1 (fix: write sizes such as 3-15 or 3,5,7)
+    """
+    flag = f"{field} " if field.startswith("-") else ""
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise QuorumlabError(field, f"board size {n!r} is not a whole number",
+                                 fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
+        if n < 1:
+            raise QuorumlabError(field, f"board size {n} is below 1",
+                                 fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
+        enforce("check_size", n, QuorumlabError, field)
 
 
 def parse_sizes(text: str, field: str = "sizes") -> tuple[int, ...]:
@@ -101,6 +142,7 @@ def parse_sizes(text: str, field: str = "sizes") -> tuple[int, ...]:
                 if a > b >= 1:
                     raise QuorumlabError(field, f"the range {part} is reversed",
                                          fix=f"write the smaller size first: {flag}{b}-{a}")
+                check_sizes((a, b), field)  # before the range is built
                 out.update(range(a, b + 1))
             elif part:
                 out.add(int(part))
@@ -110,8 +152,5 @@ def parse_sizes(text: str, field: str = "sizes") -> tuple[int, ...]:
     if not out:
         raise QuorumlabError(field, "no board sizes given",
                              fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
-    for n in sorted(out):
-        if n < 1:
-            raise QuorumlabError(field, f"board size {n} is below 1",
-                                 fix=f"write sizes such as {flag}3-15 or {flag}3,5,7")
+    check_sizes(sorted(out), field)
     return tuple(sorted(out))

@@ -180,30 +180,20 @@ def _parametric(ctx: Context, bad: Callable[[ClassMeeting, Any], Any], upto: int
     spec = ctx.spec
     t, b = cm.terms()
     out = evaluate(spec, t, b).outcome
-    s = z3.Solver()
-    s.set("timeout", ctx.options.timeout_ms)
-    s.add(*cm.constraints(), bad(cm, out))
-    r = s.check()
-    if r == z3.unknown:
-        return Verdict("unknown", reason=f"solver: {s.reason_unknown()}")
-    if r == z3.unsat:
+    q = ctx.query(cores=False)
+    q.add(*cm.constraints(), bad(cm, out))
+    if q.solve().status == "unsat":
         return Verdict("holds", detail="proved for every n >= 1 (regular setting): no meeting of "
                        "any size breaks it", detail_zh="对任意人数均成立(常规情形)")
-    failing = []
-    for n in range(1, upto + 1):
-        a = s.check(cm.n == n)
-        if a == z3.unknown:
-            return Verdict("unknown", reason=f"solver at n={n}: {s.reason_unknown()}")
-        if a == z3.sat:
-            failing.append(n)
+    failing = [n for n in range(1, upto + 1) if q.solve([cm.n == n]).status == "sat"]
     pat = fit_pattern(failing, upto)
     proved = ""
-    if pat is not None:
-        a = s.check(z3.Not(pat[1](cm.n)))
-        if a == z3.unsat:
+    if pat is not None:  # the failure is witnessed; an unanswered pattern proof only says so
+        a = q.check([z3.Not(pat[1](cm.n))])
+        if a.status == "unsat":
             proved = f"; proved for all n: it fails only where {pat[0]}"
-        elif a == z3.unknown:
-            proved = "; the pattern could not be proved (solver unknown)"
+        elif a.status == "unknown":
+            proved = f"; the pattern could not be proved ({a.reason})"
     text = pat[0] if pat else "n in {" + ", ".join(map(str, failing)) + "}"
     return Verdict("fails", value=min(failing) if failing else None,
                    detail=f"fails (regular setting) at {text} (checked n = 1..{upto}){proved}",

@@ -20,9 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from model.errors import QuorumlabError
+from proofs.solve import Budget, settled
+
+if TYPE_CHECKING:
+    from proofs.context import Context
+    from proofs.results import Verdict
 
 __all__ = ["Property", "register", "get_property", "all_properties"]
 
@@ -37,8 +42,10 @@ class Property:
     ``exists_forall``, ``measure`` (an exact optimum compared with a bound),
     ``readings`` (compares readings), ``requirements`` (compares the requirements of a
     cumulative field, by their thresholds), ``matter`` (money limits; no board size).
-    ``check(ctx) -> Verdict`` runs Z3; ``oracle(table) -> (status, value)`` is the
-    exhaustive-enumeration verdict for the differential test (``None`` if not per meeting).
+    ``prove(ctx) -> Verdict`` runs Z3 (and raises :exc:`~proofs.solve.SolverUnknown` on
+    an unanswered query); call it through :meth:`check`.  ``oracle(table) -> (status,
+    value)`` is the exhaustive-enumeration verdict for the differential test (``None`` if
+    not per meeting).
     """
 
     id: str
@@ -47,9 +54,15 @@ class Property:
     statement: str
     kind: str
     about: tuple[str, ...]
-    check: Callable[[Any], Any]
+    prove: Callable[[Any], Any]
     oracle: Callable[[Any], tuple[str, int | None]] | None = None
     per_size: bool = True
+
+    def check(self, ctx: Context) -> Verdict:
+        """Run :attr:`prove` on ``ctx`` under one deadline of ``ctx.options.timeout_s`` for
+        the encoding and every query; an unanswered step makes the verdict ``unknown``."""
+        ctx.budget = Budget(ctx.options.timeout_s)
+        return settled(lambda: self.prove(ctx))
 
 
 def register(prop: Property) -> Property:

@@ -1,8 +1,9 @@
 """Result dataclasses: what a property check answers, per board size and aggregated.
 
 Statuses: ``holds`` (proved for the stated board size(s)), ``fails`` (with a witness
-meeting re-checked by the reference evaluator), ``unknown`` (timeout or solver unknown,
-with the reason; never reported as ``holds``), ``vacuous`` (the property's premise is
+meeting re-checked by the reference evaluator), ``unknown`` (a timeout, a solver
+``unknown`` or error, or an encoding that passed the time limit, with the reason; never
+reported as ``holds``: see :func:`proofs.solve.settled`), ``vacuous`` (the property's premise is
 unsatisfiable, so "holds" would say nothing) and ``n/a`` (the property does not apply:
 e.g. no money limit).
 

@@ -48,7 +48,6 @@ from proofs.counterexample import confirm
 from proofs.options import CheckOptions
 from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
-from proofs.solve import Budget
 
 __all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "expectations",
            "classify", "expectation_lines", "expectation_diff"]
@@ -135,11 +134,6 @@ def _expected(exp: Mapping[str, str], pid: str, body: str, matter: str) -> str |
     return exp.get(f"{pid}@{body}/{matter}", exp.get(pid))
 
 
-def _run_one(prop: Property, ctx: Context) -> Verdict:
-    ctx.budget = Budget(ctx.options.timeout_s)
-    return prop.check(ctx)
-
-
 def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: float
            ) -> PropertyResult:
     scope = f"n={n}" if n is not None else "every board size"
@@ -202,7 +196,7 @@ def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,
             ctx = Context.make(inst, body, matter, n or min(options.sizes), options, choice)
             ctx.memo = memos.setdefault(n, {})  # share symbolic meetings and encodings
             t0 = time.perf_counter()
-            v = _run_one(prop, ctx)
+            v = prop.check(ctx)
             out.append(_label(v, prop, ctx, n, time.perf_counter() - t0))
     return out
 
