@@ -224,3 +224,24 @@ def test_count_is_capped_and_says_so(monkeypatch):
     small = solve_order(order_problem(rs, board(3, None)))  # 2! = 2 orders
     assert (small.count, small.capped) == (2, False)
 
+
+
+def test_order_command_json_and_errors():
+    import json
+
+    from click.testing import CliRunner
+
+    from quorumlab.cli_time import order
+
+    args = ["alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance"]
+    r = CliRunner().invoke(order, [*args, "--n", "4", "--json"])
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.output)["readings"]
+    assert (row["status"], row["count"]) == ("sat", 2)   # m1 first, m0 last, m2/m3 free
+    r = CliRunner().invoke(order, [*args, "--n", "3", "--owner", "m0", "--json"])
+    assert r.exit_code == 1
+    assert json.loads(r.output)["readings"][0]["status"] == "unsat"
+    for bad in (["--owner", "m9"], ["--absent", "m9"], ["--body", "nope"]):
+        r = CliRunner().invoke(order, [*args, *bad])
+        assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
+        assert r.output.startswith("error: field '--")
