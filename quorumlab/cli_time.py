@@ -125,7 +125,7 @@ def order(institution: str, body: str, matter: str, board_file: str | None, n: i
     ms = max(1, int(timeout * 1000))
     rows = []
     for k, choice in enumerate(choices):
-        with as_flags({"speakers": "--absent"}):
+        with as_flags({"speakers": "--absent", "chair": "--chair"}):
             p = order_problem(rs, members, choice, speakers=speakers, chair=chair)
         a = solve_order(p, ms)
         shown = {pt.field: choice[pt.field] for pt in rs.points
