@@ -199,9 +199,10 @@ def order_readings(rs: RuleSet) -> list[dict[str, str]]:
 
 def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, str] | None = None,
                   *, speakers: Sequence[str] | None = None, chair: str | None = None,
-                  portfolio: str | None = None) -> OrderProblem:
+                  portfolio: str | None = None, source: str = "board") -> OrderProblem:
     """The order problem of ``members`` (those in ``speakers``, default all, state a position)
-    under ``rs`` with readings ``choice``; ``portfolio`` defaults to the matter's.
+    under ``rs`` with readings ``choice``; ``portfolio`` defaults to the matter's; ``source``
+    is cited for who runs the portfolio (the board file).
 
     >>> from model.loader import load_institution
     >>> rs = load_institution("alxa_medical_security_bureau").ruleset("leadership", "finance")
@@ -248,7 +249,7 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
                                tuple((s, after[0].name) for s in speaking)))
     pf = portfolio if portfolio is not None else (rs.info.portfolio if rs.info else None)
     owners = [m.id for m in members if pf is not None and pf in m.portfolios and m.id in speaking]
-    facts = tuple(Constraint("", f"{o} runs {pf}", "board", ()) for o in owners)
+    facts = tuple(Constraint("", f"{o} runs {pf}", source, ()) for o in owners)
 
     def others(who: Sequence[str]) -> list[str]:
         return [s for s in speaking if s not in who]

@@ -28,7 +28,7 @@ Examples
 alxa_medical_security_bureau / leadership / finance: steps 事前沟通 → 议题表述 → 充分讨论 → 决议形成 → 如实记录 → 备案存档 [seed 000, 第三条(二)]
 the rules (default): NO valid order; these constraints clash:
   last_speaker: m0 (the leader) states his position after every other speaker [seed 000, 第三条(二)]
-  m0 runs finance [board]
+  m0 runs finance [--owner m0]
   owner_speaks_first: m0 (runs finance) states his position before every other speaker [seed 000, 第三条(二)]
 <BLANKLINE>
 >>> r = CliRunner().invoke(time_commands[1], ["alxa_medical_security_bureau", "--body",
@@ -45,6 +45,7 @@ from typing import Any
 
 import click
 
+from model.datafile import display_name
 from model.errors import QuorumlabError
 from model.io import meeting_to_dict
 from model.loader import load_institution
@@ -111,11 +112,13 @@ def order(institution: str, body: str, matter: str, board_file: str | None, n: i
     pf = rs.info.portfolio if rs.info else None
     if board_file is not None:
         members = load_organisation(board_file).members
+        source = display_name(board_file)
         if owner is not None:
             raise QuorumlabError("--owner", "--owner is for a generated board",
                                  fix="set the portfolios in the --board file")
     else:
         members = _board(n, owner, pf)
+        source = f"--owner {owner}" if owner else "--owner (default m1)"
     ids = [m.id for m in members]
     for a in absent:
         if a not in ids:
@@ -126,7 +129,8 @@ def order(institution: str, body: str, matter: str, board_file: str | None, n: i
     rows = []
     for k, choice in enumerate(choices):
         with as_flags({"speakers": "--absent", "chair": "--chair"}):
-            p = order_problem(rs, members, choice, speakers=speakers, chair=chair)
+            p = order_problem(rs, members, choice, speakers=speakers, chair=chair,
+                              source=source)
         a = solve_order(p, ms)
         shown = {pt.field: choice[pt.field] for pt in rs.points
                  if SPEAKING & {pt.field, *pt.fields} and pt.field in choice}
@@ -252,7 +256,8 @@ def _stall_text(doc: Mapping[str, Any]) -> str:
             head += f", the rules of the {row['governs'].replace('_', ' ')} govern"
         verdict = {"forever": "stalled FOR EVER (a meeting of the history can repeat)",
                    "at_least": f"stalled for at least {row['meetings']} meetings",
-                   "passes_by": f"passes by meeting {row['meetings'] + 1} at the latest",
+                   "passes_by": f"passes by meeting {row['meetings'] + 1} at the latest"
+                   + ("; the longest stall:" if row["meetings"] else ""),
                    "unknown": f"unknown ({row['reason']})"}[row["verdict"]]
         lines.append(f"{head}: {verdict}")
         for j, h in enumerate(row["history"]):
