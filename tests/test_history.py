@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+from click.testing import CliRunner
 
 from model.errors import QuorumlabError
 from model.evaluator import decide
+from model.io import meeting_from_dict
 from model.loader import load_institution
 from model.meeting import MatterFacts, Meeting, Member, Outcome, Vote
 from model.rules import Requirement, RuleSet
@@ -25,6 +30,9 @@ from proofs.history import (
     stall,
     voting_rules,
 )
+from quorumlab.cli_time import stall as stall_cmd
+
+ROOT = Path(__file__).resolve().parent.parent
 
 UNBOUNDED = DeferLimit("unbounded", "", "")
 ONCE = DeferLimit("once", "", "")
@@ -222,16 +230,25 @@ def test_amended_histories_agree_with_brute_force(governs):
 
 
 def test_stall_command_json():
-    import json
-
-    from click.testing import CliRunner
-
-    from quorumlab.cli_time import stall as stall_cmd
-
+    r = CliRunner().invoke(stall_cmd, [*PREFECTURE[:1], "--body", PREFECTURE[1], "--matter",
+                                       PREFECTURE[2], "--who", "minority", "--n", "5",
+                                       "--amended", PREFECTURE[0], "--from", "2", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    schema = json.loads((ROOT / "docs" / "schemas" / "stall.schema.json").read_text("utf-8"))
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    assert (doc["amended"], doc["from"]) == (PREFECTURE[0], 2)
+    assert [(x["defer_limit"], x["governs"]) for x in doc["rows"]] == [
+        ("unbounded", "meeting_day"), ("once", "meeting_day"), ("unbounded", "tabling_day"),
+        ("once", "tabling_day")]
     r = CliRunner().invoke(stall_cmd, [*PREFECTURE[:1], "--body", PREFECTURE[1], "--matter",
                                        PREFECTURE[2], "--n", "5", "--meetings", "3", "--json"])
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    for row in doc["rows"]:  # every meeting of a history is a valid meeting file
+        for h in row["history"]:
+            assert meeting_from_dict(h["meeting"]).vote_called == h["meeting"]["vote_called"]
     assert [(row["defer_limit"], row["verdict"], row["meetings"]) for row in doc["rows"]] == [
         ("unbounded", "forever", 1), ("once", "passes_by", 1)]
     assert doc["rows"][0]["history"][0]["meeting"]["vote_called"] is False

@@ -5,11 +5,14 @@ brute-force enumeration of all orders, judged by the one semantics."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
+import jsonschema
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +30,7 @@ from model.procedure import (
 )
 from model.rules import RuleSet
 from model.semantics import evaluate
+from quorumlab.cli_time import order
 
 SEEDS = Path(__file__).resolve().parent.parent / "docs" / "seeds"
 
@@ -227,15 +231,11 @@ def test_count_is_capped_and_says_so(monkeypatch):
 
 
 def test_order_command_json_and_errors():
-    import json
-
-    from click.testing import CliRunner
-
-    from quorumlab.cli_time import order
-
     args = ["alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance"]
     r = CliRunner().invoke(order, [*args, "--n", "4", "--json"])
     assert r.exit_code == 0, r.output
+    schema = json.loads((SEEDS.parent / "schemas" / "order.schema.json").read_text("utf-8"))
+    jsonschema.validate(json.loads(r.output), schema, cls=jsonschema.Draft202012Validator)
     (row,) = json.loads(r.output)["readings"]
     assert (row["status"], row["count"]) == ("sat", 2)   # m1 first, m0 last, m2/m3 free
     r = CliRunner().invoke(order, [*args, "--n", "3", "--owner", "m0", "--json"])
