@@ -225,8 +225,8 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
             raise QuorumlabError(field, f"unknown member {who!r}", fix=f"use one of {', '.join(ids)}")
     seat = chair or leader
     if seat not in speaking:
-        raise QuorumlabError("chair", f"the chair {seat!r} is not among the speakers",
-                             fix="the chair is present: list him among the speakers")
+        raise QuorumlabError("chair", f"the chair {seat!r} is absent",
+                             fix="name a present member as chair (委托主持)")
     proc = procedure_for(rs.institution)
     first, last = proc.speaking
     before = proc.steps[:first] if proc.steps else ()
@@ -249,7 +249,11 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
                                tuple((s, after[0].name) for s in speaking)))
     pf = portfolio if portfolio is not None else (rs.info.portfolio if rs.info else None)
     owners = [m.id for m in members if pf is not None and pf in m.portfolios and m.id in speaking]
-    facts = tuple(Constraint("", f"{o} runs {pf}", source, ()) for o in owners)
+    barred = ""
+    if pf is not None and pf in spec.leader_may_not_own:
+        barred = f" (the leader may not run it: {rs.citation('leader_may_not_own', choice)})"
+    facts = tuple(Constraint("", f"{o} runs {pf}{barred if o == leader else ''}", source, ())
+                  for o in owners)
 
     def others(who: Sequence[str]) -> list[str]:
         return [s for s in speaking if s not in who]
@@ -330,17 +334,24 @@ def solve_order(p: OrderProblem, timeout_ms: int = 10_000, count: bool = True) -
                 core = trial
         picked = [tracked[lits.index(lit)][0] for lit in lits if any(lit.eq(c) for c in core)]
         return OrderAnswer("unsat", core=tuple(sorted(picked, key=str)))
-    orders = []
+    orders = [_order(p, pos, s.model())]
     cap = limit("order_count") if count else 1
     s.add(*lits)
-    while len(orders) < cap and s.check() == z3.sat:
-        m = s.model()
-        order = tuple(sorted(p.nodes, key=lambda x: m.eval(pos[x]).as_long()))
-        _recheck(p, order)
-        orders.append(order)
-        s.add(z3.Or(*[pos[x] != k for k, x in enumerate(order)]))
-    capped = len(orders) == cap and s.check() != z3.unsat
-    return OrderAnswer("sat", orders[0], len(orders) if count else 0, capped and count)
+    exact = False  # every order found (the count is exact), or stopped at the cap / unknown
+    while count:
+        s.add(z3.Or(*[pos[x] != k for k, x in enumerate(orders[-1])]))
+        r = s.check()
+        if r != z3.sat or len(orders) == cap:
+            exact = r == z3.unsat
+            break
+        orders.append(_order(p, pos, s.model()))
+    return OrderAnswer("sat", orders[0], len(orders) if count else 0, count and not exact)
+
+
+def _order(p: OrderProblem, pos: Mapping[str, z3.ArithRef], model: z3.ModelRef) -> tuple[str, ...]:
+    order = tuple(sorted(p.nodes, key=lambda x: model.eval(pos[x]).as_long()))
+    _recheck(p, order)
+    return order
 
 
 def _recheck(p: OrderProblem, order: tuple[str, ...]) -> None:

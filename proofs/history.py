@@ -21,7 +21,9 @@ keeping it from passing.
 under every named reading of :func:`defer_limits` (never silently the most permissive):
 ``unbounded`` (an item may be deferred at every meeting) and ``once`` (after one deferral
 it is put to the vote: the split rule and the chair's call no longer defer it; seed 004
-议事规则 四(四): 应暂缓作出决定…下次再表决).
+议事规则 四(四): 应暂缓作出决定…下次再表决).  What ``once`` cannot remove stays: a quorum
+failure, a void meeting, and a chief who decides alone (行政首长负责制) and states no
+decision (``chief_undecided``) still hold the item back.
 
 **A rule file amended between meetings** (:class:`Amendment`): which version governs a
 pending item is itself open (compare OpenZeppelin's CVE-2022-31198, where a quorum lowered
@@ -297,7 +299,8 @@ def _decode(q: StallQuestion, model: Any, sms: Sequence[SymbolicMeeting], outcom
         meeting = decode(model, sm, label)
         claimed = model.eval(outcomes[j], model_completion=True).as_long()
         w = confirm(meeting, rs, choice, claimed, f"meeting {j + 1} of {k}",
-                    note="deferred before: put to the vote" if voted else "")
+                    note="deferred before: the split rule and the chair's call no longer defer"
+                    if voted else "")
         out.append(w)
         before = (voted, q.rules(j)[0] is q.ruleset)
         deferred = deferred or w.outcome == Outcome.DEFERRED

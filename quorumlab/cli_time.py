@@ -250,11 +250,15 @@ def _stall_text(doc: Mapping[str, Any]) -> str:
            if doc["who"] == "chair" else "the minority " + ", ".join(doc["stallers"]))
     lines = [f"{doc['institution']} / {doc['body']} / {doc['matter']}, n = {doc['n']}: can "
              f"{who} keep the item from passing (up to {doc['bound']} meetings)?"]
+    if doc["reading"]:
+        lines.append("rule readings: " + ", ".join(f"{k}={v}" for k, v in doc["reading"].items()))
     for row in doc["rows"]:
         head = f"deferral {row['defer_limit']} [{row['cite']}: {row['note']}]"
         if row["governs"]:
             head += f", the rules of the {row['governs'].replace('_', ' ')} govern"
-        verdict = {"forever": "stalled FOR EVER (a meeting of the history can repeat)",
+        killed = bool(row["history"]) and row["history"][-1]["outcome"] == "rejected"
+        verdict = {"forever": "kept from passing FOR EVER (rejected: the item is closed)" if killed
+                   else "stalled FOR EVER (a meeting of the history can repeat)",
                    "at_least": f"stalled for at least {row['meetings']} meetings",
                    "passes_by": f"passes by meeting {row['meetings'] + 1} at the latest"
                    + ("; the longest stall:" if row["meetings"] else ""),

@@ -256,3 +256,22 @@ def test_stall_command_json():
                                        PREFECTURE[2], "--amended", PREFECTURE[0]])
     assert (r.exit_code, r.output.count("\n")) == (2, 1)
     assert r.output.startswith("error: field '--from': --amended and --from go together")
+
+
+def test_a_chief_who_decides_alone_stalls_under_either_reading():
+    # seed 004, 办公会 六: 行政首长负责制; the director states 缓议 (no decision) every time:
+    # 'once' removes the split rule and the chair's call, not the chief's own decision
+    q = StallQuestion(rules("city_medical_security_bureau", "director_office", "administrative"),
+                      4, "chair")
+    for limit in defer_limits(q.ruleset):
+        assert longest_stall(q, 3, limit).verdict == "forever"
+
+
+def test_unknown_is_its_own_answer(monkeypatch):
+    import z3
+
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
+    monkeypatch.setattr(z3.Solver, "reason_unknown", lambda self: "canceled")
+    r = longest_stall(StallQuestion(rules(*PREFECTURE), 5), 3, ONCE)
+    assert (r.verdict, r.meetings, len(r.answers)) == ("unknown", 0, 1)
+    assert "canceled" in r.answers[0].reason

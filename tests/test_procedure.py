@@ -245,3 +245,14 @@ def test_order_command_json_and_errors():
         r = CliRunner().invoke(order, [*args, *bad])
         assert r.exit_code == 2 and r.output.count("\n") == 1, r.output
         assert r.output.startswith("error: field '--")
+
+
+def test_unknown_is_its_own_answer(monkeypatch):
+    import z3
+
+    monkeypatch.setattr(z3.Solver, "check", lambda self, *a: z3.unknown)
+    monkeypatch.setattr(z3.Solver, "reason_unknown", lambda self: "canceled")
+    a = solve_order(order_problem(rules("taobei_district_government", "plenary", "budget"),
+                                  board(3, None)))
+    assert (a.status, a.order, a.count) == ("unknown", (), 0)
+    assert "canceled" in a.reason
