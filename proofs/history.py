@@ -175,6 +175,11 @@ class StallQuestion:
         if self.governs not in GOVERNS:
             raise QuorumlabError("governs", f"unknown reading {self.governs!r}",
                                  fix=f"use one of {', '.join(GOVERNS)}")
+        for flag, value, wants in (("--backers", self.backers, "chair"),
+                                   ("--minority", self.minority, "minority")):
+            if value is not None and self.who != wants:
+                raise QuorumlabError(flag, f"{flag} is for --who {wants}",
+                                     fix=f"drop {flag}, or ask --who {wants}")
         b = self.n_backers
         if self.who == "chair" and not (2 * b > n and b <= n - 1):
             raise QuorumlabError("--backers", f"{b} of {n} members is not a majority without "

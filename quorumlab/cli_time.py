@@ -71,9 +71,11 @@ __all__ = ["order", "stall", "register", "time_commands"]
 SPEAKING = {"last_speaker", "owner_speaks_first"}
 
 
-def _ruleset(institution: str, body: str, matter: str) -> RuleSet:
-    inst = load_institution(institution)
-    with as_flags(BODY_FLAGS):
+def _ruleset(institution: str, body: str, matter: str, flag: str | None = None) -> RuleSet:
+    """The rules of ``body`` / ``matter``; errors name ``flag`` when it gave the rule file."""
+    with as_flags({"institution": flag} if flag else {}):
+        inst = load_institution(institution)
+    with as_flags({k: flag for k in BODY_FLAGS} if flag else BODY_FLAGS):
         return inst.ruleset(body, matter)
 
 
@@ -217,7 +219,7 @@ def stall(institution: str, body: str, matter: str, meetings: int, n: int, who: 
         raise QuorumlabError("--from" if amended else "--amended", "--amended and --from go "
                              "together", fix="give both, e.g. --amended new.toml --from 2")
     if amended is not None and start is not None:
-        new = _ruleset(amended, body, matter)
+        new = _ruleset(amended, body, matter, "--amended")
         amendment = Amendment(new, start, next(iter(new.choices()), {}))
     ms = max(1, int(timeout * 1000))
     rows = []

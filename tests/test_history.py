@@ -275,3 +275,27 @@ def test_unknown_is_its_own_answer(monkeypatch):
     r = longest_stall(StallQuestion(rules(*PREFECTURE), 5), 3, ONCE)
     assert (r.verdict, r.meetings, len(r.answers)) == ("unknown", 0, 1)
     assert "canceled" in r.answers[0].reason
+
+
+S_ARGS = [PREFECTURE[0], "--body", PREFECTURE[1], "--matter", PREFECTURE[2]]
+
+
+@pytest.mark.parametrize(("extra", "flag"), [
+    (["--backers", "2"], "--backers"),
+    (["--who", "minority", "--minority", "3"], "--minority"),
+    (["--who", "minority", "--backers", "3"], "--backers"),
+    (["--minority", "1"], "--minority"),
+    (["--meetings", "13"], "--meetings"),
+    (["--meetings", "0"], "--meetings"),
+    (["--n", "1"], "--n"),
+    (["--amended", "no_such_institution", "--from", "2"], "--amended"),
+    (["--amended", PREFECTURE[0], "--from", "1"], "--from"),
+    (["--amended", "taobei_district_government", "--from", "2"], "--amended"),
+    (["--reading", "deferral=coin"], "--reading deferral"),
+    (["--timeout", "0"], "--timeout"),
+])
+def test_bad_stall_command_line_is_one_line(extra, flag):
+    r = CliRunner().invoke(stall_cmd, [*S_ARGS, *extra])
+    lines = r.output.splitlines()
+    assert r.exit_code == 2 and len(lines) == 1, r.output
+    assert lines[0].startswith(f"error: field '{flag}'") and "(fix: " in lines[0], lines[0]

@@ -275,3 +275,20 @@ def test_schemas_document_every_key(command):
                 walk(sub, where)
 
     walk(schema, command)
+
+
+@pytest.mark.parametrize(("extra", "flag"), [
+    (["--owner", "m9"], "--owner"), (["--absent", "m9"], "--absent"),
+    (["--chair", "m9"], "--chair"), (["--absent", "m0"], "--chair"),
+    (["--n", "0"], "--n"),
+    (["--board", str(Path(__file__).parent.parent / "model" / "examples" / "boards" /
+                     "city.toml"), "--owner", "m1"], "--owner"),
+    (["--reading", "last_speaker=x"], "--reading"), (["--timeout", "-1"], "--timeout"),
+    (["--matter", "lunch"], "--matter"),
+])
+def test_bad_order_command_line_is_one_line(extra, flag):
+    args = ["alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance"]
+    r = CliRunner().invoke(order, [*args, *extra])
+    lines = r.output.splitlines()
+    assert r.exit_code == 2 and len(lines) == 1, r.output
+    assert lines[0].startswith(f"error: field '{flag}") and "(fix: " in lines[0], lines[0]
