@@ -79,6 +79,7 @@ class Procedure:
     """
 
     institution: str
+    body: str
     steps: tuple[Step, ...]
     speaking: tuple[int, int]
     note: str = ""
@@ -89,28 +90,31 @@ def _steps(cite: str, names: str, per_step: bool = False) -> tuple[Step, ...]:
                  for k, name in enumerate(names.split()))
 
 
-PROCEDURES: dict[str, Procedure] = {p.institution: p for p in (
-    Procedure("alxa_medical_security_bureau",
+PROCEDURES: dict[tuple[str, str], Procedure] = {(p.institution, p.body): p for p in (
+    Procedure("alxa_medical_security_bureau", "leadership",
               _steps("seed 000, 第三条(二)", "事前沟通 议题表述 充分讨论 决议形成 如实记录 备案存档"),
               (1, 3), "议题表述: 分管领导…首先发表意见; 决议形成: '一把手'最后发表自己的意见"),
-    Procedure("xiuzhou_district",
+    Procedure("xiuzhou_district", "leadership",
               _steps("seed 002, 模本一 三、", "议题收集 议题初审 会议准备 讨论酝酿 会议表决 会议纪要",
                      per_step=True),
               (3, 3), "讨论酝酿: 会议先由分管领导介绍…每位领导必须发表自己的意见"),
-    Procedure("city_medical_security_bureau",
-              _steps("seed 004, 议事规则 四(四)", "议题说明 汇报 发表意见 归纳讨论情况 表决 宣布结果"),
+    Procedure("city_medical_security_bureau", "party_group",
+              _steps("seed 004, 议事规则 四(四)", "简要说明 汇报 发表意见 归纳讨论情况 表决 宣布表决结果"),
               (2, 3), "党组成员就议题发表意见; 主持人归纳讨论情况, 提出初步意见"),
 )}
-"""The step lists the seeds give (institutions without one order the statements only)."""
+"""The step lists the seeds give, by (institution, body); other bodies order the
+statements only."""
 
 
-def procedure_for(institution: str) -> Procedure:
-    """The procedure of ``institution``: its step list, or no steps at all.
+def procedure_for(institution: str, body: str) -> Procedure:
+    """The procedure of ``body``: its step list, or no steps at all.
 
-    >>> [s.name for s in procedure_for("xiuzhou_district").steps][:2], procedure_for("x").steps
-    (['议题收集', '议题初审'], ())
+    >>> [s.name for s in procedure_for("xiuzhou_district", "leadership").steps][:2]
+    ['议题收集', '议题初审']
+    >>> procedure_for("city_medical_security_bureau", "director_office").steps
+    ()
     """
-    return PROCEDURES.get(institution, Procedure(institution, (), (0, -1)))
+    return PROCEDURES.get((institution, body), Procedure(institution, body, (), (0, -1)))
 
 
 @dataclass(frozen=True)
@@ -220,6 +224,8 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
                              fix="mark exactly one member as role = 'leader' (一把手)")
     leader = leaders[0]
     speaking = tuple(speakers) if speakers is not None else tuple(ids)
+    if len(set(speaking)) != len(speaking):
+        raise QuorumlabError("speakers", "a member speaks twice", fix="list each speaker once")
     for who, field in [*((s, "speakers") for s in speaking), *(((chair, "chair"),) if chair else ())]:
         if who not in ids:
             raise QuorumlabError(field, f"unknown member {who!r}", fix=f"use one of {', '.join(ids)}")
@@ -227,7 +233,7 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
     if seat not in speaking:
         raise QuorumlabError("chair", f"the chair {seat!r} is absent",
                              fix="name a present member as chair (委托主持)")
-    proc = procedure_for(rs.institution)
+    proc = procedure_for(rs.institution, rs.body)
     first, last = proc.speaking
     before = proc.steps[:first] if proc.steps else ()
     after = proc.steps[last + 1:] if proc.steps else ()
@@ -237,14 +243,14 @@ def order_problem(rs: RuleSet, members: Sequence[Member], choice: Mapping[str, s
                              fix="rename the member")
     nodes = (*(s.name for s in before), *speaking, *(s.name for s in after))
     cons: list[Constraint] = []
-    for run in ((*before, *after),) if not speaking else (before, after):
+    for run in (before, after):  # the chair speaks: the statements are never empty
         cons.extend(Constraint("", f"{a.name} before {b.name}", b.cite, ((a.name, b.name),))
                     for a, b in itertools.pairwise(run))
-    if speaking and before:
+    if before:
         stage = proc.steps[first]
         cons.append(Constraint("", f"{before[-1].name} before the statements ({stage.name})",
                                stage.cite, tuple((before[-1].name, s) for s in speaking)))
-    if speaking and after:
+    if after:
         cons.append(Constraint("", f"the statements before {after[0].name}", after[0].cite,
                                tuple((s, after[0].name) for s in speaking)))
     pf = portfolio if portfolio is not None else (rs.info.portfolio if rs.info else None)

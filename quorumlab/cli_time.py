@@ -141,7 +141,7 @@ def order(institution: str, body: str, matter: str, board_file: str | None, n: i
                      "last_speaker": p.spec.last_speaker,
                      "owner_speaks_first": p.spec.owner_speaks_first, **_answer(a),
                      "constraints": [str(c) for c in p.constraints]})
-    proc = procedure_for(rs.institution)
+    proc = procedure_for(rs.institution, rs.body)
     doc = {"institution": rs.institution, "body": rs.body, "matter": rs.matter,
            "steps": [{"name": s.name, "cite": s.cite} for s in proc.steps],
            "speaking_steps": [s.name for s in proc.steps[proc.speaking[0]:proc.speaking[1] + 1]],
