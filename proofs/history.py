@@ -169,7 +169,7 @@ class StallQuestion:
         n = self.n
         if self.who not in ("chair", "minority"):
             raise QuorumlabError("who", f"unknown question {self.who!r}", fix="use chair or minority")
-        if n < 2:
+        if n < 3:  # two members: no majority without the chair, no minority
             raise QuorumlabError("--n", f"a board of {n} has no majority to stall",
                                  fix="use --n 3 or more")
         if self.governs not in GOVERNS:

@@ -191,7 +191,7 @@ def _order_text(doc: Mapping[str, Any]) -> str:
 @click.option("--matter", required=True, help="The matter category.")
 @click.option("--meetings", type=WholeNumber(1, 3, "--meetings", limit="history_meetings"),
               default=4, show_default=True, help="The most meetings to look at (k).")
-@click.option("--n", type=WholeNumber(2, 5, "--n", limit="check_size"), default=5,
+@click.option("--n", type=WholeNumber(3, 5, "--n", limit="check_size"), default=5,
               show_default=True, help="Board size (m0 the leader and chair, m1 the owner).")
 @click.option("--who", type=click.Choice(["chair", "minority"]), default="chair",
               show_default=True, help="Who stalls.")
