@@ -211,6 +211,8 @@ def test_every_small_history_agrees_with_brute_force(case):
                 a = stall(q, k, limit)
                 expected = brute_stall(q, k, limit)
                 assert a.status == ("stalled" if expected else "passes"), (choice, n, who, limit, k)
+                if a.forever:  # 'for ever' is a claim about every length: check a longer one
+                    assert brute_stall(q, 6, limit), (choice, n, who, limit, k)
 
 
 def test_brute_force_sees_both_verdicts():
