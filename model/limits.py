@@ -61,6 +61,8 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("kin_people", 10_000, "people", "record fewer relatives"),
     Limit("kin_search", 1_000_000, "sets of outsiders", "record fewer related outsiders"),
     Limit("workers", 64, "worker processes", "use fewer processes"),
+    Limit("order_count", 1000, "speaking orders", "count orders on a smaller board"),
+    Limit("history_meetings", 12, "meetings", "ask about fewer meetings"),
 )}
 """Every limit, by name.  The README's "Limits" section lists them."""
 
