@@ -37,6 +37,16 @@ def _limit_text(name: str, value: int) -> str:
 
 # (command line, the flag the error names, another piece of the message, environment)
 CASES: list[tuple[list[str], str, str, dict[str, str]]] = [
+    (["order", "alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance", "--owner", "m9"], "--owner", "unknown member 'm9'", {}),
+    (["order", "alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance", "--absent", "m9"], "--absent", "unknown member 'm9'", {}),
+    (["order", "alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance", "--chair", "m9"], "--chair", "unknown member 'm9'", {}),
+    (["order", "alxa_medical_security_bureau", "--body", "leadership", "--matter", "finance", "--n", "0"], "--n", "whole number >= 1", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--who", "mob"], "--who", "'mob' is not one of", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--backers", "2"], "--backers", "not a majority", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--minority", "1"], "--minority", "for --who minority", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--amended", "nope", "--from", "2"], "--amended", "'nope'", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--amended", PREF, "--from", "1"], "--from", "whole number >= 2", {}),
+    (["stall", PREF, "--body", "party_group", "--matter", "ordinary", "--meetings", "99"], "--meetings", "limit of 12", {}),
     (["simulate", PREF, "--meetings", "0", "--out", OUT], "--meetings", "whole number >= 1", {}),
     (["simulate", PREF, "--seed", "-1", "--out", OUT], "--seed", "-1 is not a whole number", {}),
     (["simulate", PREF, "--seed", "1.5"], "--seed", "1.5", {}),
