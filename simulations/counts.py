@@ -303,7 +303,8 @@ def sampler_problem(spec: RuleSpec, board: Board,
 @dataclass(frozen=True)
 class _Table:
     """Draws index i with probability ``p[i]`` by inverse CDF, started from a guide table
-    (Chen & Asau 1974): O(1) expected steps per draw."""
+    (Chen & Asau 1974) of twice as many buckets as indices: a step or two from the guide
+    finds most draws; the few left (in buckets of many unlikely indices) are binary-searched."""
 
     cum: np.ndarray
     guide: np.ndarray
@@ -313,16 +314,18 @@ class _Table:
         cum = np.cumsum(p, dtype=np.float64)
         cum /= cum[-1]
         cum[-1] = 1.0
-        guide = np.searchsorted(cum, np.arange(len(cum)) / len(cum), side="right")
+        buckets = 2 * len(cum)
+        guide = np.searchsorted(cum, np.arange(buckets) / buckets, side="right")
         return cls(cum, guide)
 
     def draw(self, u: np.ndarray) -> np.ndarray:
         """The index i with cum[i-1] <= u < cum[i], for each u in [0, 1)."""
         i = self.guide[(u * len(self.guide)).astype(np.intp)]
-        over = np.flatnonzero(self.cum[i] <= u)
-        while over.size:
-            i[over] += 1
-            over = over[self.cum[i[over]] <= u[over]]
+        for _ in range(2):
+            i += self.cum[i] <= u
+        left = np.flatnonzero(self.cum[i] <= u)
+        if left.size:
+            i[left] = np.searchsorted(self.cum, u[left], side="right")
         return i
 
 
@@ -456,8 +459,9 @@ class CountSampler:
                 head = cells[0] if self.worlds[True].cells is not None else used[cells[0]]
                 head = np.asarray(head, dtype=np.int8)
             else:  # any present one will do: the first state with a count
-                some = counts > 0
-                head = np.where(some.any(axis=0), used[1 + np.argmax(some, axis=0)], ABSENT)
+                head = np.zeros(size, dtype=np.int8)
+                for j in reversed(range(len(s.used))):
+                    head = np.where(counts[j] > 0, np.int8(s.used[j]), head)
             state[stand.head] = head
             for j, entry in enumerate(stand.classes):
                 rest = counts[j] - (head == s.used[j])

@@ -239,11 +239,16 @@ def _signals(board: Board, right: np.ndarray, size: int, g: np.random.Generator)
 
 
 def chair_of(board: Board, present: np.ndarray) -> np.ndarray:
+    """Who chairs each meeting: the first present member in chair priority (the leader,
+    the deputies, the members), the leader where nobody is present."""
     prio = np.asarray(board.chair_priority())
-    here = present if (prio == np.arange(board.n)).all() else present[prio]
-    first = np.argmax(here, axis=0)
-    chair = prio[first]
-    return np.where(here.any(axis=0), chair, board.leader)
+    chair = np.full(present.shape[1], board.leader)
+    rest = np.flatnonzero(~present[board.leader])  # meetings without the leader, only
+    if rest.size:
+        here = present[prio[1:, None], rest]
+        first = np.argmax(here, axis=0)
+        chair[rest] = np.where(here.any(axis=0), prio[1:][first], board.leader)
+    return chair
 
 
 def _classes(board: Board, model: MeetingModel, chair: np.ndarray, size: int) -> np.ndarray:
