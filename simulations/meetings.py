@@ -280,22 +280,22 @@ class _Order:
 
 def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.ndarray,
            g: np.random.Generator) -> _Order:
-    """Random order within the class constraints.  Each member's sort key packs his class
-    (the silent after everyone), a uniform random number (24 bits or more, as a float32
-    would have) and his index (ties by board order), so sorting the keys of each meeting
-    -- integers, meeting-major -- orders the speakers without an argsort."""
+    """Random order within the class constraints: the members sorted by class plus a
+    float32 uniform (the silent last, ties by board order).  A non-negative float32's
+    bits sort like the float, so each key is packed with the member's index into one
+    integer and the keys of each meeting are sorted (meeting-major) instead of an argsort
+    -- the same orders, from the same random numbers, as the stable argsort of the keys."""
     n, size = present.shape
     cols = np.arange(size)
+    key = _classes(board, model, chair, size) + g.random((n, size), dtype=np.float32)
+    key[~present] = 99.0
     bits = max(1, (n - 1).bit_length())
-    dtype, width = (np.uint32, 32) if bits + 2 + 24 <= 32 else (np.uint64, 64)
-    rand = width - 2 - bits
-    cls = np.where(present, _classes(board, model, chair, size), 3).T.astype(dtype)
-    key = g.integers(0, 1 << rand, size=(size, n), dtype=dtype)
+    dtype = np.uint64
+    key = key.T.view(np.uint32).astype(dtype, order="C")
     key <<= dtype(bits)
     key |= np.arange(n, dtype=dtype)
-    key |= cls << dtype(rand + bits)
     key.sort(axis=1)
-    seq = (key & dtype((1 << bits) - 1)).T.astype(np.intp)  # (n, size), place-major
+    seq = (key & dtype((1 << bits) - 1)).T.astype(np.intp, order="C")  # (n, size), place-major
     into = seq * size + cols
     rank = np.empty(n * size, dtype=np.intp)
     rank[into.ravel()] = np.repeat(np.arange(n, dtype=np.intp), size)
@@ -342,7 +342,7 @@ def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.n
     comp = np.asarray(board.column("competence"))
     tie_members = np.abs(comp - 0.5) < _EPS
     conf = np.asarray(board.column("conformity"))
-    if order is None or not conf.any():  # independent: the sign of the own log-likelihood ratio
+    if order is None:  # independent members: the sign of the own log-likelihood ratio
         says_no = signal == (comp < 0.5)[:, None]
         if tie_members.any():
             coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
