@@ -244,7 +244,7 @@ def chair_of(board: Board, present: np.ndarray) -> np.ndarray:
     prio = np.asarray(board.chair_priority())
     chair = np.full(present.shape[1], board.leader)
     rest = np.flatnonzero(~present[board.leader])  # meetings without the leader, only
-    if rest.size:
+    if rest.size and len(prio) > 1:
         here = present[prio[1:, None], rest]
         first = np.argmax(here, axis=0)
         chair[rest] = np.where(here.any(axis=0), prio[1:][first], board.leader)
