@@ -165,6 +165,25 @@ def test_both_paths_agree_with_exact_mode(inst_id: str, body: str | None, matter
             assert abs(e.value - exact[key].value) <= 5 * se + 1e-12, (method, key)
 
 
+@pytest.mark.parametrize(("n", "attendance", "model_args", "chief"), [
+    (1, 0.9, {}, False),  # the leader alone: no ordinary members
+    (3, 0.5, {"p_silent": 0.2}, True),  # the first present ordinary member may chair
+    (9, 0.0, {}, False),  # nobody ever comes
+    (9, 1.0, {"prior_yes": 1.0}, False),  # one state of the world only
+    (6, 0.7, {"prior_yes": 0.0, "p_silent": 0.3}, True),
+])
+def test_edge_boards_agree_with_exact_mode(n: int, attendance: float, model_args: dict,
+                                           chief: bool) -> None:
+    spec = RuleSpec(decision_mode="chief_decides" if chief else "vote")
+    board, model = Board.uniform(n, attendance=attendance), MeetingModel(**model_args)
+    exact = exact_probabilities(spec, board, model).probabilities
+    for method in ("counts", "members"):
+        got = simulate(spec, board, model, 50_000, seed=n, method=method).probabilities()
+        for key, e in got.items():
+            se = math.sqrt(max(exact[key].value * (1 - exact[key].value), 1e-9) / e.trials)
+            assert abs(e.value - exact[key].value) <= 5 * se + 1e-12, (method, key)
+
+
 def test_results_name_the_path_that_ran() -> None:
     inst = "prefecture_medical_security_party_group"
     [r] = simulate_institution(inst, board=Board.uniform(9), meetings=2000, seed=1,
