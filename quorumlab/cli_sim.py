@@ -53,6 +53,11 @@ LARGE_SIMULATION = 1_000_000
 """``simulate`` shows a progress bar when meetings x reading combinations reach this."""
 
 
+_METHOD = {"counts": "ordinary members drawn as counts (independent, alike)",
+           "members": "every member drawn"}
+"""How ``simulate`` says which path drew the meetings (simulations.montecarlo)."""
+
+
 def exact_fix(field: str | None) -> str:
     """What to change in ``simulate`` when exact mode refuses (the error's ``field``).
 
@@ -207,6 +212,7 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
                "board": board.name or None, "note": first.spec_note,
                "assumption": first.assumption,
                "results": [{"reading": dict(r.reading), "reading_label": r.reading_label,
+                            "method": r.method,
                             "probabilities": {k: vars(e) for k, e in r.probabilities.items()},
                             "exact": ({k: e.value for k, e in ex.probabilities.items()}
                                       if ex else None),
@@ -236,7 +242,7 @@ def simulate_cmd(institution: str, body: str | None, matter: str | None, board_f
         head.append(("note", first.spec_note))
     blocks = [_table(head)]
     for r, ex in zip(results, exacts, strict=True):
-        lines = [("reading", r.reading_label)]
+        lines = [("reading", r.reading_label), ("method", _METHOD[r.method])]
         for k, e in r.probabilities.items():
             text = f"{e.value:.4f}  [{e.low:.4f}, {e.high:.4f}]"
             if ex is not None:

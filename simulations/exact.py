@@ -70,9 +70,7 @@ simulations.exact.ExactModeError: field 'conformity': members who conform are no
 
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -86,6 +84,19 @@ from model.meeting import MeetingTerms, Outcome
 from model.rules import Institution, RuleSpec
 from model.semantics import evaluate
 from simulations.compositions import Board
+from simulations.counts import (
+    ABSENT,
+    STATES,
+    TAIL,
+    Split,
+    StandIn,
+    alike_cells,
+    count_problem,
+    ranges,
+    special_combos,
+    split,
+    vote_code,
+)
 from simulations.estimates import Estimate
 from simulations.meetings import MeetingBatch, MeetingModel, chair_of, fixed_places
 from simulations.montecarlo import OUTCOME_KEYS, model_for, resolve
@@ -97,13 +108,7 @@ __all__ = ["ExactModeError", "ExactResult", "exact_probabilities", "exact_instit
 
 MAX_STATES = 5_000_000
 """At most this many representative meetings (``"materialised"``) or count cells (``"cells"``)."""
-TAIL = 1e-30
-"""Count cells of alike ordinary members less likely than this in every world are left out."""
 METHODS = ("cells", "materialised")
-# member states; 1..4 are the Vote codes, SILENT is present with Vote.NONE
-_ABSENT, _YES, _NO, _ABSTAIN, _DEFER, _SILENT = range(6)
-_STATES = 6
-_CHUNK = 1 << 22  # candidate cells expanded at a time
 _ALONE = 4096  # a column of this many cells is decided alone, on constants
 _BATCH = 1 << 16  # smaller columns are decided together, about this many cells at a time
 
@@ -132,48 +137,10 @@ class ExactResult:
 
 def _check(board: Board, model: MeetingModel) -> None:
     enforce("exact_size", board.n, ExactModeError, "board")
-    if any(board.column("conformity")):
-        raise ExactModeError("conformity", "members who conform are not independent",
-                             fix="use the Monte Carlo (simulate), or set every conformity to 0")
-    for name in ("attendance_correlation", "signal_correlation"):
-        if getattr(board, name):
-            raise ExactModeError(f"board.{name}", "correlated members are not independent",
-                                 fix=f"use the Monte Carlo (simulate), or set {name} = 0")
-    for name in ("p_interested", "p_written_opinion"):
-        if getattr(model, name):
-            raise ExactModeError(name, "interests and written opinions are not in the exact mode",
-                                 fix=f"use the Monte Carlo (simulate), or set {name} = 0")
-    if model.order not in ("last", "first"):
-        raise ExactModeError("order", f"order {model.order!r} is random or depends on who attends",
-                             fix="use order 'last' or 'first', or the Monte Carlo")
-
-
-def _p_yes_given_signal(q: float, ties: str) -> tuple[float, float]:
-    """P(votes yes | signal yes), P(votes yes | signal no) for a present non-abstainer."""
-    if q > 0.5:
-        return 1.0, 0.0
-    if q < 0.5:
-        return 0.0, 1.0
-    return (0.5, 0.5) if ties == "coin" else (1.0, 0.0)
-
-
-def _states(m: Any, right: bool, model: MeetingModel) -> tuple[np.ndarray, np.ndarray]:
-    """(P(state), P(state and signal yes)) over the six member states, given the world:
-    present, then silent (``p_silent``), else abstains, else yes or no, a no deferring
-    with ``p_defer`` (the order of the Monte Carlo's draws)."""
-    a, q, r = m.attendance, m.competence, m.abstain
-    sil, d = model.p_silent, model.p_defer
-    s = q if right else 1 - q
-    yy, yn = _p_yes_given_signal(q, model.ties)
-    p_yes_and_sy = s * yy
-    p_yes = p_yes_and_sy + (1 - s) * yn
-    speaks = a * (1 - sil)
-    full = np.array([1 - a, speaks * (1 - r) * p_yes, speaks * (1 - r) * (1 - p_yes) * (1 - d),
-                     speaks * r, speaks * (1 - r) * (1 - p_yes) * d, a * sil])
-    no_sy = speaks * (1 - r) * (s - p_yes_and_sy)
-    with_sy = np.array([(1 - a) * s, speaks * (1 - r) * p_yes_and_sy, no_sy * (1 - d),
-                        speaks * r * s, no_sy * d, a * sil * s])
-    return full, with_sy
+    problem = count_problem(board, model)
+    if problem is not None:
+        field_name, message, fix = problem
+        raise ExactModeError(field_name, message, fix=fix)
 
 
 def _dp(probs: list[np.ndarray], first: bool, used: list[int]) -> np.ndarray:
@@ -182,10 +149,10 @@ def _dp(probs: list[np.ndarray], first: bool, used: list[int]) -> np.ndarray:
     some member can be in), after a first axis for the state of the first present
     member (size 6 if ``first``, else 1)."""
     k = len(probs)
-    dist = np.zeros((_STATES if first else 1, *(k + 1,) * len(used)))
+    dist = np.zeros((STATES if first else 1, *(k + 1,) * len(used)))
     dist[(0,) * dist.ndim] = 1.0
     for p in probs:
-        new = dist * p[_ABSENT]
+        new = dist * p[ABSENT]
         for axis, state in enumerate(used, 1):
             moved = np.zeros_like(dist)
             src = [slice(None)] * dist.ndim
@@ -200,89 +167,10 @@ def _dp(probs: list[np.ndarray], first: bool, used: list[int]) -> np.ndarray:
     return dist
 
 
-def _log_binomial(lf: np.ndarray, r: np.ndarray, c: np.ndarray, q: float) -> np.ndarray:
-    """log P(Binomial(r, q) = c), elementwise; -inf where impossible."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        hit = np.where(c > 0, c * math.log(q) if q > 0 else -np.inf, 0.0)
-        miss = np.where(r > c, (r - c) * math.log(1 - q) if q < 1 else -np.inf, 0.0)
-    return lf[r] - lf[c] - lf[r - c] + hit + miss
-
-
-def _chain(p: np.ndarray, used: list[int]) -> list[float]:
-    """The multinomial over ``used`` (rest absent) as a chain of binomials: the
-    probability of each state among the members not yet placed in an earlier one."""
-    rest = [float(p[_ABSENT] + p[used[j:]].sum()) for j in range(len(used))]
-    return [min(1.0, float(p[s]) / rest[j]) if rest[j] > 0 else 0.0 for j, s in enumerate(used)]
-
-
-def _ranges(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """The integers of the ranges [starts[i], starts[i] + sizes[i]), one after another."""
-    offsets = np.cumsum(sizes) - sizes
-    return np.repeat(starts - offsets, sizes) + np.arange(int(sizes.sum()))
-
-
-def _expand(parts: np.ndarray, logp: np.ndarray, k: int, q: float, lf: np.ndarray,
-            log_tail: float) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Every child (one more count) of each partial cell whose probability is at least
-    exp(log_tail); a child further than the Hoeffding bound from its mean is below it."""
-    r = k - parts.sum(axis=1)
-    reach = np.sqrt(r * -log_tail / 2)
-    lo = np.clip(np.floor(r * q - reach), 0, r).astype(np.int64)
-    hi = np.clip(np.ceil(r * q + reach), 0, r).astype(np.int64)
-    sizes = hi - lo + 1
-    ends = np.cumsum(sizes)
-    start = 0
-    while start < len(parts):  # a chunk of parents at a time: memory stays bounded
-        stop = max(start + 1, int(np.searchsorted(ends, ends[start] - sizes[start] + _CHUNK)))
-        idx = np.repeat(np.arange(start, stop), sizes[start:stop])
-        c = _ranges(lo[start:stop], sizes[start:stop])
-        lp = logp[idx] + _log_binomial(lf, r[idx], c, q)
-        keep = lp >= log_tail
-        yield np.column_stack([parts[idx[keep]], c[keep]]), lp[keep]
-        start = stop
-
-
-def _alike_cells(k: int, p: np.ndarray, used: list[int],
-                 first: bool) -> tuple[np.ndarray, np.ndarray, float]:
-    """The count cells of k alike ordinary members (state probabilities ``p``): (cells
-    with a first column for the first present member's state (0 where ``first`` is
-    false), P(cell), a bound on the probability of the cells left out)."""
-    lf = np.array([math.lgamma(i + 1) for i in range(k + 1)])
-    log_tail = math.log(TAIL)
-    counts, logp = np.zeros((1, 0), dtype=np.int64), np.zeros(1)
-    for q in _chain(p, used):
-        grown = list(_expand(counts, logp, k, q, lf, log_tail))
-        counts = np.concatenate([g for g, _ in grown])
-        logp = np.concatenate([lp for _, lp in grown])
-        if len(counts) > MAX_STATES:
-            raise ExactModeError("board", f"more than {MAX_STATES} count cells",
-                                 fix="use the Monte Carlo (simulate) for a board this large")
-    prob = np.exp(logp)
-    dropped = math.comb(k + len(used), len(used)) * TAIL
-    if not first:
-        return np.column_stack([np.zeros(len(counts), np.int64), counts]), prob, dropped
-    # alike members: the first present one is in state s with probability count_s / present
-    here = counts.sum(axis=1)
-    nobody = np.flatnonzero(here == 0)
-    rows, heads, shares = [nobody], [np.zeros(len(nobody), np.int64)], [np.ones(len(nobody))]
-    for j, st in enumerate(used):
-        some = np.flatnonzero(counts[:, j] > 0)
-        rows.append(some)
-        heads.append(np.full(len(some), st))
-        shares.append(counts[some, j] / here[some])
-    row = np.concatenate(rows)
-    cells = np.column_stack([np.concatenate(heads), counts[row]])
-    return cells, prob[row] * np.concatenate(shares), dropped
-
-
 @dataclass(frozen=True)
-class _Setup:
-    """A board split into special members (enumerated) and ordinary ones (counted)."""
+class _Setup(Split):
+    """A :class:`~simulations.counts.Split` with the special members' joint states enumerated."""
 
-    special: list[int]
-    ordinary: list[int]
-    first: bool  # the first present ordinary member's state is tracked
-    used: list[int]  # states other than absent an ordinary member can be in
     combos: np.ndarray  # (combos, special) joint states of the special members
     live: np.ndarray  # combos possible in some world
     by_world: dict[bool, tuple[np.ndarray, np.ndarray]]  # P(combo), P(combo, leader signal yes)
@@ -290,37 +178,12 @@ class _Setup:
 
 
 def _setup(spec: RuleSpec, board: Board, model: MeetingModel) -> _Setup:
-    n = board.n
-    # the first present ordinary member may chair: his state matters where the chief
-    # decides or where he may stay silent (and so break a speaking rule)
-    first = spec.decision_mode == "chief_decides" or model.p_silent > 0
-    owners = board.owners(model.portfolio)
-    special = sorted({board.leader, *(i for i in range(n) if owners[i]),
-                      *(i for i, d in enumerate(board.deputies()) if d)})
-    ordinary = [i for i in board.chair_priority() if i not in special]
-    worlds = {right: [_states(m, right, model) for m in board.members] for right in (True, False)}
-    possible = [st for st in range(_STATES)
-                if any(full[st] > 0 for w in worlds.values() for full, _ in w)]
-    used = [st for st in possible if st != _ABSENT
-            and any(worlds[r][i][0][st] > 0 for r in worlds for i in ordinary)]
-    combos = np.array(list(itertools.product(possible, repeat=len(special))), dtype=np.int8)
-    by_world = {}
-    for right, st in worlds.items():
-        w = np.ones(len(combos))
-        w_sy = np.ones(len(combos))  # and the leader's signal says yes
-        for col, i in enumerate(special):
-            full, with_sy = st[i]
-            w = w * full[combos[:, col]]
-            w_sy = w_sy * (with_sy if i == board.leader else full)[combos[:, col]]
-        by_world[right] = (w, w_sy)
+    s = split(spec, board, model)
+    combos, by_world = special_combos(s, board.leader)
     live = np.flatnonzero(by_world[True][0] + by_world[False][0] > 0)
-    return _Setup(special, ordinary, first, used, combos, live, by_world,
-                  {right: [st[i][0] for i in ordinary] for right, st in worlds.items()})
-
-
-def _vote_code(state: Any) -> Any:
-    """The Vote code of a member state (SILENT: present, no vote)."""
-    return np.where(state == _SILENT, 0, state)
+    return _Setup(s.special, s.ordinary, s.first, s.used, s.possible, s.worlds, combos, live,
+                  by_world, {right: [st[i][0] for i in s.ordinary]
+                             for right, st in s.worlds.items()})
 
 
 class _Totals:
@@ -391,8 +254,8 @@ def _materialised(spec: RuleSpec, board: Board, model: MeetingModel, s: _Setup) 
     vote = np.zeros((n, reps), dtype=np.int8)
 
     def place(i: int, state: np.ndarray) -> None:
-        present[i] = state != _ABSENT
-        vote[i] = _vote_code(state)
+        present[i] = state != ABSENT
+        vote[i] = vote_code(state)
 
     for col, i in enumerate(s.special):
         place(i, s.combos[ci, col])
@@ -423,14 +286,23 @@ def _materialised(spec: RuleSpec, board: Board, model: MeetingModel, s: _Setup) 
     return acc.result(reps, 0.0)
 
 
+def _alike(k: int, p: np.ndarray, used: list[int],
+           first: bool) -> tuple[np.ndarray, np.ndarray, float]:
+    cells = alike_cells(k, p, used, first, MAX_STATES)
+    if cells is None:
+        raise ExactModeError("board", f"more than {MAX_STATES} count cells",
+                             fix="use the Monte Carlo (simulate) for a board this large")
+    return cells
+
+
 def _ordinary_cells(s: _Setup, right: bool) -> tuple[np.ndarray, np.ndarray, float]:
     """The ordinary members' count cells in one world (first column: the first present
     member's state, 0 where untracked), P(cell) and a bound on the probability left out."""
     k, u = len(s.ordinary), len(s.used)
     probs = s.ordinary_states[right]
     if k and all(np.array_equal(p, probs[0]) for p in probs[1:]):
-        return _alike_cells(k, probs[0], s.used, s.first)
-    size = (_STATES if s.first else 1) * (k + 1) ** u
+        return _alike(k, probs[0], s.used, s.first)
+    size = (STATES if s.first else 1) * (k + 1) ** u
     if size > MAX_STATES:
         raise ExactModeError("board", f"ordinary members who differ need {size} count cells",
                              fix="give the ordinary members the same attendance, competence "
@@ -438,33 +310,6 @@ def _ordinary_cells(s: _Setup, right: bool) -> tuple[np.ndarray, np.ndarray, flo
     dist = _dp(probs, s.first, s.used)
     cells = np.argwhere(dist > 0)
     return cells, dist[tuple(cells.T)], 0.0
-
-
-@dataclass(frozen=True)
-class _StandIn:
-    """A board of the special members, the first ordinary member (who may chair) and one
-    member per ordinary state after him (a class, counted by its weight), in board order
-    (the ordinary ones where the first ordinary member sits), and their entries in it."""
-
-    board: Board
-    special: list[int]  # entry of each special member
-    head: int  # entry of the first ordinary member, -1 if there is none
-    classes: list[int]  # entry of each class, in the order of ``used``
-
-    @classmethod
-    def of(cls, board: Board, s: _Setup) -> _StandIn:
-        keyed = [((i, 0), board.members[i]) for i in s.special]
-        if s.ordinary:
-            head = board.members[s.ordinary[0]]
-            keyed.append(((s.ordinary[0], 0), head))
-            keyed += [((s.ordinary[0], 1 + j), replace(head, id=f"{head.id} ({st})"))
-                      for j, st in enumerate(s.used)]
-        keyed.sort(key=lambda km: km[0])
-        where = {key: e for e, (key, _) in enumerate(keyed)}
-        first = s.ordinary[0] if s.ordinary else -1
-        return cls(replace(board, members=tuple(m for _, m in keyed)),
-                   [where[(i, 0)] for i in s.special], where.get((first, 0), -1),
-                   [where[(first, 1 + j)] for j in range(len(s.used))] if s.ordinary else [])
 
 
 @dataclass(frozen=True)
@@ -506,7 +351,7 @@ class _Columns:
         return [b for b in out if b]
 
     def decide(self, batch: list[int], spec: RuleSpec, n: int, model: MeetingModel,
-               stand: _StandIn, flags: tuple[bool, bool, bool, float], acc: _Totals) -> None:
+               stand: StandIn, flags: tuple[bool, bool, bool, float], acc: _Totals) -> None:
         """Evaluate the batch's columns through the semantics and add them up."""
         e, classes = stand.board.n, stand.classes
         emergency, ad_hoc, unclear, p_flags = flags
@@ -524,7 +369,7 @@ class _Columns:
             sc, sc_sy = self.scale[col], self.scale_sy[col]
         else:
             many = self.sizes[batch]
-            part = _ranges(self.bounds[self.group[batch]], many)
+            part = ranges(self.bounds[self.group[batch]], many)
 
             def entries(x: np.ndarray) -> list[Any]:
                 return list(np.repeat(x[:, batch], many, axis=1))
@@ -548,7 +393,7 @@ class _Columns:
         acc.add(outcome, margin, p_cell, self.right, p_flags * sc, p_flags * sc_sy)
 
 
-def _columns(s: _Setup, model: MeetingModel, stand: _StandIn, right: bool,
+def _columns(s: _Setup, model: MeetingModel, stand: StandIn, right: bool,
              prior: float) -> tuple[_Columns, int, float]:
     """One world's columns, the number of (special states, cell) pairs they cover and a
     bound on the probability of the cells left out."""
@@ -573,8 +418,8 @@ def _columns(s: _Setup, model: MeetingModel, stand: _StandIn, right: bool,
     if stand.head >= 0:
         state[stand.head] = np.tile(heads, len(live))
         for j, entry in enumerate(stand.classes):
-            state[entry] = np.tile(np.where((bits >> j) & 1, s.used[j], _ABSENT), len(live))
-    present, vote = state != _ABSENT, _vote_code(state)
+            state[entry] = np.tile(np.where((bits >> j) & 1, s.used[j], ABSENT), len(live))
+    present, vote = state != ABSENT, vote_code(state)
     chair = chair_of(stand.board, present)
     pos = fixed_places(stand.board, model, present & (vote != 0), chair)
     columns = _Columns(right, present, vote, pos, chair, np.ascontiguousarray(rest[order].T),
@@ -589,7 +434,7 @@ def _on_cells(spec: RuleSpec, board: Board, model: MeetingModel, s: _Setup) -> E
     """Evaluate on count cells, in each state of the world (see :class:`_Columns`); a
     large column is decided alone (the semantics folds its constants), small ones
     together, their constants repeated over their cells."""
-    stand = _StandIn.of(board, s)
+    stand = StandIn.of(board, s)
     acc = _Totals(board.n)
     reps, dropped = 0, 0.0
     for right, prior in _priors(model):

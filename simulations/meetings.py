@@ -239,11 +239,16 @@ def _signals(board: Board, right: np.ndarray, size: int, g: np.random.Generator)
 
 
 def chair_of(board: Board, present: np.ndarray) -> np.ndarray:
+    """Who chairs each meeting: the first present member in chair priority (the leader,
+    the deputies, the members), the leader where nobody is present."""
     prio = np.asarray(board.chair_priority())
-    here = present if (prio == np.arange(board.n)).all() else present[prio]
-    first = np.argmax(here, axis=0)
-    chair = prio[first]
-    return np.where(here.any(axis=0), chair, board.leader)
+    chair = np.full(present.shape[1], board.leader)
+    rest = np.flatnonzero(~present[board.leader])  # meetings without the leader, only
+    if rest.size and len(prio) > 1:
+        here = present[prio[1:, None], rest]
+        first = np.argmax(here, axis=0)
+        chair[rest] = np.where(here.any(axis=0), prio[1:][first], board.leader)
+    return chair
 
 
 def _classes(board: Board, model: MeetingModel, chair: np.ndarray, size: int) -> np.ndarray:
@@ -260,19 +265,43 @@ def _classes(board: Board, model: MeetingModel, chair: np.ndarray, size: int) ->
     return cls
 
 
+@dataclass(frozen=True)
+class _Order:
+    """A random speaking order of a batch: ``pos[i, j]`` member i's place in meeting j (-1
+    if he states nothing), ``seq[k, j]`` the member at place k (the silent last), and the
+    flat indices that gather a member-major array into place order (``into``) and back
+    (``back``)."""
+
+    pos: np.ndarray
+    seq: np.ndarray
+    into: np.ndarray
+    back: np.ndarray
+
+
 def _order(board: Board, model: MeetingModel, present: np.ndarray, chair: np.ndarray,
-           g: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Random order within the class constraints: (pos, seq); pos[i, j] is member i's place
-    in meeting j (-1 if silent), seq[k, j] the member at place k (silent members last)."""
+           g: np.random.Generator) -> _Order:
+    """Random order within the class constraints: the members sorted by class plus a
+    float32 uniform (the silent last, ties by board order).  A non-negative float32's
+    bits sort like the float, so each key is packed with the member's index into one
+    integer and the keys of each meeting are sorted (meeting-major) instead of an argsort
+    -- the same orders, from the same random numbers, as the stable argsort of the keys."""
     n, size = present.shape
     cols = np.arange(size)
     key = _classes(board, model, chair, size) + g.random((n, size), dtype=np.float32)
     key[~present] = 99.0
-    seq = np.argsort(key, axis=0, kind="stable")  # ties (equal float32 keys) by board order
-    pos = np.empty((n, size), dtype=np.int16)
-    pos[seq, cols[None, :]] = np.arange(n, dtype=np.int16)[:, None]
-    pos[~present] = -1
-    return pos, seq
+    bits = max(1, (n - 1).bit_length())
+    dtype = np.uint64
+    key = key.T.view(np.uint32).astype(dtype, order="C")
+    key <<= dtype(bits)
+    key |= np.arange(n, dtype=dtype)
+    key.sort(axis=1)
+    seq = (key & dtype((1 << bits) - 1)).T.astype(np.intp, order="C")  # (n, size), place-major
+    into = seq * size + cols
+    rank = np.empty(n * size, dtype=np.intp)
+    rank[into.ravel()] = np.repeat(np.arange(n, dtype=np.intp), size)
+    rank = rank.reshape(n, size)
+    pos = np.where(present, rank, -1).astype(np.int16)
+    return _Order(pos, seq, into, rank * size + cols)
 
 
 def fixed_places(board: Board, model: MeetingModel, present: np.ndarray,
@@ -305,42 +334,50 @@ def fixed_places(board: Board, model: MeetingModel, present: np.ndarray,
 
 
 def _stated(board: Board, model: MeetingModel, signal: np.ndarray, present: np.ndarray,
-            abstain: np.ndarray | None, seq: np.ndarray | None,
+            abstain: np.ndarray | None, order: _Order | None,
             g: np.random.Generator) -> np.ndarray:
-    """Whether each member states "no" (bool (n, size)); abstainers are silent to others."""
+    """Whether each member states "no" (bool (n, size)); abstainers are silent to others.
+    Where someone conforms, speaker by speaker (vectorised over meetings) in place order."""
     n, size = signal.shape
     comp = np.asarray(board.column("competence"))
     tie_members = np.abs(comp - 0.5) < _EPS
     conf = np.asarray(board.column("conformity"))
-    if seq is None:  # independent members: the sign of the own log-likelihood ratio
+    if order is None:  # independent members: the sign of the own log-likelihood ratio
         says_no = signal == (comp < 0.5)[:, None]
         if tie_members.any():
             coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
             says_no[tie_members] = ~coin[tie_members]
         return says_no
-    # gather everything into speaking order once: row k = the k-th speaker of each meeting
-    sign = np.where(np.take_along_axis(signal, seq, axis=0), 1.0, -1.0)
-    llr = _logit(comp)[seq] * sign
-    pull = conf[seq] * float(_logit(float(np.mean(comp))))
+
+    def placed(x: np.ndarray) -> np.ndarray:  # row k = the k-th speaker of each meeting
+        return np.take(x.ravel(), order.into)
+
+    def by_member(v: np.ndarray, same: bool) -> Any:  # a member constant in place order
+        return float(v[0]) if same else v[order.seq]
+
+    sign = np.where(placed(signal), 1.0, -1.0)
+    llr = sign * by_member(_logit(comp), bool((comp == comp[0]).all()))
+    pull = by_member(conf * float(_logit(float(np.mean(comp)))), bool((conf == conf[0]).all()))
     weight = np.ones(n)
     weight[board.leader] += board.leader_influence
-    w = weight[seq]
-    speaking = np.take_along_axis(present, seq, axis=0)
-    if abstain is not None:
-        speaking &= ~np.take_along_axis(abstain, seq, axis=0)
+    w = by_member(weight, board.leader_influence == 0)
+    speaking = placed(present if abstain is None else present & ~abstain)
     coin = g.random((n, size), dtype=np.float32) < 0.5 if model.ties == "coin" else signal
-    tie = np.where(np.take_along_axis(coin, seq, axis=0), 1.0, -1.0)
+    tie = np.where(placed(coin), 1.0, -1.0)
     ordered = np.zeros((n, size))
     running = np.zeros(size)
-    for k in range(n):
-        ev = llr[k] + pull[k] * running
-        a = np.where(ev > _EPS, 1.0, np.where(ev < -_EPS, -1.0, tie[k]))
+    ev, small, step = np.empty(size), np.empty(size, dtype=bool), np.empty(size)
+    for k in range(int(present.sum(axis=0).max(initial=0))):  # the silent come last
+        pk = pull if np.ndim(pull) == 0 else pull[k]
+        np.multiply(running, pk, out=ev)
+        ev += llr[k]
+        a = ordered[k]
+        np.sign(ev, out=a)
+        np.less_equal(np.abs(ev, out=step), _EPS, out=small)
+        np.copyto(a, tie[k], where=small)
         a *= speaking[k]
-        ordered[k] = a
-        running += w[k] * a
-    stated = np.zeros((n, size))
-    np.put_along_axis(stated, seq, ordered, axis=0)
-    return stated < 0
+        running += a if np.ndim(w) == 0 else np.multiply(a, w[k], out=step)  # scalar w: 1
+    return np.take(ordered.ravel(), order.back) < 0
 
 
 def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = None) -> MeetingBatch:
@@ -373,10 +410,11 @@ def draw_meetings(board: Board, model: MeetingModel, size: int, seed: Seed = Non
     if model.p_silent > 0:
         speaks = speaks & (g.random((n, size), dtype=np.float32) >= np.float32(model.p_silent))
     if any(board.column("conformity")) or model.order == "random":
-        pos, seq = _order(board, model, speaks, chair, g)
+        order: _Order | None = _order(board, model, speaks, chair, g)
+        pos = order.pos
     else:
-        pos, seq = fixed_places(board, model, speaks, chair), None
-    says_no = _stated(board, model, signal, speaks, abstain, seq, g)
+        pos, order = fixed_places(board, model, speaks, chair), None
+    says_no = _stated(board, model, signal, speaks, abstain, order, g)
     # YES = 1, NO = 2, NONE = 0 for the absent, the recused and the silent; abstainers as drawn
     vote = says_no.view(np.int8) + np.int8(1)
     vote *= speaks.view(np.int8)

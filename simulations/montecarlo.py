@@ -14,6 +14,17 @@ pass ``as_if_allowed=True``: the spec's speaking-order rules are then switched o
 (``dataclasses.replace(spec, last_speaker="none", owner_speaks_first=False)``) and the
 result says so (``spec_note``).
 
+Two ways of drawing a meeting, one semantics.  Where the members are independent with a
+fixed speaking order and the ordinary members (all but the leader, the deputies and the
+portfolio owners) are alike (:func:`simulations.counts.sampler_problem`), ``method="auto"``
+(the default) draws the special members one by one and the ordinary members as counts
+(``"counts"``, :class:`simulations.counts.CountSampler`); otherwise it draws each member
+(``"members"``, :func:`simulations.meetings.draw_meetings`).  Both give the same
+distribution of outcomes (tests/test_sim_counts.py) and decide through the same
+:func:`model.semantics.evaluate`; every result names the path that ran (``method``).
+``seed`` makes a run reproducible: the same seed gives the same results on the same path
+(the two paths use the random stream differently).
+
 :func:`simulate_institution` runs every combination of readings of the rule set's open
 points (or those named, see :mod:`simulations.readings`), each on the same simulated
 meetings where the meeting model is the same (common random numbers), and returns one
@@ -30,6 +41,8 @@ Examples
 ...                            seed=1, reading=first)
 >>> r.body, r.matter, r.meetings, r.reading == first
 ('party_group', 'ordinary', 20000, True)
+>>> r.method  # independent, alike members: ordinary members drawn as counts
+'counts'
 >>> r.assumption
 'assumed: every present member states a position (no silence)'
 >>> abs(sum(r.probabilities[k].value for k in OUTCOME_KEYS) - 1) < 1e-12
@@ -53,19 +66,22 @@ import numpy as np
 from model.loader import load_institution
 from model.meeting import Outcome
 from model.rules import Institution, RuleSet, RuleSpec
-from simulations.compositions import Board
+from simulations.compositions import Board, BoardFileError
+from simulations.counts import CountSampler, sampler_problem
 from simulations.estimates import Estimate, proportion
 from simulations.meetings import MeetingModel, draw_meetings
 from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
-from simulations.vectorised import outcomes
+from simulations.vectorised import evaluate_terms, outcomes
 
 __all__ = ["OUTCOME_KEYS", "QUALITY_KEYS", "SimulationResult", "Tally", "simulate",
-           "simulate_institution", "resolve", "model_for", "batch_size", "BATCH"]
+           "simulate_institution", "resolve", "model_for", "batch_size", "BATCH",
+           "METHODS", "choose_method"]
 
 OUTCOME_KEYS = tuple(o.label for o in Outcome)
 QUALITY_KEYS = ("correct", "leader_followed")
 BATCH: int | None = None  # None: about 2^20 member-rows per batch, 2^13..2^16 meetings
+METHODS = ("auto", "counts", "members")
 
 
 def batch_size(n: int, batch: int | None = None) -> int:
@@ -79,6 +95,7 @@ class Tally:
     """Running counts over batches (mutable accumulator, internal to a run)."""
 
     n: int
+    method: str = "members"  # the path that drew the meetings: "counts" or "members"
     meetings: int = 0
     by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(len(Outcome) + 1, dtype=np.int64))
     correct: int = 0
@@ -120,6 +137,7 @@ class SimulationResult:
     spec_note: str = ""
     reading: Mapping[str, str] = field(default_factory=dict)
     assumption: str = ""
+    method: str = "members"  # how meetings were drawn: "counts" or "members" (see the module)
 
     @property
     def reading_label(self) -> str:
@@ -132,7 +150,8 @@ class SimulationResult:
         base = {"institution": self.institution, "body": self.body, "matter": self.matter,
                 "reading": self.reading_label, "order": self.order, "board": self.board,
                 "n": self.n, "meetings": self.meetings, "seed": self.seed,
-                "spec_note": self.spec_note, "assumption": self.assumption}
+                "spec_note": self.spec_note, "assumption": self.assumption,
+                "method": self.method}
         return [{**base, "quantity": k, "value": e.value, "low": e.low, "high": e.high}
                 for k, e in self.probabilities.items()]
 
@@ -163,20 +182,56 @@ def model_for(inst: Institution, matter: str, spec: RuleSpec, order: str = "last
                         owner_speaks_first=spec.owner_speaks_first, **kwargs)
 
 
+def choose_method(spec: RuleSpec, board: Board, model: MeetingModel, method: str = "auto") -> str:
+    """The path that draws the meetings: ``"counts"`` where ``method`` is ``"auto"`` or
+    ``"counts"`` and :func:`~simulations.counts.sampler_problem` finds none, else
+    ``"members"`` (``"counts"`` where it does not apply is an error).
+
+    >>> from model.rules import RuleSpec
+    >>> choose_method(RuleSpec(), Board.uniform(5), MeetingModel()), choose_method(
+    ...     RuleSpec(), Board.uniform(5), MeetingModel(order="random"))
+    ('counts', 'members')
+    >>> choose_method(RuleSpec(), Board.uniform(5, conformity=0.5), MeetingModel(), "counts")
+    Traceback (most recent call last):
+    ...
+    simulations.compositions.BoardFileError: field 'conformity': members who conform are not independent (fix: use method 'members' or 'auto'; or use the Monte Carlo (simulate), or set every conformity to 0)
+    """
+    if method not in METHODS:
+        raise BoardFileError("method", f"unknown method {method!r}",
+                             fix=f"use one of {', '.join(METHODS)}")
+    if method == "members":
+        return method
+    problem = sampler_problem(spec, board, model)
+    if problem is None:
+        return "counts"
+    if method == "counts":
+        where, message, fix = problem
+        raise BoardFileError(where, message, fix=f"use method 'members' or 'auto'; or {fix}")
+    return "members"
+
+
 def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
              seed: Seed = None, *, batch: int | None = BATCH, half_width: float | None = None,
-             target: str = "passed", max_meetings: int = 10**9) -> Tally:
+             target: str = "passed", max_meetings: int = 10**9, method: str = "auto") -> Tally:
     """Simulate ``meetings`` meetings (or, with ``half_width``, until the 95% interval of
-    P(``target``) is that narrow) and return the running :class:`Tally`."""
+    P(``target``) is that narrow) and return the running :class:`Tally`; ``method``
+    chooses how meetings are drawn (:func:`choose_method`; the tally names the one used)."""
     g = as_generator(seed)
-    tally = Tally(board.n)
+    path = choose_method(spec, board, model, method)
+    tally = Tally(board.n, path)
     goal = meetings if half_width is None else max_meetings
-    step = batch_size(board.n, batch)
+    sampler = CountSampler.of(spec, board, model) if path == "counts" else None
+    step = batch_size(sampler.stand.board.n if sampler else board.n, batch)
     while tally.meetings < goal:
         size = min(step, goal - tally.meetings)
-        b = draw_meetings(board, model, size, g)
-        r = outcomes(spec, b)
-        tally.add(r.outcome, r.yes, r.no, b.yes_is_right, b.leader_signal)
+        if sampler is not None:
+            d = sampler.draw(size, g)
+            r = evaluate_terms(spec, d.terms, size)
+            tally.add(r.outcome, r.yes, r.no, d.yes_is_right, d.leader_signal)
+        else:
+            b = draw_meetings(board, model, size, g)
+            r = outcomes(spec, b)
+            tally.add(r.outcome, r.yes, r.no, b.yes_is_right, b.leader_signal)
         if half_width is not None and tally.probabilities()[target].half_width <= half_width:
             break
     return tally
@@ -187,14 +242,15 @@ def simulate_institution(institution: str | Path | Institution, *, body: str | N
                          meetings: int = 100_000, seed: Seed = None, order: str = "last",
                          reading: Mapping[str, str] | None = None, all_readings: bool = False,
                          as_if_allowed: bool = False, batch: int | None = BATCH,
-                         model_args: Mapping[str, Any] | None = None) -> list[SimulationResult]:
+                         model_args: Mapping[str, Any] | None = None,
+                         method: str = "auto") -> list[SimulationResult]:
     """Simulate one (body, matter) of an institution on a board (default: 15 alike
     members attending with probability 0.9, competence 0.7, independent), once per
     combination of readings (all of them, or those agreeing with ``reading``; more than
     :data:`~simulations.readings.MAX_READINGS` need ``all_readings``).
     ``model_args`` go to :class:`~simulations.meetings.MeetingModel` (prior_yes,
     p_interested, p_recuse, p_written_opinion, p_emergency, p_ad_hoc, p_unclear, p_silent,
-    p_defer, amount, ties)."""
+    p_defer, amount, ties); ``method`` is :func:`simulate`'s (each result names the path run)."""
     inst, body, matter, rs = resolve(institution, body, matter)
     board = board if board is not None else Board.uniform(15, attendance=0.9)
     g = as_generator(seed)
@@ -208,11 +264,11 @@ def simulate_institution(institution: str | Path | Institution, *, body: str | N
             note = ("speaking-order rules (last_speaker, owner_speaks_first) disabled: the "
                     "counterfactual order is treated as allowed")
         g.bit_generator.state = state
-        tally = simulate(spec, board, model, meetings, g, batch=batch)
+        tally = simulate(spec, board, model, meetings, g, batch=batch, method=method)
         assert tally.margins is not None
         margins = {k - board.n: int(v) for k, v in enumerate(tally.margins) if v}
         results.append(SimulationResult(
             inst.id, body, matter, order, board.name, board.n, tally.meetings,
             seed if isinstance(seed, int) else None, tally.probabilities(), margins, note,
-            choice, model.silence_note))
+            choice, model.silence_note, tally.method))
     return results

@@ -35,7 +35,7 @@ from model.rules import RuleSpec
 from model.semantics import evaluate
 from simulations.meetings import MeetingBatch
 
-__all__ = ["BatchOutcome", "outcomes", "batch_terms"]
+__all__ = ["BatchOutcome", "outcomes", "batch_terms", "evaluate_terms"]
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,15 @@ def _full(x: Any, size: int, dtype: Any) -> np.ndarray:
     return np.broadcast_to(np.asarray(x, dtype=dtype), (size,))
 
 
+def evaluate_terms(spec: RuleSpec, terms: MeetingTerms[Any], size: int) -> BatchOutcome:
+    """Evaluate ``spec`` on ``size`` meetings given as per-member (or, with weights,
+    per-class) arrays through the numpy backend (one call for the whole batch)."""
+    ev = evaluate(spec, terms, NP)
+    return BatchOutcome(_full(ev.outcome, size, np.int8), _full(ev.tally["yes"], size, np.int32),
+                        _full(ev.tally["no"], size, np.int32))
+
+
 def outcomes(spec: RuleSpec, batch: MeetingBatch) -> BatchOutcome:
     """Evaluate ``spec`` on every meeting of ``batch`` with :func:`model.semantics.evaluate`
     through the numpy backend :data:`model.backend.NP` (one call for the whole batch)."""
-    ev = evaluate(spec, batch_terms(batch), NP)
-    size = batch.size
-    return BatchOutcome(_full(ev.outcome, size, np.int8), _full(ev.tally["yes"], size, np.int32),
-                        _full(ev.tally["no"], size, np.int32))
+    return evaluate_terms(spec, batch_terms(batch), batch.size)

@@ -22,8 +22,9 @@ from model.evaluator import decide
 from model.loader import builtin_ids, load_institution
 from model.meeting import Vote
 from model.semantics import evaluate
+from simulations import meetings
 from simulations.compositions import Board
-from simulations.meetings import ORDERS, draw_meetings
+from simulations.meetings import ORDERS, MeetingModel, chair_of, draw_meetings
 from simulations.montecarlo import model_for
 from simulations.rng import as_generator
 from simulations.vectorised import outcomes
@@ -144,3 +145,31 @@ def test_meetings_are_well_formed() -> None:
                 assert sum(t.chair) == 1 and t.present[t.chair.index(True)]
                 if t.present[0]:
                     assert t.chair[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 40), deputies=st.integers(0, 5), attendance=st.floats(0.0, 1.0),
+       order=st.sampled_from(ORDERS), last=st.sampled_from(["chair", "leader"]),
+       owner_first=st.booleans(), seed=st.integers(0, 2**32))
+def test_random_order_is_the_stable_sort_of_the_keys(n, deputies, attendance, order, last,
+                                                     owner_first, seed) -> None:
+    """The packed-integer sort gives the order the stable argsort of the float32 keys
+    (class + uniform, the silent last) gives, from the same random numbers; and
+    ``chair_of`` is the first present member in chair priority."""
+    board = Board.uniform(n, deputies=min(deputies, n - 1))
+    model = MeetingModel(order=order, last=last, owner_speaks_first=owner_first,
+                         portfolio="finance")
+    size = 200
+    present = as_generator(seed).random((n, size)) < attendance
+    chair = chair_of(board, present)
+    prio = board.chair_priority()
+    want = [next((i for i in prio if present[i, j]), board.leader) for j in range(size)]
+    assert chair.tolist() == want
+    got = meetings._order(board, model, present, chair, as_generator(seed + 1))
+    key = (meetings._classes(board, model, chair, size)
+           + as_generator(seed + 1).random((n, size), dtype=np.float32))
+    key[~present] = 99.0
+    seq = np.argsort(key, axis=0, kind="stable")
+    assert (got.seq == seq).all()
+    places = np.argsort(seq, axis=0)
+    assert (got.pos == np.where(present, places, -1)).all()
