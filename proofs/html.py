@@ -28,6 +28,7 @@ from proofs.properties import get_property
 from proofs.render import (
     counts_text,
     finding_explanation,
+    finding_verdict,
     meeting_flags,
     named,
     readings_text,
@@ -102,7 +103,7 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
             f"<p class=outcome>outcome: {d.outcome.label} ({d.outcome.zh})</p><ul>{reasons}</ul>")
 
 
-def _finding(f: Finding, file: str | None) -> str:
+def _finding(f: Finding, file: str | None, verdict: str) -> str:
     p = get_property(f.property_id)
     clauses = "".join(f"<li>{_e(c.field)}: <b>{_e(c.cite)}</b>"
                       + (f"<blockquote lang=zh>{_e(c.quote)}</blockquote>" if c.quote else "")
@@ -120,7 +121,8 @@ def _finding(f: Finding, file: str | None) -> str:
                  + meeting_table(w.meeting, dict(w.reading) or None))
     return (f'<section class=finding id="{_anchor(f.institution)}-{f.id}">'
             f"<h3>{f.id} {_e(p.title)} <span class=zh>{_e(p.title_zh)}</span></h3>"
-            f"<p><b>fails for {_e(f.scope)}</b> <span class=zh>({_e(f.scope_zh)})</span></p>"
+            f"<p><b>fails for {_e(f.scope)}</b> <span class=zh>({_e(f.scope_zh)})</span>; "
+            f"{_e(verdict)}</p>"
             f"<p>{_e(finding_explanation(f))}</p>"
             f"<p class=zh lang=zh>{_e(finding_explanation(f, 'zh'))}</p>"
             f"<p>applies to: {places}</p><p>clauses involved:</p><ul>{clauses}</ul>"
@@ -158,7 +160,8 @@ def report_html(rep: SuiteReport, witness_files: Mapping[str, str] | None = None
         body.append(f'<h2 id="{_anchor(i)}">{_e(i)}</h2>'
                     f"<p>{_e(counts_text(status_counts(rep, i)))}; {len(mine)} distinct "
                     "findings</p>"
-                    + "".join(_finding(f, (witness_files or {}).get(f.id)) for f in mine))
+                    + "".join(_finding(f, (witness_files or {}).get(f.id), finding_verdict(rep, f))
+                            for f in mine))
     return ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
             "<title>quorumlab check report</title>"
             f"<style>{_CSS}</style></head><body><h1>quorumlab check report</h1>"

@@ -36,7 +36,8 @@ from proofs.results import PropertyResult
 from proofs.runner import SuiteReport
 
 __all__ = ["role_names", "named", "readings_text", "meeting_flags", "meeting_record",
-           "counts_text", "places_text", "finding_explanation", "finding_text", "result_text", "report_text", "report_dict", "report_json",
+           "counts_text", "places_text", "finding_explanation", "finding_verdict",
+           "finding_text", "result_text", "report_text", "report_dict", "report_json",
            "report_markdown", "report_junit", "comparison_verdict", "comparison_text",
            "comparison_dict", "comparison_json", "properties_text", "properties_dict"]
 
@@ -197,11 +198,19 @@ def finding_explanation(f: Finding, lang: str = "en") -> str:
             f"{at.capitalize()}{named(f.result.detail, names)}")
 
 
-def finding_text(f: Finding, lang: str = "en", meeting: bool = False) -> str:
+def finding_verdict(rep: SuiteReport, f: Finding) -> str:
+    """The finding against the recorded expectations of its places: ``known finding``,
+    ``new finding``, ``regression`` (or several, comma-separated)."""
+    places = {(f.institution, f"{f.property_id}@{b}/{m}") for b, m in f.places}
+    return ", ".join(sorted({s.verdict for s in rep.summaries
+                             if (s.institution, s.key) in places}))
+
+
+def finding_text(f: Finding, lang: str = "en", meeting: bool = False, verdict: str = "") -> str:
     """One distinct finding in a few lines (with its meeting record if ``meeting``)."""
     p = get_property(f.property_id)
     zh = lang == "zh"
-    lines = [f"  {f.id} {f.property_id} ({p.title_zh if zh else p.title}): "
+    lines = [f"  {f'[{verdict}] ' if verdict else ''}{f.id} {f.property_id} ({p.title_zh if zh else p.title}): "
              f"{'不成立' if zh else 'fails for'} {f.scope_zh if zh else f.scope}",
              f"    {'适用' if zh else 'applies to'}: {places_text(f)}",
              f"    {'条款' if zh else 'clauses'}: "
@@ -229,7 +238,7 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False,
         mine = by_institution(findings, inst)
         out.append(f"{inst}: {counts_text(status_counts(rep, inst))}; "
                    f"{len(mine)} distinct findings")
-        out += [finding_text(f, lang, meetings) for f in mine]
+        out += [finding_text(f, lang, meetings, finding_verdict(rep, f)) for f in mine]
     out.append(f"total: {counts_text(status_counts(rep))}; {len(findings)} distinct findings; "
                f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s")
     return "\n".join(out)
@@ -281,25 +290,38 @@ def _md(text: str) -> str:
 
 
 def report_markdown(rep: SuiteReport, witness_files: Mapping[str, str] | None = None) -> str:
-    """A short Markdown report: totals, then per institution its counts and one line per
-    distinct finding (the meeting records are in index.html and the counterexample files,
-    named by ``witness_files``: finding id -> relative path)."""
+    """A short Markdown report: the counts per institution (adding up to its checks), then
+    per institution one row per distinct finding; the meeting records are in index.html and
+    the counterexample files (``witness_files``: finding id -> path relative to the report).
+
+    >>> print(report_markdown(SuiteReport((), (), 0.0)).splitlines()[2])
+    0 checks = 0 hold + 0 fail + 0 vacuous + 0 unknown + 0 n/a; 0 distinct findings; \
+0 regressions/inconclusive; 0.0 s
+    """
     findings = distinct_findings(rep)
     insts = list(dict.fromkeys(s.institution for s in rep.summaries))
+    heads = ("holds", "fails", "vacuous", "unknown", "n/a", "total")
     lines = ["# quorumlab check report", "",
              f"{counts_text(status_counts(rep))}; {len(findings)} distinct findings; "
-             f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s", ""]
-    lines += [f"- [{i}](#{Path(i).stem})" for i in insts] + [""]
-    for s in rep.regressions:
-        lines.append(f"- **{s.verdict}**: {s.institution} {s.key}: {s.status}, expected "
-                     f"{s.expected}")
+             f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s", "",
+             "## Summary", "", f"| institution | {' | '.join(heads)} | distinct findings |",
+             "|---" * (len(heads) + 2) + "|"]
+    for i in insts:
+        c = status_counts(rep, i)
+        lines.append(f"| [{i}](#{Path(i).stem}) | " + " | ".join(str(c[h]) for h in heads)
+                     + f" | {len(by_institution(findings, i))} |")
+    lines.append("")
+    lines += [f"- **{s.verdict}**: {s.institution} {s.key}: {s.status}, expected {s.expected}"
+              for s in rep.regressions]
+    lines += ["", "## Findings", ""]
     for inst in insts:
         mine = by_institution(findings, inst)
-        lines += [f'<a id="{Path(inst).stem}"></a>', f"## {inst}", "",
-                  f"{counts_text(status_counts(rep, inst))}; {len(mine)} distinct findings", ""]
-        if mine:
-            lines += ["| id | property | fails for | applies to | clauses | meeting |",
-                      "|---|---|---|---|---|---|"]
+        lines += [f'<a id="{Path(inst).stem}"></a>', "", f"### {inst}", ""]
+        if not mine:
+            lines += ["none", ""]
+            continue
+        lines += ["| id | property | fails for | applies to | clauses | meeting |",
+                  "|---|---|---|---|---|---|"]
         for f in mine:
             file = (witness_files or {}).get(f.id)
             n = "" if f.result.n is None else f", n={f.result.n}"

@@ -139,7 +139,8 @@ def test_markdown_is_short_and_json_holds_each_witness_once(report: tuple[Path, 
     data = json.loads((d / "report.json").read_text(encoding="utf-8"))
     md = (d / "report.md").read_text(encoding="utf-8")
     # a line per finding and a few per institution, not one row per check
-    assert len(md.splitlines()) <= 10 + 8 * len(data["institutions"]) + len(data["findings"])
+    assert len(md.splitlines()) <= 15 + 10 * len(data["institutions"]) + len(data["findings"])
+    assert all(f"| {f['id']} | {f['property']} |" in md for f in data["findings"])
     ids = [w["id"] for w in data["witnesses"]]
     assert len(ids) == len(set(ids))
     referenced = {i for r in data["results"] for i in r["witnesses"]}
