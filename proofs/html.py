@@ -96,11 +96,18 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
     reasons = "".join(f"<li>{_e(named(r.en, names))}<br><span class=zh>{_e(named(r.zh, names))}"
                       f"</span>" + (f" <i>[{_e(r.cite)}]</i>" if r.cite else "") + "</li>"
                       for r in d.reasons)
+    every = decide(m) if reading else d
+    by_reading = "" if every.readings_agree else (
+        "<p>under each reading of the open points:</p><table><tr><th>reading</th>"
+        "<th>outcome</th></tr>" + "".join(
+            f"<tr><td>{_e(readings_text(c))}</td><td>{o.label}</td></tr>"
+            for c, o in every.by_reading) + "</table>")
     return (f"<p>{_e(m.institution)} / {_e(m.body)} / {_e(m.matter.category)}, "
             f"{len(m.members)} members" + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
             "<table><tr><th>member</th><th>role</th><th>attendance</th><th>position</th>"
             "<th>speaks</th><th>notes</th></tr>" + "".join(rows) + "</table>"
-            f"<p class=outcome>outcome: {d.outcome.label} ({d.outcome.zh})</p><ul>{reasons}</ul>")
+            f"<p class=outcome>outcome: {d.outcome.label} ({d.outcome.zh})</p><ul>{reasons}</ul>"
+            + by_reading)
 
 
 def _finding(f: Finding, file: str | None, verdict: str) -> str:
