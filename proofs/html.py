@@ -97,11 +97,12 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
                       f"</span>" + (f" <i>[{_e(r.cite)}]</i>" if r.cite else "") + "</li>"
                       for r in d.reasons)
     every = decide(m) if reading else d
-    by_reading = "" if every.readings_agree else (
-        "<p>under each reading of the open points:</p><table><tr><th>reading</th>"
-        "<th>outcome</th></tr>" + "".join(
-            f"<tr><td>{_e(readings_text(c))}</td><td>{o.label}</td></tr>"
-            for c, o in every.by_reading) + "</table>")
+    other = [(c, o) for c, o in every.by_reading if o != d.outcome]
+    by_reading = "" if not other else (
+        f"<p>other readings of the open points under which the outcome is not "
+        f"{d.outcome.label}:</p><table><tr><th>reading</th><th>outcome</th></tr>" + "".join(
+            f"<tr><td>{_e(readings_text(c))}</td><td>{o.label}</td></tr>" for c, o in other)
+        + "</table>")
     return (f"<p>{_e(m.institution)} / {_e(m.body)} / {_e(m.matter.category)}, "
             f"{len(m.members)} members" + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
             "<table><tr><th>member</th><th>role</th><th>attendance</th><th>position</th>"

@@ -195,7 +195,7 @@ def finding_explanation(f: Finding, lang: str = "en") -> str:
     if lang == "zh":
         return f"{p.title_zh}: 不成立, {f.scope_zh}。{at}{named(f.result.detail_zh, names)}"
     return (f"{p.title}: this fails for {f.scope}. It holds when {p.statement}. "
-            f"{at.capitalize()}{named(f.result.detail, names)}")
+            f"{'At ' + at if at else ''}{named(f.result.detail, names)}")
 
 
 def finding_verdict(rep: SuiteReport, f: Finding) -> str:
