@@ -20,6 +20,7 @@ from proofs.runner import SuiteReport, run_suite
 PREF = "prefecture_medical_security_party_group"
 TAOBEI = "taobei_district_government"
 ALXA = "alxa_medical_security_bureau"
+XIUZHOU = "xiuzhou_district"
 PREF_MATTERS = ("ordinary", "major_decision", "budget", "construction_project", "cadre",
                 "large_funds", "asset_disposal", "procurement")
 SIZES = tuple(range(3, 16))
@@ -114,17 +115,25 @@ def test_unknown_and_holding_results_are_no_finding() -> None:
 
 @pytest.fixture(scope="module")
 def chair_veto_run() -> SuiteReport:
-    """no_chair_veto on three institutions, n = 3, 4."""
-    return run_suite([PREF, TAOBEI, ALXA], CheckOptions(sizes=(3, 4)), ["no_chair_veto"])
+    """no_chair_veto on four institutions, n = 3, 4."""
+    return run_suite([PREF, TAOBEI, ALXA, XIUZHOU], CheckOptions(sizes=(3, 4)),
+                     ["no_chair_veto"])
 
 
 def test_chair_veto_findings_by_hand(chair_veto_run: SuiteReport) -> None:
     """The prefecture's chair 根据讨论情况, 决定是否进入表决程序 (seed 001, 第二十一条(四),
     chair_calls_vote = true in [defaults], overridden nowhere): he can withhold the vote from
-    any meeting that would pass, at every size, for all eight matters: ONE finding.  Taobei
-    and Alxa give the chair no such call (chair_calls_vote = false): no finding."""
+    any meeting that would pass, at every size, for all eight matters: ONE finding.  So does
+    Xiuzhou's (模本一 三、5 会议由主持人视讨论情况决定是否进入表决程序, in [defaults]; the
+    三重一大 matters make it an open point whose first reading, "vote", keeps it): ONE finding
+    for its one body's nine matters.  Taobei and Alxa give the chair no such call
+    (chair_calls_vote = false): no finding."""
     fs = distinct_findings(chair_veto_run)
-    assert len(fs) == 1
+    assert len(fs) == 2
+    [x] = by_institution(fs, XIUZHOU)
+    assert x.pattern == "every n" and len(x.places) == 9
+    assert {b for b, _ in x.places} == {"leadership"}
+    assert [c.cite for c in x.clauses] == ["seed 002, 模本一 三、5"]
     [f] = by_institution(fs, PREF)
     assert by_institution(fs, TAOBEI) == by_institution(fs, ALXA) == []
     assert f.pattern == "every n" and f.checked == (3, 4)
