@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -188,44 +188,51 @@ def _quote(institution: str, field: str, cite: str) -> str:
     return rows[0][1] if len(rows) == 1 else ""
 
 
-def _fields(r: PropertyResult) -> list[str]:
-    """The rule fields a result involves: its unsat core, else the property's fields, else
-    the open points whose readings its witnesses differ on (a comparison of readings), else
-    the routes (a money limit), else the fields its witness's decision cites."""
-    core = [c.split(":", 1)[0] for c in r.citations]
-    if core:
-        return core
-    prop = get_property(r.property_id)
-    about = [f for f in prop.about if f in RULE_FIELDS]
-    if about or not r.witnesses:
-        return about
+def _candidates(r: PropertyResult) -> Iterator[list[str]]:
+    """The rule fields (or open points) a result may involve, most specific first: its unsat
+    core, the open points whose readings its witnesses differ on (a comparison of readings),
+    the property's fields, the routes (a money limit), the fields its meeting's decision
+    cites."""
+    yield [c.split(":", 1)[0] for c in r.citations]
     readings = [dict(w.reading) for w in r.witnesses]
-    differ = [k for k in readings[0] if len({str(x.get(k)) for x in readings}) > 1]
-    if differ:
-        return differ
+    yield [k for k in (readings[0] if readings else {})
+           if len({str(x.get(k)) for x in readings}) > 1]
+    prop = get_property(r.property_id)
+    yield [f for f in prop.about if f in RULE_FIELDS]
     if prop.kind == "matter":
-        return ["routes"]
-    from model.evaluator import decide
+        yield ["routes"]
+    if r.witnesses:
+        from model.evaluator import decide
 
-    w = r.witnesses[-1]
-    reasons = decide(w.meeting, choice=dict(w.reading) or None).reasons
-    return list(dict.fromkeys(x.rule for x in reasons if x.cite and x.rule in RULE_FIELDS))
+        w = r.witnesses[-1]
+        reasons = decide(w.meeting, choice=dict(w.reading) or None).reasons
+        yield list(dict.fromkeys(x.rule for x in reasons if x.cite and x.rule in RULE_FIELDS))
+
+
+def _cites(rs: RuleSet, name: str, r: PropertyResult) -> list[str]:
+    """The clauses behind a rule field, or behind the readings of an open point that the
+    witnesses of ``r`` take."""
+    point = next((p for p in rs.points if p.field == name and name not in RULE_FIELDS), None)
+    if point is None:
+        return rs.citation(name, r.reading or None).split("; ")
+    taken = {str(w.reading.get(name)) for w in r.witnesses}
+    return [x.cite for x in point.readings if x.name in taken]
 
 
 def _involved(r: PropertyResult) -> tuple[tuple[Clause, ...], str]:
-    """The clauses a result involves, and what the rules say on those fields (to merge only
-    rule sets that read the same there)."""
+    """The clauses a result involves (the first candidate list of :func:`_candidates` that
+    names one), and what the rules say there (to merge only rule sets that read the same)."""
     rs = _ruleset(r.institution, r.body, r.matter)
     if rs is None:
         return (), ""
     spec = rs.spec(r.reading or None)
-    out, meaning = [], []
-    for f in _fields(r):
-        meaning.append(f"{f}={getattr(spec, f, None)!r}")
-        for cite in dict.fromkeys(rs.citation(f, r.reading or None).split("; ")):
-            if cite:
-                out.append(Clause(f, cite, _quote(r.institution, f, cite)))
-    return tuple(dict.fromkeys(out)), ";".join(meaning)
+    for fields in _candidates(r):
+        out = [Clause(f, c, _quote(r.institution, f, c))
+               for f in fields for c in dict.fromkeys(_cites(rs, f, r)) if c]
+        if out:
+            meaning = ";".join(f"{f}={getattr(spec, f, r.reading.get(f))!r}" for f in fields)
+            return tuple(dict.fromkeys(out)), meaning
+    return (), ""
 
 
 def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:

@@ -282,7 +282,7 @@ def report_dict(rep: SuiteReport) -> dict[str, Any]:
 
 
 def report_json(rep: SuiteReport) -> str:
-    return json.dumps(report_dict(rep), ensure_ascii=False, indent=1)
+    return json.dumps(report_dict(rep), ensure_ascii=False, separators=(",", ":"))
 
 
 def _md(text: str) -> str:
