@@ -152,3 +152,25 @@ def test_markdown_is_short_and_json_holds_each_witness_once(report: tuple[Path, 
         assert {m["id"] for m in meeting["members"]} == {
             m["id"] for m in next(w for w in data["witnesses"]
                                   if w["id"] == f["witness"])["meeting"]["members"]}
+
+
+@pytest.mark.parametrize(("institution", "body", "matter", "outcome"), [
+    # seed 001, 第二十一条(四): 主持人根据讨论情况, 决定是否进入表决程序: no vote called, no
+    # decision (deferred); the item had every vote, so the flag is what matters
+    (PREF, "party_group", "ordinary", "deferred"),
+    # seed 003 gives the chair no such call: a unanimous full meeting passes, called or not
+    (TAOBEI, "executive", "major_decision", "passed"),
+])
+def test_vote_not_called_is_printed_only_where_it_matters(institution: str, body: str,
+                                                          matter: str, outcome: str) -> None:
+    from dataclasses import replace
+
+    from model.meeting import Meeting
+    from proofs.render import meeting_record
+
+    m = replace(Meeting.simple(institution, body, matter, n=5, present=5, yes=5),
+                vote_called=False)
+    text = meeting_record(m)
+    assert f"outcome: {outcome}" in text
+    assert ("vote not called" in text) == (outcome != "passed")
+    assert "m0" not in text and "leader" in text  # named by role
