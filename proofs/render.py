@@ -6,74 +6,149 @@ Examples
 >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
 ...                    n=4, present=3, yes=2)
 >>> print(meeting_record(m).splitlines()[1])
-present: m0, m1, m2 | absent: m3 | recused: -
+present: leader, member 1, member 2 | absent: member 3 | recused: -
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from model.evaluator import decide
+from model.evaluator import Decision, decide
 from model.io import meeting_to_dict
-from model.meeting import Meeting
+from model.meeting import Meeting, Outcome
 from proofs.compare import Comparison
 from proofs.counterexample import Witness
+from proofs.findings import (
+    Finding,
+    by_institution,
+    distinct_findings,
+    sizes_text,
+    status_counts,
+    witness_id,
+)
 from proofs.properties import all_properties, get_property
 from proofs.results import PropertyResult
 from proofs.runner import SuiteReport
 
-__all__ = ["meeting_record", "result_text", "report_text", "report_dict", "report_json",
+__all__ = ["role_names", "named", "readings_text", "meeting_flags", "meeting_record",
+           "counts_text", "places_text", "finding_explanation", "finding_verdict",
+           "finding_text", "result_text", "report_text", "report_dict", "report_json",
            "report_markdown", "report_junit", "comparison_verdict", "comparison_text",
            "comparison_dict", "comparison_json", "properties_text", "properties_dict"]
 
 
-def meeting_record(m: Meeting, lang: str = "en", reading: dict[str, str] | None = None) -> str:
-    """A readable record of one meeting and its decision, with the cited reasons."""
+def role_names(m: Meeting, lang: str = "en") -> dict[str, str]:
+    """Display names by role, in seat order: the leader (书记 / 一把手) "leader", deputies
+    "deputy 1..k", the others "member 1..m".  Display only: meeting files keep their ids.
+
+    >>> from model.meeting import Meeting
+    >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group",
+    ...                    "ordinary", n=3, present=3, yes=2)
+    >>> role_names(m), role_names(m, "zh")["m2"]
+    ({'m0': 'leader', 'm1': 'member 1', 'm2': 'member 2'}, '成员2')
+    """
+    words = {"leader": ("leader", "一把手"), "deputy": ("deputy {}", "副职{}"),
+             "member": ("member {}", "成员{}")}
+    seen: dict[str, int] = {}
+    out = {}
+    for x in m.members:
+        seen[x.role] = seen.get(x.role, 0) + 1
+        out[x.id] = words[x.role][lang == "zh"].format(seen[x.role])
+    return out
+
+
+def named(text: str, names: dict[str, str]) -> str:
+    """``text`` with every member id replaced by its display name (whole words only).
+
+    >>> named("m1, m10 recused; m1x", {"m1": "member 1", "m10": "member 10"})
+    'member 1, member 10 recused; m1x'
+    """
+    if not names:
+        return text
+    ids = re.compile(r"(?<![\w])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                     + r")(?![\w])")
+    return ids.sub(lambda g: names[g.group(1)], text)
+
+
+def readings_text(reading: Mapping[str, str]) -> str:
+    """A reading of the open points as ``field = reading`` lines joined by "; ".
+
+    >>> readings_text({"quorum": "half", "recusal": "required"})
+    'quorum = half; recusal = required'
+    """
+    return "; ".join(f"{k} = {v}" for k, v in reading.items())
+
+
+def meeting_flags(m: Meeting, d: Decision) -> list[str]:
+    """The facts of the item worth printing; "vote not called" only where the item did not
+    pass (on a meeting that passed it changed nothing)."""
+    return [f for f, on in (("emergency", m.matter.emergency), ("ad-hoc item", m.matter.ad_hoc),
+                            ("vote not called",
+                             not m.vote_called and d.outcome != Outcome.PASSED),
+                            ("a major question unclear", m.matter.unclear),
+                            (f"amount {m.matter.amount}", m.matter.amount is not None)) if on]
+
+
+def meeting_record(m: Meeting, lang: str = "en", reading: Mapping[str, str] | None = None) -> str:
+    """A readable record of one meeting and its decision, with the cited reasons; members
+    are named by role (:func:`role_names`).
+
+    >>> from model.meeting import Meeting
+    >>> m = Meeting.simple("prefecture_medical_security_party_group", "party_group", "ordinary",
+    ...                    n=4, present=3, yes=2)
+    >>> print(meeting_record(m).splitlines()[1])
+    present: leader, member 1, member 2 | absent: member 3 | recused: -
+    """
+    names = role_names(m, lang)
     ids = [x.id for x in m.members]
+
+    def ls(xs: Iterable[str], sep: str = ", ") -> str:
+        return sep.join(names[i] for i in xs) or "-"
+
     absent = [i for i in ids if i not in m.present]
-    d = decide(m, choice=reading) if reading else decide(m)
-    votes = ", ".join(f"{i}={m.vote_of(i).name.lower()}" for i in m.speakers) or "-"
-    opinions = ", ".join(f"{i}={v.name.lower()}" for i, v in m.written_opinions.items()) or "-"
+    d = decide(m, choice=dict(reading)) if reading else decide(m)
+    votes = ", ".join(f"{names[i]}={m.vote_of(i).name.lower()}" for i in m.speakers) or "-"
+    opinions = ", ".join(f"{names[i]}={v.name.lower()}"
+                         for i, v in m.written_opinions.items()) or "-"
     owner = [x.id for x in m.members if m.owns(x.id)]
     silent = [i for i in ids if i in m.present and i not in m.recused and i not in m.stated]
-    deputies = [x.id for x in m.members if x.role == "deputy"]
-    flags = [f for f, on in (("emergency", m.matter.emergency), ("ad-hoc item", m.matter.ad_hoc),
-                              ("vote NOT called", not m.vote_called),
-                              ("a major question unclear", m.matter.unclear),
-                              (f"amount {m.matter.amount}", m.matter.amount is not None)) if on]
+    present = sorted(m.present, key=ids.index)
+    flags = meeting_flags(m, d)
+    involved = ls(i for i in m.matter.persons_involved if i in names)
     if lang == "zh":
         lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员, "
-                 f"主持人 {m.chair_id}",
-                 f"到会: {', '.join(sorted(m.present, key=ids.index)) or '-'} | 缺席: "
-                 f"{', '.join(absent) or '-'} | 回避: {', '.join(sorted(m.recused)) or '-'}",
-                 f"发言顺序: {' > '.join(m.speakers) or '-'}",
-                 f"表态: {votes} | 未表态: {', '.join(silent) or '-'} | 书面意见: {opinions}",
-                 f"分管: {', '.join(owner) or '-'} | 副职: {', '.join(deputies) or '-'} | 涉及人员: "
-                 f"{', '.join(m.matter.persons_involved) or '-'}"
+                 f"主持人 {names[m.chair_id]}",
+                 f"到会: {ls(present)} | 缺席: {ls(absent)} | 回避: {ls(sorted(m.recused))}",
+                 f"发言顺序: {ls(m.speakers, ' > ')}",
+                 f"表态: {votes} | 未表态: {ls(silent)} | 书面意见: {opinions}",
+                 f"分管: {ls(owner)} | 涉及人员: {involved}"
                  + (f" | {', '.join(flags)}" if flags else ""),
                  f"结论: {d.outcome.zh}"]
-        lines += [f"  - {r.zh}" + (f" [{r.cite}]" if r.cite else "") for r in d.reasons]
+        lines += [f"  - {named(r.zh, names)}" + (f" [{r.cite}]" if r.cite else "")
+                  for r in d.reasons]
     else:
         lines = [f"meeting: {m.institution} / {m.body} / {m.matter.category}, {len(ids)} members, "
-                 f"chair {m.chair_id}",
-                 f"present: {', '.join(sorted(m.present, key=ids.index)) or '-'} | absent: "
-                 f"{', '.join(absent) or '-'} | recused: {', '.join(sorted(m.recused)) or '-'}",
-                 f"speaking order: {' > '.join(m.speakers) or '-'}",
-                 f"votes: {votes} | silent: {', '.join(silent) or '-'} | written opinions: "
-                 f"{opinions}",
-                 f"portfolio owner: {', '.join(owner) or '-'} | deputies: "
-                 f"{', '.join(deputies) or '-'} | involved: "
-                 f"{', '.join(m.matter.persons_involved) or '-'}"
+                 f"chair {names[m.chair_id]}",
+                 f"present: {ls(present)} | absent: {ls(absent)} | recused: "
+                 f"{ls(sorted(m.recused))}",
+                 f"speaking order: {ls(m.speakers, ' > ')}",
+                 f"votes: {votes} | silent: {ls(silent)} | written opinions: {opinions}",
+                 f"portfolio owner: {ls(owner)} | involved: {involved}"
                  + (f" | {', '.join(flags)}" if flags else ""),
                  f"outcome: {d.outcome.label}"]
-        lines += [f"  - {r.en}" + (f" [{r.cite}]" if r.cite else "") for r in d.reasons]
+        lines += [f"  - {named(r.en, names)}" + (f" [{r.cite}]" if r.cite else "")
+                  for r in d.reasons]
     return "\n".join(lines)
 
 
 def _witness_text(w: Witness, lang: str) -> str:
-    head = f"  {w.label}: {w.note}" + (f" (reading {w.reading})" if w.reading else "")
+    head = f"  {w.label}: {w.note}" + (f" (reading: {readings_text(w.reading)})"
+                                       if w.reading else "")
     body = meeting_record(w.meeting, lang, dict(w.reading) if w.reading else None)
     return head + "\n" + "\n".join("    " + x for x in body.splitlines())
 
@@ -93,59 +168,169 @@ def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> 
     return "\n".join(lines)
 
 
-def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> str:
-    """The whole run: a summary line per (institution, body, matter, property), then details."""
+def counts_text(c: Mapping[str, int]) -> str:
+    """Checks per status, adding up to the total.
+
+    >>> counts_text({"holds": 5, "fails": 2, "vacuous": 1, "unknown": 0, "n/a": 3, "total": 11})
+    '11 checks = 5 hold + 2 fail + 1 vacuous + 0 unknown + 3 n/a'
+    """
+    return (f"{c['total']} checks = {c['holds']} hold + {c['fails']} fail + {c['vacuous']} "
+            f"vacuous + {c['unknown']} unknown + {c['n/a']} n/a")
+
+
+def places_text(f: Finding) -> str:
+    """The (body, matter) pairs a finding applies to, bodies grouped."""
+    per: dict[str, list[str]] = {}
+    for b, m in f.places:
+        per.setdefault(b, []).append(m)
+    return "; ".join(f"{b}: {', '.join(ms)}" for b, ms in per.items())
+
+
+def finding_explanation(f: Finding, lang: str = "en") -> str:
+    """A plain explanation: what the property asks, where it fails, and what the result found
+    at the smallest failing size (members named by role in the meeting that shows it)."""
+    p = get_property(f.property_id)
+    names = role_names(f.witness.meeting, lang) if f.witness else {}
+    at = f"n={f.result.n}: " if f.result.n is not None else ""
+    if lang == "zh":
+        return f"{p.title_zh}: 不成立, {f.scope_zh}。{at}{named(f.result.detail_zh, names)}"
+    return (f"{p.title}: this fails for {f.scope}. It holds when {p.statement}. "
+            f"{'At ' + at if at else ''}{named(f.result.detail, names)}")
+
+
+def finding_verdict(rep: SuiteReport, f: Finding) -> str:
+    """The finding against the recorded expectations of its places: ``known finding``,
+    ``new finding``, ``regression`` (or several, comma-separated)."""
+    places = {(f.institution, f"{f.property_id}@{b}/{m}") for b, m in f.places}
+    return ", ".join(sorted({s.verdict for s in rep.summaries
+                             if (s.institution, s.key) in places}))
+
+
+def finding_text(f: Finding, lang: str = "en", meeting: bool = False, verdict: str = "") -> str:
+    """One distinct finding in a few lines (with its meeting record if ``meeting``)."""
+    p = get_property(f.property_id)
+    zh = lang == "zh"
+    lines = [f"  {f'[{verdict}] ' if verdict else ''}{f.id} {f.property_id} ({p.title_zh if zh else p.title}): "
+             f"{'不成立' if zh else 'fails for'} {f.scope_zh if zh else f.scope}",
+             f"    {'适用' if zh else 'applies to'}: {places_text(f)}",
+             f"    {'条款' if zh else 'clauses'}: "
+             + ("; ".join(f"{c.field}: {c.cite}" for c in f.clauses) or "-")]
+    if meeting:
+        lines.append("    " + finding_explanation(f, lang))
+        if f.witness:
+            lines.append(_witness_text(f.witness, lang))
+    return "\n".join(lines)
+
+
+def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False,
+                meetings: bool = False) -> str:
+    """The run: regressions, then per institution its counts and distinct findings, then
+    the totals (which add up).  ``verbose`` lists every check; ``meetings`` adds each
+    finding's meeting record."""
     out = []
     for s in rep.summaries:
-        if not verbose and s.verdict == "ok" and s.status != "fails":
-            continue
-        sizes = f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes else ""
-        exp = f", expected {s.expected}" if s.expected else ""
-        out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
-    shown: set[tuple[str, str]] = set()
-    for r in rep.results:
-        k = (r.institution, r.key)
-        if r.status in ("fails", "unknown") and k not in shown:
-            shown.add(k)
-            out.append(result_text(r, lang))
-    n_ok = sum(1 for s in rep.summaries if s.status == "holds")
-    out.append(f"{len(rep.summaries)} checks: {n_ok} hold, {len(rep.findings)} findings, "
-               f"{len(rep.regressions)} regressions/inconclusive, {rep.seconds:.1f} s")
+        if verbose or s.verdict in ("regression", "inconclusive"):
+            sizes = f" (fails at n={sizes_text(s.failing_sizes)})" if s.failing_sizes else ""
+            exp = f", expected {s.expected}" if s.expected else ""
+            out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
+    findings = distinct_findings(rep)
+    for inst in dict.fromkeys(s.institution for s in rep.summaries):
+        mine = by_institution(findings, inst)
+        out.append(f"{inst}: {counts_text(status_counts(rep, inst))}; "
+                   f"{len(mine)} distinct findings")
+        out += [finding_text(f, lang, meetings, finding_verdict(rep, f)) for f in mine]
+    out.append(f"total: {counts_text(status_counts(rep))}; {len(findings)} distinct findings; "
+               f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s")
     return "\n".join(out)
 
 
+def _witness_dict(w: Witness, wid: str) -> dict[str, Any]:
+    return {"id": wid, "label": w.label, "outcome": w.outcome.label, "note": w.note,
+            "reading": dict(w.reading), "meeting": meeting_to_dict(w.meeting)}
+
+
 def report_dict(rep: SuiteReport) -> dict[str, Any]:
-    """The run as a JSON-ready dict (docs/schemas/check.schema.json, without ``files``)."""
+    """The run as a JSON-ready dict (docs/schemas/check.schema.json, without ``files``): each
+    witness once in ``witnesses``, referenced by id from its result and its finding."""
+    witnesses: dict[str, dict[str, Any]] = {}
+    results = []
+    for r in rep.results:
+        d = r.to_dict()
+        ids = [witness_id(r, k) for k in range(len(r.witnesses))]
+        for wid, w in zip(ids, r.witnesses, strict=True):
+            witnesses.setdefault(wid, _witness_dict(w, wid))
+        results.append(d | {"witnesses": ids})
+    findings = [{"id": f.id, "institution": f.institution, "property": f.property_id,
+                 "pattern": f.pattern, "pattern_zh": f.pattern_zh, "scope": f.scope,
+                 "failing_sizes": list(f.failing), "checked_sizes": list(f.checked),
+                 "explanation": finding_explanation(f),
+                 "explanation_zh": finding_explanation(f, "zh"),
+                 "clauses": [c.__dict__ for c in f.clauses],
+                 "places": [{"body": b, "matter": m} for b, m in f.places],
+                 "witness": f.witness_id}
+                for f in distinct_findings(rep)]
+    insts = list(dict.fromkeys(s.institution for s in rep.summaries))
     return {
         "seconds": round(rep.seconds, 3), "exit_code": rep.exit_code,
+        "totals": status_counts(rep),
+        "institutions": [{"institution": i} | status_counts(rep, i) for i in insts],
+        "findings": findings,
         "summaries": [s.__dict__ | {"key": s.key} for s in rep.summaries],
-        "results": [r.to_dict() for r in rep.results],
+        "results": results,
+        "witnesses": list(witnesses.values()),
     }
 
 
 def report_json(rep: SuiteReport) -> str:
-    return json.dumps(report_dict(rep), ensure_ascii=False, indent=2)
+    return json.dumps(report_dict(rep), ensure_ascii=False, separators=(",", ":"))
 
 
-def report_markdown(rep: SuiteReport) -> str:
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(rep: SuiteReport, witness_files: Mapping[str, str] | None = None) -> str:
+    """A short Markdown report: the counts per institution (adding up to its checks), then
+    per institution one row per distinct finding; the meeting records are in index.html and
+    the counterexample files (``witness_files``: finding id -> path relative to the report).
+
+    >>> print(report_markdown(SuiteReport((), (), 0.0)).splitlines()[2])
+    0 checks = 0 hold + 0 fail + 0 vacuous + 0 unknown + 0 n/a; 0 distinct findings; \
+0 regressions/inconclusive; 0.0 s
+    """
+    findings = distinct_findings(rep)
+    insts = list(dict.fromkeys(s.institution for s in rep.summaries))
+    heads = ("holds", "fails", "vacuous", "unknown", "n/a", "total")
     lines = ["# quorumlab check report", "",
-             f"{len(rep.summaries)} checks, {len(rep.findings)} findings, "
-             f"{len(rep.regressions)} regressions/inconclusive, {rep.seconds:.1f} s", "",
-             "| institution | body/matter | property | status | expected | verdict | failing n |",
-             "|---|---|---|---|---|---|---|"]
-    for s in rep.summaries:
-        lines.append(f"| {s.institution} | {s.body}/{s.matter} | {s.property_id} | {s.status} | "
-                     f"{s.expected or ''} | {s.verdict} | {','.join(map(str, s.failing_sizes))} |")
+             f"{counts_text(status_counts(rep))}; {len(findings)} distinct findings; "
+             f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s", "",
+             "## Summary", "", f"| institution | {' | '.join(heads)} | distinct findings |",
+             "|---" * (len(heads) + 2) + "|"]
+    for i in insts:
+        c = status_counts(rep, i)
+        lines.append(f"| [{i}](#{Path(i).stem}) | " + " | ".join(str(c[h]) for h in heads)
+                     + f" | {len(by_institution(findings, i))} |")
+    lines.append("")
+    lines += [f"- **{s.verdict}**: {s.institution} {s.key}: {s.status}, expected {s.expected}"
+              for s in rep.regressions]
     lines += ["", "## Findings", ""]
-    shown: set[tuple[str, str]] = set()
-    for r in rep.results:
-        k = (r.institution, r.key)
-        if r.status == "fails" and k not in shown:
-            shown.add(k)
-            lines += [f"### {r.institution} {r.key} ({r.scope})", "", r.detail, "", r.detail_zh, ""]
-            for w in r.witnesses:
-                lines += [f"*{w.label}*: {w.note}", "", "```text",
-                          meeting_record(w.meeting, "en", dict(w.reading) or None), "```", ""]
+    for inst in insts:
+        mine = by_institution(findings, inst)
+        lines += [f'<a id="{Path(inst).stem}"></a>', "", f"### {inst}", ""]
+        if not mine:
+            lines += ["none", ""]
+            continue
+        lines += ["| id | property | fails for | applies to | clauses | meeting |",
+                  "|---|---|---|---|---|---|"]
+        for f in mine:
+            file = (witness_files or {}).get(f.id)
+            n = "" if f.result.n is None else f", n={f.result.n}"
+            shown = ("-" if f.witness is None else f"[{f.witness.outcome.label}{n}]({file})"
+                     if file else f.witness.outcome.label)
+            lines.append(f"| {f.id} | {f.property_id} | {_md(f.scope)} | {_md(places_text(f))} | "
+                         f"{_md('; '.join(dict.fromkeys(c.cite for c in f.clauses)))} | "
+                         f"{shown} |")
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -85,8 +85,8 @@ __all__ = ["register"]
 @click.option("--markdown", type=OUT_FILE,
               help="Write a Markdown report here (missing folders are created).")
 @click.option("--report", "report_dir", type=OUT_DIR,
-              help="Write report.json, report.md, junit.xml, report.txt and counterexample "
-              "meetings (counterexamples/*.json) in this folder (created if missing; the "
+              help="Write index.html, report.json, report.md, junit.xml, report.txt and one "
+              "counterexample meeting per distinct finding (counterexamples/*.json) in this folder (created if missing; the "
               "previous run's files there are replaced, other files kept).")
 @click.option("--write-expectations", "expect_file", type=OutFile(folder_ok=True),
               help="Record this run's results as a suite file ([expect] table): a file for one "
@@ -155,27 +155,30 @@ def _write_expectations(out: Outputs, target: Path, rep: Any) -> None:
 
 
 def _write_report(d: Path, rep: Any) -> None:
-    """The report files and counterexample meetings, in the (staging) folder ``d``."""
+    """The report files and one counterexample meeting per distinct finding, in the
+    (staging) folder ``d``."""
     from model.io import dump_meeting
+    from proofs.findings import distinct_findings
+    from proofs.html import report_html
 
-    _text(d / "report.json", report_json(rep))
-    _text(d / "report.md", report_markdown(rep))
-    _text(d / "junit.xml", report_junit(rep))
-    _text(d / "report.txt", report_text(rep, "en") + "\n\n" + report_text(rep, "zh"))
-    seen: set[str] = set()
-    for r in rep.results:
-        if r.status != "fails" or r.key in seen:
+    files = {}
+    for f in distinct_findings(rep):
+        if f.witness is None:
             continue
-        seen.add(r.key)
-        inst = Path(r.institution).stem
-        for k, w in enumerate(r.witnesses):
-            name = f"{inst}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}.json"
-            m = w.meeting
-            if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its
-                # folder; the staging folder sits beside the report folder, so the path holds
-                cx = (d / "counterexamples").resolve()
-                m = replace(m, institution=os.path.relpath(Path(m.institution).resolve(), cx))
-            _text(d / "counterexamples" / name, dump_meeting(m) + "\n")
+        name = f"counterexamples/{f.witness_id}.json"
+        files[f.id] = name
+        m = f.witness.meeting
+        if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its
+            # folder; the staging folder sits beside the report folder, so the path holds
+            cx = (d / "counterexamples").resolve()
+            m = replace(m, institution=os.path.relpath(Path(m.institution).resolve(), cx))
+        _text(d / name, dump_meeting(m) + "\n")
+    _text(d / "index.html", report_html(rep, files))
+    _text(d / "report.json", report_json(rep))
+    _text(d / "report.md", report_markdown(rep, files))
+    _text(d / "junit.xml", report_junit(rep))
+    _text(d / "report.txt", report_text(rep, "en", meetings=True) + "\n\n"
+          + report_text(rep, "zh", meetings=True))
 
 
 @click.command("compare")

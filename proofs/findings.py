@@ -1,0 +1,272 @@
+"""Distinct findings: the failing results of a run, merged, each with one meeting that shows it.
+
+A run fails the same property on many (body, matter) pairs and board sizes; most of those
+rows say the same thing.  :func:`distinct_findings` merges them into one :class:`Finding`
+per (institution, property, rule requirements involved, pattern of failing sizes): the
+(body, matter) pairs whose rules read the same on the property's fields and fail at exactly
+the same sizes become one finding.  The pattern is stated over the sizes checked
+(:func:`size_pattern`), never as a claim about every n; a size-free result keeps its own
+scope (an all-n proof says "every board size").  Each finding keeps the witness of its
+smallest failing size: the meeting shown, written once and referenced.
+
+This is post-processing of :class:`proofs.runner.SuiteReport` only: nothing is re-proved.
+
+Examples
+--------
+>>> size_pattern((3, 6, 9, 12, 15), tuple(range(3, 16)))
+('n divisible by 3', 'n 为 3 的倍数')
+>>> size_pattern((4, 6, 8), (3, 4, 5, 6, 7, 8))[0], size_pattern((7, 8, 9), (3, 5, 7, 8, 9))[0]
+('even n', 'n ≥ 7')
+>>> size_pattern((3, 4, 8), tuple(range(3, 10)))[0]
+'n = 3, 4, 8'
+>>> sizes_text((3, 4, 5, 6)), sizes_text((5, 7))
+('3..6', '5, 7')
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from model.errors import QuorumlabError
+from model.loader import load_institution
+from model.rules import RULE_FIELDS, RuleSet
+from proofs.counterexample import Witness
+from proofs.properties import get_property
+from proofs.results import STATUSES, PropertyResult
+from proofs.runner import SuiteReport
+
+__all__ = ["Clause", "Finding", "size_pattern", "sizes_text", "distinct_findings",
+           "status_counts", "witness_id", "by_institution"]
+
+_ORDER = ("holds", "fails", "vacuous", "unknown", "n/a")
+_PATTERNS: tuple[tuple[str, str, Callable[[int], bool]], ...] = (
+    ("even n", "n 为偶数", lambda n: n % 2 == 0),
+    ("odd n", "n 为奇数", lambda n: n % 2 == 1),
+    ("n divisible by 3", "n 为 3 的倍数", lambda n: n % 3 == 0),
+)
+
+
+def sizes_text(ns: Sequence[int]) -> str:
+    """Board sizes as a range ``a..b`` when consecutive (three or more), else a list."""
+    ns = sorted(ns)
+    if len(ns) > 2 and ns == list(range(ns[0], ns[-1] + 1)):
+        return f"{ns[0]}..{ns[-1]}"
+    return ", ".join(map(str, ns))
+
+
+def size_pattern(failing: Sequence[int], checked: Sequence[int]) -> tuple[str, str]:
+    """The simplest description (English, Chinese) of the sizes that fail among those checked.
+
+    In order: "every n", "even n", "odd n", "n divisible by 3", "n ≥ k", "n ≤ k", else the
+    explicit list.  The description is exact over ``checked`` and says nothing beyond it.
+
+    >>> size_pattern((5,), (5,)), size_pattern((3, 4), (3, 4, 5))
+    (('n = 5', 'n = 5'), ('n ≤ 4', 'n ≤ 4'))
+    >>> size_pattern((), (3, 4))
+    Traceback (most recent call last):
+    ...
+    ValueError: no failing size among (3, 4)
+    """
+    fail, sizes = set(failing), sorted(set(checked))
+    if not fail or not fail <= set(sizes):
+        raise ValueError(f"no failing size among {tuple(checked)}")
+    if len(sizes) > 1 and fail == set(sizes):
+        return "every n", "所有 n"
+    if len(fail) > 1 or len(sizes) > 2:
+        for en, zh, test in _PATTERNS:
+            if fail == {n for n in sizes if test(n)}:
+                return en, zh
+        lo, hi = min(fail), max(fail)
+        if fail == {n for n in sizes if n >= lo} and lo != sizes[0]:
+            return f"n ≥ {lo}", f"n ≥ {lo}"
+        if fail == {n for n in sizes if n <= hi} and hi != sizes[-1]:
+            return f"n ≤ {hi}", f"n ≤ {hi}"
+    listed = ", ".join(map(str, sorted(fail)))
+    return f"n = {listed}", f"n = {listed}"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause a finding involves: the rule field, its citation, and the seed's words
+    (from the clause ledger, ``""`` when no ledger row quotes it unambiguously)."""
+
+    field: str
+    cite: str
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One distinct finding: a property that fails on the same rules at the same sizes.
+
+    ``places`` are the (body, matter) pairs it applies to; ``result`` is the failing result
+    at the smallest size of the first place, whose witness (``witness``) is the meeting shown.
+    ``failing`` and ``checked`` are empty for a size-free result (``scope`` says its scope).
+    """
+
+    id: str
+    institution: str
+    property_id: str
+    failing: tuple[int, ...]
+    checked: tuple[int, ...]
+    pattern: str
+    pattern_zh: str
+    clauses: tuple[Clause, ...]
+    places: tuple[tuple[str, str], ...]
+    result: PropertyResult
+
+    @property
+    def witness(self) -> Witness | None:
+        """The meeting shown: the counterexample of the smallest failing size (``None`` for
+        an all-n proof, which has no meeting: its per-size finding shows one)."""
+        return self.result.witnesses[-1] if self.result.witnesses else None
+
+    @property
+    def witness_id(self) -> str | None:
+        """The id of :attr:`witness` (its counterexample file, without ``.json``)."""
+        return witness_id(self.result, len(self.result.witnesses) - 1) if self.witness else None
+
+    @property
+    def scope(self) -> str:
+        """Where it fails, exactly: the pattern and the sizes it was checked over."""
+        if not self.checked:
+            return self.result.scope
+        return f"{self.pattern}, over the sizes checked ({sizes_text(self.checked)})"
+
+    @property
+    def scope_zh(self) -> str:
+        if not self.checked:
+            return self.result.scope
+        return f"{self.pattern_zh} (检查的规模: {sizes_text(self.checked)})"
+
+
+def witness_id(r: PropertyResult, k: int) -> str:
+    """The stable name of witness ``k`` of ``r`` (its counterexample file, without .json)."""
+    return f"{Path(r.institution).stem}__{r.property_id}__{r.body}__{r.matter}__n{r.n or 0}_{k}"
+
+
+def status_counts(rep: SuiteReport, institution: str | None = None) -> dict[str, int]:
+    """Checks per status (every status, zero included) and ``total``, which they add up to.
+
+    >>> status_counts(SuiteReport((), (), 0.0))
+    {'holds': 0, 'fails': 0, 'vacuous': 0, 'unknown': 0, 'n/a': 0, 'total': 0}
+    """
+    c = Counter(s.status for s in rep.summaries
+                if institution is None or s.institution == institution)
+    out = {st: c.get(st, 0) for st in sorted(STATUSES, key=_ORDER.index)}
+    return out | {"total": sum(out.values())}
+
+
+@cache
+def _ruleset(institution: str, body: str, matter: str) -> RuleSet | None:
+    try:
+        return load_institution(institution).ruleset(body, matter)
+    except QuorumlabError:
+        return None
+
+
+@cache
+def _quotes(institution: str) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    from model.coverage import load_ledger
+
+    try:
+        return tuple((e.cite, e.fields, e.text) for e in load_ledger(institution).entries)
+    except (QuorumlabError, OSError):
+        return ()
+
+
+def _quote(institution: str, field: str, cite: str) -> str:
+    """The ledger's words for ``cite``: the row that names ``field``, else the only row."""
+    rows = [(fields, text) for c, fields, text in _quotes(institution) if c == cite]
+    named = [text for fields, text in rows if field in fields]
+    if len(named) == 1 or (named and len(set(named)) == 1):
+        return named[0]
+    return rows[0][1] if len(rows) == 1 else ""
+
+
+def _candidates(r: PropertyResult) -> Iterator[list[str]]:
+    """The rule fields (or open points) a result may involve, most specific first: its unsat
+    core, the open points whose readings its witnesses differ on (a comparison of readings),
+    the property's fields, the routes (a money limit), the fields its meeting's decision
+    cites."""
+    yield [c.split(":", 1)[0] for c in r.citations]
+    readings = [dict(w.reading) for w in r.witnesses]
+    yield [k for k in (readings[0] if readings else {})
+           if len({str(x.get(k)) for x in readings}) > 1]
+    prop = get_property(r.property_id)
+    yield [f for f in prop.about if f in RULE_FIELDS]
+    if prop.kind == "matter":
+        yield ["routes"]
+    if r.witnesses:
+        from model.evaluator import decide
+
+        w = r.witnesses[-1]
+        reasons = decide(w.meeting, choice=dict(w.reading) or None).reasons
+        yield list(dict.fromkeys(x.rule for x in reasons if x.cite and x.rule in RULE_FIELDS))
+
+
+def _cites(rs: RuleSet, name: str, r: PropertyResult) -> list[str]:
+    """The clauses behind a rule field, or behind the readings of an open point that the
+    witnesses of ``r`` take."""
+    point = next((p for p in rs.points if p.field == name and name not in RULE_FIELDS), None)
+    if point is None:
+        return rs.citation(name, r.reading or None).split("; ")
+    taken = {str(w.reading.get(name)) for w in r.witnesses}
+    return [x.cite for x in point.readings if x.name in taken]
+
+
+def _involved(r: PropertyResult) -> tuple[tuple[Clause, ...], str]:
+    """The clauses a result involves (the first candidate list of :func:`_candidates` that
+    names one), and what the rules say there (to merge only rule sets that read the same)."""
+    rs = _ruleset(r.institution, r.body, r.matter)
+    if rs is None:
+        return (), ""
+    spec = rs.spec(r.reading or None)
+    for fields in _candidates(r):
+        out = [Clause(f, c, _quote(r.institution, f, c))
+               for f in fields for c in dict.fromkeys(_cites(rs, f, r)) if c]
+        if out:
+            meaning = ";".join(f"{f}={getattr(spec, f, r.reading.get(f))!r}" for f in fields)
+            return tuple(dict.fromkeys(out)), meaning
+    return (), ""
+
+
+def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:
+    """One :class:`Finding` per (institution, property, clauses, failing sizes), in report order.
+
+    >>> distinct_findings(SuiteReport((), (), 0.0))
+    ()
+    """
+    per_place: dict[tuple[str, str, str, str], list[PropertyResult]] = {}
+    for r in rep.results:
+        per_place.setdefault((r.institution, r.body, r.matter, r.property_id), []).append(r)
+    groups: dict[tuple[object, ...], list[tuple[PropertyResult, tuple[int, ...],
+                                                 tuple[int, ...], tuple[Clause, ...]]]] = {}
+    for (inst, _, _, pid), rs in per_place.items():
+        fails = [r for r in rs if r.status == "fails"]
+        if not fails:
+            continue
+        first = min(fails, key=lambda r: (not r.witnesses, r.n or 0))
+        failing = tuple(sorted(r.n for r in fails if r.n is not None))
+        checked = tuple(sorted(r.n for r in rs if r.n is not None))
+        clauses, meaning = _involved(first)  # the first that has a meeting, if any
+        key = (inst, pid, tuple((c.field, c.cite) for c in clauses), meaning, failing, checked)
+        groups.setdefault(key, []).append((first, failing, checked, clauses))
+    out = []
+    for k, members in enumerate(groups.values(), 1):
+        first, failing, checked, clauses = members[0]
+        en, zh = size_pattern(failing, checked) if failing else (first.scope, first.scope)
+        out.append(Finding(f"F{k}", first.institution, first.property_id, failing, checked,
+                           en, zh, clauses, tuple((r.body, r.matter) for r, *_ in members),
+                           first))
+    return tuple(out)
+
+
+def by_institution(findings: Iterable[Finding], institution: str) -> list[Finding]:
+    """The findings of one institution."""
+    return [f for f in findings if f.institution == institution]
+
