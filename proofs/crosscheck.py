@@ -1,0 +1,227 @@
+"""A second opinion: every proof Z3 finds is re-asked of cvc5, from a plain SMT-LIB 2 file.
+
+A property ``holds`` (or is ``vacuous``) because Z3 answered ``unsat`` to one or more
+queries.  With :attr:`~proofs.options.CheckOptions.cross_check`, :func:`cross_checked`
+keeps every query that Z3 answers ``unsat`` during one check (the hook
+:data:`proofs.solve.ON_UNSAT` in :func:`proofs.solve.ask`: the solver's assertions and the
+assumptions of that call, tracking literals included) and, when the verdict rests on them,
+exports each one with :func:`to_smtlib` and asks cvc5 (:func:`second_opinion`):
+
+=================  ==========================================================================
+cvc5 answers       what it does to the verdict
+=================  ==========================================================================
+``unsat``          nothing; the reason says ``cvc5 agrees (k queries)``
+``sat``            :exc:`~model.errors.InternalDisagreement`, naming the query (and its file)
+unknown, timeout,  nothing; the reason says ``not cross-checked: ...`` (the verdict stays
+error             what Z3 proved: cvc5's silence neither confirms nor refutes it)
+=================  ==========================================================================
+
+With :attr:`~proofs.options.CheckOptions.smtlib_dir` the same queries are written there,
+one ``.smt2`` file each (``<institution>__<property>__<body>__<matter>__n<N>_<k>.smt2``),
+for anyone to re-run with any SMT-LIB solver (``cvc5 FILE``, ``z3 FILE``).
+
+The export is plain SMT-LIB 2: Z3's pseudo-boolean terms (``AtMost``, ``AtLeast``,
+``PbEq``, ``PbLe``, ``PbGe``) become sums of ``ite`` terms, and the logic is the smallest
+of QF_LIA, QF_LIRA, QF_NIA, QF_NIRA that the query fits (``ALL`` otherwise).
+
+Examples
+--------
+>>> import z3
+>>> a, b, c = z3.Bools("a b c")
+>>> text = to_smtlib([z3.AtMost(a, b, c, 1), a], [b])
+>>> text.splitlines()[0], "at-most" in text
+('(set-logic QF_LIA)', False)
+>>> second_opinion(text, 1000)
+'unsat'
+>>> second_opinion(to_smtlib([z3.AtMost(a, b, c, 1)], [b]), 1000)
+'sat'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import z3
+
+from model.errors import InternalDisagreement, QuorumlabError
+from proofs.results import Verdict
+from proofs.solve import ON_UNSAT
+
+if TYPE_CHECKING:
+    from proofs.context import Context
+    from proofs.properties import Property
+
+__all__ = ["KeptQuery", "to_smtlib", "second_opinion", "cross_checked", "PROVED"]
+
+PROVED = ("holds", "vacuous")
+"""The verdicts that rest on ``unsat`` answers, hence the ones re-asked of cvc5."""
+
+_PB = {z3.Z3_OP_PB_AT_MOST: "<=", z3.Z3_OP_PB_AT_LEAST: ">=", z3.Z3_OP_PB_LE: "<=",
+       z3.Z3_OP_PB_GE: ">=", z3.Z3_OP_PB_EQ: "=="}
+_LOGICS = (("is-qflia", "QF_LIA"), ("is-qflira", "QF_LIRA"), ("is-qfnia", "QF_NIA"),
+           ("is-qfnra", "QF_NRA"))
+
+
+@dataclass(frozen=True)
+class KeptQuery:
+    """One query Z3 answered ``unsat``: the assertions and the assumptions of that call."""
+
+    assertions: tuple[Any, ...]
+    assumptions: tuple[Any, ...]
+
+    def smtlib(self, note: str = "") -> str:
+        return to_smtlib(self.assertions, self.assumptions, note)
+
+
+def _pb_free(term: Any) -> Any:
+    """``term`` with its pseudo-boolean sub-terms written as linear sums of ``ite``."""
+    found: list[Any] = []  # post-order: inner pseudo-boolean terms before outer ones
+    seen: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(term, False)]
+    while stack:
+        e, done = stack.pop()
+        if done:
+            if z3.is_app(e) and e.decl().kind() in _PB:
+                found.append(e)
+            continue
+        if e.get_id() in seen:
+            continue
+        seen.add(e.get_id())
+        stack.append((e, True))
+        stack += [(c, False) for c in e.children()]
+    pairs: list[tuple[Any, Any]] = []
+    for e in found:
+        kids = [z3.substitute(c, *pairs) if pairs else c for c in e.children()]
+        params = e.decl().params()
+        coeffs = params[1:] if len(params) > 1 else [1] * len(kids)
+        total = z3.Sum([z3.If(k, int(w), 0) for k, w in zip(kids, coeffs, strict=True)])
+        bound = int(params[0])
+        op = _PB[e.decl().kind()]
+        pairs.append((e, total <= bound if op == "<=" else
+                      total >= bound if op == ">=" else total == bound))
+    return z3.substitute(term, *pairs) if pairs else term
+
+
+def to_smtlib(assertions: Sequence[Any], assumptions: Sequence[Any] = (), note: str = "") -> str:
+    """A plain SMT-LIB 2 script asserting ``assertions`` and ``assumptions``, then ``check-sat``.
+
+    It is unsatisfiable exactly when Z3 answered ``unsat`` to ``check(*assumptions)`` over
+    ``assertions``.  ``note`` becomes a comment at the top.
+
+    >>> x = z3.Int("x")
+    >>> print(to_smtlib([x > 2], [x < 1], note="example"))  # doctest: +NORMALIZE_WHITESPACE
+    ; example
+    (set-logic QF_LIA)
+    ; benchmark generated from python API
+    (set-info :status unsat)
+    (declare-fun x () Int)
+    (assert
+     (> x 2))
+    (assert
+     (< x 1))
+    (check-sat)
+    """
+    s = z3.Solver()
+    goal = z3.Goal()
+    for t in (*assertions, *assumptions):
+        t = _pb_free(t)
+        s.add(t)
+        goal.add(t)
+    logic = next((name for probe, name in _LOGICS if z3.Probe(probe)(goal) == 1.0), "ALL")
+    body = s.to_smt2().replace("(set-info :status unknown)", "(set-info :status unsat)", 1)
+    head = "".join(f"; {line}\n" for line in note.splitlines())
+    return f"{head}(set-logic {logic})\n{body}"
+
+
+def second_opinion(text: str, timeout_ms: int) -> str:
+    """cvc5's answer to the SMT-LIB script ``text``: ``sat``, ``unsat`` or ``unknown (why)``.
+
+    ``set-info`` is skipped: the ``:status unsat`` that :func:`to_smtlib` writes would make
+    cvc5 raise an error instead of answering ``sat``.
+
+    >>> second_opinion("(set-logic QF_LIA)(declare-fun x () Int)(assert (> x x))", 1000)
+    'unsat'
+    >>> second_opinion("(assert (> x 1))", 1000)[:33]
+    'unknown (cvc5 could not read it: '
+    """
+    try:
+        import cvc5
+    except ImportError:
+        raise QuorumlabError("cross_check", "the second solver, cvc5, is not installed",
+                             fix="pip install cvc5 (or: pip install 'quorumlab[cross]')") from None
+    solver = cvc5.Solver(cvc5.TermManager())
+    solver.setOption("tlimit-per", str(timeout_ms))
+    parser = cvc5.InputParser(solver)
+    try:
+        parser.setStringInput(cvc5.InputLanguage.SMT_LIB_2_6, text, "quorumlab")
+        symbols = parser.getSymbolManager()
+        while not (cmd := parser.nextCommand()).isNull():
+            if cmd.getCommandName() not in ("check-sat", "set-info"):
+                cmd.invoke(solver, symbols)
+    except RuntimeError as err:  # cvc5 reports parse errors as RuntimeError
+        return f"unknown (cvc5 could not read it: {' '.join(str(err).split())})"
+    try:
+        r = solver.checkSat()
+    except RuntimeError as err:
+        return f"unknown (cvc5 error: {' '.join(str(err).split())})"
+    if r.isSat():
+        return "sat"
+    if r.isUnsat():
+        return "unsat"
+    return f"unknown ({r.getUnknownExplanation()}, limit {timeout_ms} ms)"
+
+
+def _size(prop: Property, ctx: Context) -> str:
+    return f"n{ctx.n}" if prop.per_size else "all"
+
+
+def cross_checked(prop: Property, ctx: Context, run: Callable[[], Verdict]) -> Verdict:
+    """``run()``, the check of ``prop`` on ``ctx``, with its proof re-asked of cvc5.
+
+    Does nothing more than ``run()`` unless ``ctx.options`` asks for a cross-check or an
+    SMT-LIB export.  A ``holds`` or ``vacuous`` verdict is re-asked, query by query (see
+    the module docstring); other verdicts are returned as they are.
+    """
+    opts = ctx.options
+    if not (opts.cross_check or opts.smtlib_dir is not None):
+        return run()
+    kept: list[KeptQuery] = []
+    token = ON_UNSAT.set(lambda solver, assumptions: kept.append(
+        KeptQuery(tuple(solver.assertions()), tuple(assumptions))))
+    try:
+        verdict = run()
+    finally:
+        ON_UNSAT.reset(token)
+    if verdict.status not in PROVED or not kept:
+        return verdict
+    stem = re.sub(r"[^\w.-]", "_", "__".join((ctx.institution.id, prop.id, ctx.ruleset.body,
+                                                ctx.ruleset.matter, _size(prop, ctx))))
+    what = f"{prop.id} on {ctx.institution.id} {ctx.ruleset.body}/{ctx.ruleset.matter}"
+    silent: list[str] = []
+    for k, q in enumerate(kept, 1):
+        text = q.smtlib(f"quorumlab: {what}, {_size(prop, ctx)}, query {k} of {len(kept)}; "
+                        f"Z3 answered unsat ({verdict.status})")
+        path = None
+        if opts.smtlib_dir is not None:
+            folder = Path(opts.smtlib_dir)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{stem}_{k}.smt2"
+            path.write_text(text, encoding="utf-8")
+        if not opts.cross_check:
+            continue
+        answer = second_opinion(text, opts.timeout_ms)
+        if answer == "sat":
+            where = f" (the query: {path})" if path else " (write it with --smtlib DIR)"
+            raise InternalDisagreement(f"Z3 proved {what} ({verdict.status}) but cvc5 finds the "
+                                       f"query {k} of {len(kept)} satisfiable{where}")
+        if answer != "unsat":
+            silent.append(f"query {k}: {answer}")
+    if not opts.cross_check:
+        return verdict
+    note = (f"not cross-checked: cvc5 gave no answer on {len(silent)} of {len(kept)} queries "
+            f"({'; '.join(silent)})" if silent else f"cvc5 agrees ({len(kept)} queries)")
+    return replace(verdict, reason="; ".join(r for r in (verdict.reason, note) if r))
