@@ -60,8 +60,8 @@ __all__ = ["KeptQuery", "to_smtlib", "second_opinion", "cross_checked", "PROVED"
 PROVED = ("holds", "vacuous")
 """The verdicts that rest on ``unsat`` answers, hence the ones re-asked of cvc5."""
 
-_PB = {z3.Z3_OP_PB_AT_MOST: "<=", z3.Z3_OP_PB_AT_LEAST: ">=", z3.Z3_OP_PB_LE: "<=",
-       z3.Z3_OP_PB_GE: ">=", z3.Z3_OP_PB_EQ: "=="}
+_PB = {"at-most": "<=", "at-least": ">=", "pble": "<=", "pbge": ">=", "pbeq": "="}
+_PB_HEAD = re.compile(r"\(\(_ (pbeq|pble|pbge|at-most|at-least)((?: -?\d+)+)\)")
 _LOGICS = (("is-qflia", "QF_LIA"), ("is-qflira", "QF_LIRA"), ("is-qfnia", "QF_NIA"),
            ("is-qfnra", "QF_NRA"))
 
@@ -77,33 +77,57 @@ class KeptQuery:
         return to_smtlib(self.assertions, self.assumptions, note)
 
 
-def _pb_free(term: Any) -> Any:
-    """``term`` with its pseudo-boolean sub-terms written as linear sums of ``ite``."""
-    found: list[Any] = []  # post-order: inner pseudo-boolean terms before outer ones
-    seen: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(term, False)]
-    while stack:
-        e, done = stack.pop()
-        if done:
-            if z3.is_app(e) and e.decl().kind() in _PB:
-                found.append(e)
-            continue
-        if e.get_id() in seen:
-            continue
-        seen.add(e.get_id())
-        stack.append((e, True))
-        stack += [(c, False) for c in e.children()]
-    pairs: list[tuple[Any, Any]] = []
-    for e in found:
-        kids = [z3.substitute(c, *pairs) if pairs else c for c in e.children()]
-        params = e.decl().params()
-        coeffs = params[1:] if len(params) > 1 else [1] * len(kids)
-        total = z3.Sum([z3.If(k, int(w), 0) for k, w in zip(kids, coeffs, strict=True)])
-        bound = int(params[0])
-        op = _PB[e.decl().kind()]
-        pairs.append((e, total <= bound if op == "<=" else
-                      total >= bound if op == ">=" else total == bound))
-    return z3.substitute(term, *pairs) if pairs else term
+def _sexpr_end(text: str, i: int) -> int:
+    """The index just past the s-expression that starts at ``text[i]``."""
+    depth = 0
+    while True:
+        c = text[i]
+        if c in '|"':  # a quoted symbol up to the next bar; a string ("" escapes a quote)
+            i = text.index(c, i + 1)
+            while c == '"' and text.startswith('"', i + 1):
+                i = text.index('"', i + 2)
+            if depth == 0:
+                return i + 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif depth == 0 and text[i + 1] in " \t\n()":
+            return i + 1
+        i += 1
+
+
+def _pb_free(text: str) -> str:
+    """SMT-LIB ``text`` with Z3's pseudo-boolean terms written as linear sums of ``ite``.
+
+    ``((_ pble 4 3 2) a b)`` (bound, then one coefficient per argument) becomes
+    ``(<= (+ (ite a 3 0) (ite b 2 0)) 4)``; ``at-most``/``at-least`` have coefficients 1.
+    Innermost last in the text first, so a term nested in another's arguments is already
+    rewritten when the outer one is read.
+
+    >>> _pb_free("(assert ((_ pbeq 1 1 1) a |b c|))")
+    '(assert (= (+ (ite a 1 0) (ite |b c| 1 0)) 1))'
+    >>> _pb_free("(assert (not ((_ at-most 1) x)))")
+    '(assert (not (<= (ite x 1 0) 1)))'
+    """
+    for m in reversed(list(_PB_HEAD.finditer(text))):
+        bound, *coeffs = m.group(2).split()
+        args, i = [], m.end()
+        while True:
+            while text[i].isspace():
+                i += 1
+            if text[i] == ")":
+                break
+            end = _sexpr_end(text, i)
+            args.append(text[i:end])
+            i = end
+        ws = coeffs or ["1"] * len(args)
+        terms = [f"(ite {a} {w} 0)" for a, w in zip(args, ws, strict=True)]
+        total = terms[0] if len(terms) == 1 else f"(+ {' '.join(terms)})" if terms else "0"
+        text = f"{text[:m.start()]}({_PB[m.group(1)]} {total} {bound}){text[i + 1:]}"
+    return text
 
 
 def to_smtlib(assertions: Sequence[Any], assumptions: Sequence[Any] = (), note: str = "") -> str:
@@ -126,13 +150,12 @@ def to_smtlib(assertions: Sequence[Any], assumptions: Sequence[Any] = (), note: 
     (check-sat)
     """
     s = z3.Solver()
+    s.add(*assertions, *assumptions)
+    body = _pb_free(s.to_smt2()).replace("(set-info :status unknown)",
+                                         "(set-info :status unsat)", 1)
     goal = z3.Goal()
-    for t in (*assertions, *assumptions):
-        t = _pb_free(t)
-        s.add(t)
-        goal.add(t)
+    goal.add(*z3.parse_smt2_string(body))  # read back by Z3: the export is plain SMT-LIB
     logic = next((name for probe, name in _LOGICS if z3.Probe(probe)(goal) == 1.0), "ALL")
-    body = s.to_smt2().replace("(set-info :status unknown)", "(set-info :status unsat)", 1)
     head = "".join(f"; {line}\n" for line in note.splitlines())
     return f"{head}(set-logic {logic})\n{body}"
 
