@@ -62,8 +62,10 @@ PROVED = ("holds", "vacuous")
 
 _PB = {"at-most": "<=", "at-least": ">=", "pble": "<=", "pbge": ">=", "pbeq": "="}
 _PB_HEAD = re.compile(r"\(\(_ (pbeq|pble|pbge|at-most|at-least)((?: -?\d+)+)\)")
-_LOGICS = (("is-qflia", "QF_LIA"), ("is-qflira", "QF_LIRA"), ("is-qfnia", "QF_NIA"),
-           ("is-qfnra", "QF_NRA"))
+_LOGICS = (("is-lia", "QF_LIA"), ("is-lira", "QF_LIRA"), ("is-nia", "QF_NIA"),
+           ("is-nira", "QF_NIRA"))
+"""Z3 probes (quantifiers allowed; checked apart: ``is-qflia`` rejects the ``(- 1)`` of a
+negative numeral read back from SMT-LIB) and the logic each one implies."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,8 @@ def to_smtlib(assertions: Sequence[Any], assumptions: Sequence[Any] = (), note: 
                                          "(set-info :status unsat)", 1)
     goal = z3.Goal()
     goal.add(*z3.parse_smt2_string(body))  # read back by Z3: the export is plain SMT-LIB
-    logic = next((name for probe, name in _LOGICS if z3.Probe(probe)(goal) == 1.0), "ALL")
+    fits = [name for probe, name in _LOGICS if z3.Probe(probe)(goal) == 1.0]
+    logic = fits[0] if fits and z3.Probe("has-quantifiers")(goal) == 0.0 else "ALL"
     head = "".join(f"; {line}\n" for line in note.splitlines())
     return f"{head}(set-logic {logic})\n{body}"
 
