@@ -163,6 +163,16 @@ def to_smtlib(assertions: Sequence[Any], assumptions: Sequence[Any] = (), note: 
     return f"{head}(set-logic {logic})\n{body}"
 
 
+def _cvc5() -> Any:
+    """The cvc5 module (the optional extra ``cross``); a one-line error if it is missing."""
+    try:
+        import cvc5
+    except ImportError:
+        raise QuorumlabError("cross_check", "the second solver, cvc5, is not installed",
+                             fix="pip install cvc5 (or: pip install 'quorumlab[cross]')") from None
+    return cvc5
+
+
 def second_opinion(text: str, timeout_ms: int) -> str:
     """cvc5's answer to the SMT-LIB script ``text``: ``sat``, ``unsat`` or ``unknown (why)``.
 
@@ -174,11 +184,7 @@ def second_opinion(text: str, timeout_ms: int) -> str:
     >>> second_opinion("(assert (> x 1))", 1000)[:33]
     'unknown (cvc5 could not read it: '
     """
-    try:
-        import cvc5
-    except ImportError:
-        raise QuorumlabError("cross_check", "the second solver, cvc5, is not installed",
-                             fix="pip install cvc5 (or: pip install 'quorumlab[cross]')") from None
+    cvc5 = _cvc5()
     solver = cvc5.Solver(cvc5.TermManager())
     solver.setOption("tlimit-per", str(timeout_ms))
     parser = cvc5.InputParser(solver)
@@ -215,6 +221,8 @@ def cross_checked(prop: Property, ctx: Context, run: Callable[[], Verdict]) -> V
     opts = ctx.options
     if not (opts.cross_check or opts.smtlib_dir is not None):
         return run()
+    if opts.cross_check:
+        _cvc5()  # before the check, not after it
     kept: list[KeptQuery] = []
     token = ON_UNSAT.set(lambda solver, assumptions: kept.append(
         KeptQuery(tuple(solver.assertions()), tuple(assumptions))))
