@@ -40,7 +40,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,14 +48,15 @@ from typing import TYPE_CHECKING, Any
 import z3
 
 from model.errors import InternalDisagreement, QuorumlabError
-from proofs.results import Verdict
+from proofs.results import PropertyResult, Verdict
 from proofs.solve import ON_UNSAT
 
 if TYPE_CHECKING:
     from proofs.context import Context
     from proofs.properties import Property
 
-__all__ = ["KeptQuery", "to_smtlib", "second_opinion", "cross_checked", "PROVED"]
+__all__ = ["KeptQuery", "to_smtlib", "second_opinion", "cross_checked", "cross_check_summary",
+           "PROVED"]
 
 PROVED = ("holds", "vacuous")
 """The verdicts that rest on ``unsat`` answers, hence the ones re-asked of cvc5."""
@@ -259,3 +260,19 @@ def cross_checked(prop: Property, ctx: Context, run: Callable[[], Verdict]) -> V
     note = (f"not cross-checked: cvc5 gave no answer on {len(silent)} of {len(kept)} queries "
             f"({'; '.join(silent)})" if silent else f"cvc5 agrees ({len(kept)} queries)")
     return replace(verdict, reason="; ".join(r for r in (verdict.reason, note) if r))
+
+
+def cross_check_summary(results: Iterable[PropertyResult]) -> str:
+    """One line for a report: how many proofs cvc5 confirmed, and how many it left open.
+
+    >>> r = PropertyResult("monotonic", "x", "b", "m", 5, "holds", "n=5", reason="cvc5 agrees (2 queries)")
+    >>> cross_check_summary([r, replace(r, reason="not cross-checked: cvc5 gave no answer"),
+    ...                      replace(r, reason=""), replace(r, status="fails")])
+    'cross-check: cvc5 agrees on 1 proof, 1 not cross-checked, 1 rests on no unsat answer'
+    """
+    proved = [r for r in results if r.status in PROVED]
+    agree = sum("cvc5 agrees" in r.reason for r in proved)
+    silent = sum("not cross-checked" in r.reason for r in proved)
+    rest = len(proved) - agree - silent
+    return (f"cross-check: cvc5 agrees on {agree} proof{'s' * (agree != 1)}, {silent} not "
+            f"cross-checked, {rest} rest{'s' * (rest == 1)} on no unsat answer")
