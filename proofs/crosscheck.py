@@ -39,7 +39,9 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -59,7 +61,7 @@ __all__ = ["KeptQuery", "to_smtlib", "second_opinion", "cross_checked", "cross_c
            "PROVED"]
 
 PROVED = ("holds", "vacuous")
-"""The verdicts that rest on ``unsat`` answers, hence the ones re-asked of cvc5."""
+"""The verdicts that are proofs: the ``unsat`` answers behind them are re-asked of cvc5."""
 
 _PB = {"at-most": "<=", "at-least": ">=", "pble": "<=", "pbge": ">=", "pbeq": "="}
 _PB_HEAD = re.compile(r"\(\(_ (pbeq|pble|pbge|at-most|at-least)((?: -?\d+)+)\)")
@@ -250,9 +252,13 @@ def cross_checked(prop: Property, ctx: Context, run: Callable[[], Verdict]) -> V
             continue
         answer = second_opinion(text, opts.timeout_ms)
         if answer == "sat":
-            where = f" (the query: {path})" if path else " (write it with --smtlib DIR)"
+            if path is None:  # keep the evidence: the error names a file either way
+                fd, name = tempfile.mkstemp(prefix=f"{stem}_{k}_", suffix=".smt2")
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+                path = Path(name)
             raise InternalDisagreement(f"Z3 proved {what} ({verdict.status}) but cvc5 finds the "
-                                       f"query {k} of {len(kept)} satisfiable{where}")
+                                       f"query {k} of {len(kept)} satisfiable (the query: {path})")
         if answer != "unsat":
             silent.append(f"query {k}: {answer}")
     if not opts.cross_check:

@@ -136,6 +136,19 @@ def test_cvc5_sat_is_a_loud_internal_error(tmp_path: Path, monkeypatch: pytest.M
         prop.check(ctx)  # type: ignore[attr-defined]
 
 
+def test_disagreement_without_smtlib_dir_still_names_a_file(monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    monkeypatch.setattr(crosscheck, "second_opinion", lambda text, ms: "sat")
+    ctx, prop = _absentee()
+    with pytest.raises(InternalDisagreement) as err:
+        prop.check(ctx)  # type: ignore[attr-defined]
+    found = re.search(r"\(the query: (.*\.smt2)\)", str(err.value))
+    assert found
+    query = Path(found.group(1))
+    _plain(query.read_text(encoding="utf-8"))
+    query.unlink()
+
+
 def test_cvc5_unknown_leaves_the_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(crosscheck, "second_opinion",
                         lambda text, ms: "unknown (timeout, limit 1 ms)")
