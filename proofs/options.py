@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from model.errors import QuorumlabError
 from model.limits import enforce
@@ -70,6 +71,9 @@ class CheckOptions:
     scope : the meetings ranged over (see :class:`Scope`).
     cores : name the clauses a holding property depends on (unsat cores; a little slower).
     parametric : also run the all-n proofs of count-only properties.
+    cross_check : re-ask every query behind a ``holds`` or ``vacuous`` of cvc5
+        (:mod:`proofs.crosscheck`); cvc5 saying ``sat`` is an internal error.
+    smtlib_dir : write those queries there as SMT-LIB 2 files (``None``: do not).
     """
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
@@ -77,6 +81,8 @@ class CheckOptions:
     scope: Scope = Scope()
     cores: bool = True
     parametric: bool = True
+    cross_check: bool = False
+    smtlib_dir: Path | None = None
 
     def __post_init__(self) -> None:
         check_timeout(self.timeout_s)

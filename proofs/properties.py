@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.errors import QuorumlabError
+from proofs.crosscheck import cross_checked
 from proofs.solve import Budget, settled
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Property:
         """Run :attr:`prove` on ``ctx`` under one deadline of ``ctx.options.timeout_s`` for
         the encoding and every query; an unanswered step makes the verdict ``unknown``."""
         ctx.budget = Budget(ctx.options.timeout_s)
-        return settled(lambda: self.prove(ctx))
+        return cross_checked(self, ctx, lambda: settled(lambda: self.prove(ctx)))
 
 
 def register(prop: Property) -> Property:

@@ -75,6 +75,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,11 @@ __all__ = ["Answer", "Query", "Budget", "SolverUnknown", "DeadlineExceeded", "as
 
 Z3_MAX_TIMEOUT_MS = 2**32 - 1
 """Z3 reads its ``timeout`` parameter as an unsigned 32-bit number of milliseconds."""
+
+ON_UNSAT: ContextVar[Callable[[Any, Sequence[Any]], None] | None] = ContextVar("on_unsat",
+                                                                               default=None)
+"""Called by :func:`ask` with ``(solver, assumptions)`` after each ``unsat`` answer, if set
+(:func:`proofs.crosscheck.cross_checked` sets it to keep the query for a second solver)."""
 
 
 class SolverUnknown(Exception):
@@ -192,6 +198,8 @@ def ask(solver: Any, assumptions: Sequence[Any], timeout_ms: int,
         if r == z3.unsat:
             core = {labels[str(c)] for c in solver.unsat_core() if str(c) in labels} \
                 if labels else set()
+            if (keep := ON_UNSAT.get()) is not None:
+                keep(solver, assumptions)
             return Answer("unsat", core=tuple(sorted(core)))
         return Answer("unknown", reason=f"solver: {solver.reason_unknown()} "
                                         f"(timeout {timeout_ms} ms)")
