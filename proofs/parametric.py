@@ -92,7 +92,9 @@ class WeightedBackend(Z3Backend):
         super().__init__()
         self.weights = list(weights)
 
-    def count(self, xs: Sequence[Any]) -> Any:
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
+        if weights is not None:
+            raise ValueError("the class sizes are the weights; the meeting sets none of its own")
         if len(xs) != len(self.weights):
             raise ValueError("count over something other than the member classes")
         terms = [w if x is True else z3.If(x, w, 0) for x, w in zip(xs, self.weights, strict=True)
