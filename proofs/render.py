@@ -78,8 +78,10 @@ def _witness_text(w: Witness, lang: str) -> str:
     return head + "\n" + "\n".join("    " + x for x in body.splitlines())
 
 
-def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> str:
-    """One result as text (``lang`` ``en`` or ``zh``)."""
+def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True,
+                force_witnesses: bool = False) -> str:
+    """One result as text (``lang`` ``en`` or ``zh``); its meetings if it fails (or
+    ``force_witnesses``: whatever its status)."""
     p = get_property(r.property_id)
     title = p.title_zh if lang == "zh" else p.title
     detail = r.detail_zh if lang == "zh" else r.detail
@@ -88,7 +90,7 @@ def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> 
              f": {detail}" + (f" -- {r.reason}" if r.reason else "")]
     if r.citations:
         lines.append("  depends on: " + "; ".join(r.citations))
-    if witnesses and r.status == "fails":
+    if witnesses and (r.status == "fails" or force_witnesses):
         lines += [_witness_text(w, lang) for w in r.witnesses]
     return "\n".join(lines)
 
@@ -102,14 +104,23 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> st
         sizes = f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes else ""
         exp = f", expected {s.expected}" if s.expected else ""
         out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
+        out += [f"  changed: {c}" for c in s.changes]
     shown: set[tuple[str, str]] = set()
+    for s in rep.summaries:  # the result that shows each regression, with its meetings
+        for r in rep.results:
+            if s.evidence is not None and (r.institution, r.key) == (s.institution, s.key) \
+                    and (r.n or 0) == s.evidence:
+                shown.add((r.institution, r.key))
+                out.append(result_text(r, lang, force_witnesses=True))
     for r in rep.results:
         k = (r.institution, r.key)
         if r.status in ("fails", "unknown") and k not in shown:
             shown.add(k)
             out.append(result_text(r, lang))
     n_ok = sum(1 for s in rep.summaries if s.status == "holds")
-    out.append(f"{len(rep.summaries)} checks: {n_ok} hold, {len(rep.findings)} findings, "
+    n_vacuous = sum(1 for s in rep.summaries if s.status == "vacuous")
+    out.append(f"{len(rep.summaries)} checks: {n_ok} hold, {n_vacuous} vacuous, "
+               f"{len(rep.findings)} findings, "
                f"{len(rep.regressions)} regressions/inconclusive, {rep.seconds:.1f} s")
     return "\n".join(out)
 
