@@ -52,7 +52,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from model.errors import RuleFileError
 from model.loader import load_institution
@@ -103,7 +105,8 @@ class _Record(Strict):
     sizes: list[int]
     fails_at: list[int] = []
     vacuous_at: list[int] = []
-    values: list[tuple[int, int]] = []
+    values: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = []
+    """[board size, value] pairs."""
     value: int | None = None
 
 
@@ -228,7 +231,8 @@ def expectations(inst: Institution) -> dict[str, Expectation]:
             if isinstance(v, dict):
                 r = check(_Record, v, RuleFileError, file=str(suite))
                 out[k] = Expectation(r.status, tuple(r.sizes), tuple(r.fails_at),
-                                     tuple(r.vacuous_at), tuple(r.values), r.value)
+                                     tuple(r.vacuous_at), tuple((n, v) for n, v in r.values),
+                                     r.value)
             else:
                 out[k] = Expectation(str(v))
     for k, e in out.items():
