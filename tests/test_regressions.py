@@ -96,7 +96,7 @@ def test_a_value_change_shows_the_meeting_at_that_size(tmp_path: Path, recorded:
     r = CliRunner().invoke(check_cmd, [str(f), *ARGS])
     block = r.output.split("min_stay_away_block (", 1)[1]
     assert "n=5" in block.splitlines()[0] and "[value 3]" in block.splitlines()[0]
-    assert "outcome: no quorum" in block  # three of five away: two present, no quorum
+    assert "outcome: no_quorum" in block  # three of five away: two present, no quorum
 
 
 def test_a_cosmetic_edit_exits_0(tmp_path: Path, recorded: Path) -> None:
