@@ -168,14 +168,16 @@ def _properties(before: Sequence[Summary], after: Sequence[Summary]) -> list[Pro
 def amendment(old: str | Path, new: str | Path, sizes: Sequence[int],
               property_ids: Sequence[str] | None = None, timeout_s: float = 10.0,
               jobs: int = 1) -> Amendment:
-    """Compare rule file ``old`` with ``new`` (ids or paths) at board sizes ``sizes``."""
+    """Compare rule file ``old`` with ``new`` (ids or paths) at board sizes ``sizes``; the
+    properties ``property_ids`` (``None``: the whole catalogue; empty: none)."""
     check_sizes(sizes)
     io, inn = load_institution(str(old)), load_institution(str(new))
     opts = CheckOptions(sizes=tuple(sizes), timeout_s=timeout_s)
     reqs = _requirements(io, inn)
     meetings = _meetings(io, inn, sizes, opts)
-    props = _properties(run_suite([str(old)], opts, property_ids, jobs=jobs).summaries,
-                        run_suite([str(new)], opts, property_ids, jobs=jobs).summaries)
+    props = [] if property_ids is not None and not property_ids else _properties(
+        run_suite([str(old)], opts, property_ids, jobs=jobs).summaries,
+        run_suite([str(new)], opts, property_ids, jobs=jobs).summaries)
     return Amendment(str(old), str(new), tuple(sizes), tuple(reqs), tuple(meetings),
                      tuple(props))
 
