@@ -621,13 +621,15 @@ register(Property(
 
 def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     """Compare the readings of each open point of ``kinds`` pairwise (each with each), the
-    other points at the checked choice."""
+    other points at the checked choice.  Each pair that differs is a facet
+    ("field: r1 vs r2") with its own meeting, so the runner gives each pair its exact
+    pattern of board sizes."""
     points = [p for p in ctx.ruleset.points if p.kind in kinds]
     if not points:
         return Verdict("n/a", detail="no such open point", detail_zh="无此类待定条款")
     q, sm = ctx.query(), ctx.meeting()
     ctx.setup(q, sm, symmetric=True)
-    witnesses, lines, lines_zh, core = [], [], [], set()
+    witnesses, lines, lines_zh, facets, core = [], [], [], [], set()
     unanswered: SolverUnknown | None = None
     for p in points:
         for r1, r2 in itertools.combinations([r.name for r in p.readings], 2):
@@ -646,17 +648,19 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
             if a.status == "unsat":
                 core.update(a.core)
                 continue
-            w1 = ctx.witness(a.model, sm, e1, "counterexample", f"{p.field} read as {r1}",
+            facet = f"{p.field}: {r1} vs {r2}"
+            w1 = ctx.witness(a.model, sm, e1, "counterexample", f"{facet}: read as {r1}",
                              choice=c1)
-            w2 = ctx.witness(a.model, sm, e2, "counterexample", f"{p.field} read as {r2}",
+            w2 = ctx.witness(a.model, sm, e2, "counterexample", f"{facet}: read as {r2}",
                              choice=c2)
             witnesses += [w1, w2]
+            facets.append(facet)
             lines.append(f"{p.field}: {r1} gives {w1.outcome.label}, {r2} gives "
                          f"{w2.outcome.label}")
             lines_zh.append(f"{p.field}: {r1} 为{w1.outcome.zh}, {r2} 为{w2.outcome.zh}")
     if witnesses:
         return Verdict("fails", witnesses=tuple(witnesses), detail="; ".join(lines),
-                       detail_zh="; ".join(lines_zh))
+                       detail_zh="; ".join(lines_zh), facets=tuple(facets))
     if unanswered is not None:
         raise unanswered
     return Verdict("holds", core=tuple(sorted(core)),

@@ -22,7 +22,7 @@ from proofs.compare import Comparison
 from proofs.counterexample import Witness
 from proofs.properties import all_properties, get_property
 from proofs.results import PropertyResult
-from proofs.runner import SuiteReport
+from proofs.runner import SuiteReport, facet_witnesses
 
 __all__ = ["meeting_record", "result_text", "report_text", "report_dict", "report_json",
            "report_markdown", "report_junit", "comparison_verdict", "comparison_text",
@@ -105,6 +105,11 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> st
         exp = f", expected {s.expected}" if s.expected else ""
         out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
         out += [f"  changed: {c}" for c in s.changes]
+        if s.status == "fails":  # each pattern of sizes of its failing parts, with a meeting
+            for ns, names, ws in facet_witnesses(rep, s):
+                out.append(f"  differs at n={_sizes_text(list(ns))}: {'; '.join(names)}")
+                if ns[0] != min(s.failing_sizes):  # else shown with the first failing result
+                    out += ["  " + x for w in ws for x in _witness_text(w, lang).splitlines()]
     shown: set[tuple[str, str]] = set()
     for s in rep.summaries:  # the result that shows each regression, with its meetings
         for r in rep.results:

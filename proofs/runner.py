@@ -61,13 +61,13 @@ from model.loader import load_institution
 from model.rules import Institution, RuleSet
 from model.schema import Strict, check
 from proofs.context import Context, institution_ref
-from proofs.counterexample import confirm
+from proofs.counterexample import Witness, confirm
 from proofs.options import CheckOptions
 from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
 
 __all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "Expectation",
-           "expectations", "classify", "changes", "judge", "expectation_lines", "expectation_diff"]
+           "expectations", "classify", "changes", "judge", "facet_witnesses", "expectation_lines", "expectation_diff"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ class Expectation:
     vacuous_at: tuple[int, ...] = ()
     values: tuple[tuple[int, int], ...] = ()
     value: int | None = None
+    facets: tuple[tuple[str, tuple[int, ...]], ...] | None = None
+    """Each failing part (a pair of readings that differ) and the sizes where it fails;
+    ``None``: not recorded, not compared."""
 
     def toml(self) -> str:
         """The record as a TOML value (an inline table; a string without sizes)."""
@@ -95,7 +98,15 @@ class Expectation:
             parts.append(f"values = {[list(nv) for nv in self.values]}")
         if self.value is not None:
             parts.append(f"value = {self.value}")
+        if self.facets:
+            parts.append("facets = [" + ", ".join(
+                f'{{ name = "{name}", fails_at = {list(ns)} }}' for name, ns in self.facets) + "]")
         return "{ " + ", ".join(parts) + " }"
+
+
+class _Facet(Strict):
+    name: str
+    fails_at: list[int]
 
 
 class _Record(Strict):
@@ -108,6 +119,7 @@ class _Record(Strict):
     values: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = []
     """[board size, value] pairs."""
     value: int | None = None
+    facets: list[_Facet] = []
 
 
 def _sizes(ns: Iterable[int]) -> str:
@@ -135,6 +147,13 @@ def _changes(now: Expectation, before: Expectation, unknown_at: Iterable[int] = 
             out.append((n, f"value at n={n}: {bv.get(n, '-')} -> {av.get(n, '-')}"))
     if before.value != now.value:
         out.append((None, f"value: {before.value} -> {now.value}"))
+    if before.facets is not None and now.facets is not None:
+        bf, af = dict(before.facets), dict(now.facets)
+        for name in sorted(set(bf) | set(af)):
+            b = [n for n in bf.get(name, ()) if n in common]
+            a = [n for n in af.get(name, ()) if n in common]
+            if a != b:
+                out.append((min(set(a) ^ set(b)), f"{name} fails at n=: {_sizes(b)} -> {_sizes(a)}"))
     return out
 
 
@@ -166,6 +185,8 @@ class Summary:
     """Each difference from a full expectation record (before -> after)."""
     evidence: int | None = None
     """The board size whose result shows the first change (0: the size-free result)."""
+    facets: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """Each failing part and the exact sizes (of those checked) where it fails."""
 
     @property
     def key(self) -> str:
@@ -175,7 +196,7 @@ class Summary:
     def record(self) -> Expectation:
         """This summary as an expectation record."""
         return Expectation(self.status, self.sizes, self.failing_sizes, self.vacuous_sizes,
-                           self.values, self.value)
+                           self.values, self.value, self.facets)
 
 
 @dataclass(frozen=True)
@@ -232,7 +253,7 @@ def expectations(inst: Institution) -> dict[str, Expectation]:
                 r = check(_Record, v, RuleFileError, file=str(suite))
                 out[k] = Expectation(r.status, tuple(r.sizes), tuple(r.fails_at),
                                      tuple(r.vacuous_at), tuple((n, v) for n, v in r.values),
-                                     r.value)
+                                     r.value, tuple((f.name, tuple(f.fails_at)) for f in r.facets))
             else:
                 out[k] = Expectation(str(v))
     for k, e in out.items():
@@ -257,12 +278,16 @@ def judge(rs: Sequence[PropertyResult], sizes: Sequence[int], exp: Expectation |
     status = aggregate(r.status for r in rs)
     per_size = [r for r in rs if r.n is not None]
     free = [r for r in rs if r.n is None]
+    facets: dict[str, list[int]] = {}
+    for r in per_size:
+        for f in r.facets:
+            facets.setdefault(f, []).append(r.n)  # type: ignore[arg-type]
     now = Expectation(
         status, tuple(sizes) if per_size else (),
         tuple(r.n for r in per_size if r.status == "fails"),  # type: ignore[misc]
         tuple(r.n for r in per_size if r.status == "vacuous"),  # type: ignore[misc]
         tuple((r.n, r.value) for r in per_size if r.value is not None),  # type: ignore[misc]
-        free[0].value if free else None)
+        free[0].value if free else None, tuple((f, tuple(ns)) for f, ns in facets.items()))
     verdict = classify(status, exp.status if exp else None)
     if exp is None or status == "unknown":
         return verdict, now, (), None
@@ -284,7 +309,7 @@ def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: flo
     return PropertyResult(
         prop.id, institution_ref(ctx.institution), ctx.ruleset.body, ctx.ruleset.matter, n,
         v.status, scope, v.value, v.witnesses, ctx.citations(v.core), v.reason, v.detail,
-        v.detail_zh, dict(ctx.choice), seconds)
+        v.detail_zh, dict(ctx.choice), seconds, v.facets)
 
 
 def _relabel(r: PropertyResult, inst: Institution, rs: RuleSet, choice: dict[str, str]
@@ -418,8 +443,25 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
                     institution_ref(inst), prop.id, b, m, now.status,
                     exp.status if exp else None, verdict, now.fails_at,
                     tuple(r.n for r in rs if r.status == "unknown" and r.n is not None),
-                    now.sizes or (), now.vacuous_at, now.values, now.value, diffs, first))
+                    now.sizes or (), now.vacuous_at, now.values, now.value, diffs, first,
+                    now.facets or ()))
     return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict)
+
+
+def facet_witnesses(rep: SuiteReport, s: Summary
+                    ) -> list[tuple[tuple[int, ...], list[str], tuple[Witness, ...]]]:
+    """For each pattern of sizes among the facets of ``s``: the sizes, the facets that fail
+    exactly there, and the meetings of the first such facet at the first such size."""
+    by_pattern: dict[tuple[int, ...], list[str]] = {}
+    for name, ns in s.facets:
+        by_pattern.setdefault(ns, []).append(name)
+    out = []
+    for ns, names in by_pattern.items():
+        r = next(r for r in rep.results if (r.institution, r.key, r.n) == (s.institution, s.key,
+                                                                            ns[0]))
+        out.append((ns, names, tuple(w for w in r.witnesses
+                                     if w.note.startswith(f"{names[0]}: "))))
+    return out
 
 
 def expectation_lines(summaries: Iterable[Summary]) -> list[str]:
