@@ -119,3 +119,24 @@ def test_cli_exit_code_and_one_line_errors(tmp_path: Path) -> None:
     r = CliRunner().invoke(diff_cmd, [str(old_file()), str(new), "--sizes", "4",
                                       "--property", "quorum_reachable", "--exit-code"])
     assert r.exit_code == 1, r.output
+
+
+def test_an_unanswered_query_is_unknown_never_no_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """outcome_changes asks three queries per size; a forced ``unknown`` on any of them puts
+    that size under ``unknown`` for that kind (never among the sizes without a change)."""
+    from model.loader import load_institution
+    from proofs.compare import Side, outcome_changes
+    from tests.test_proofs_soundness import forcing
+
+    inst = load_institution(PREF)
+    a = Side.make(inst, "party_group", "ordinary")
+    b = Side.make(inst, "party_group", "ordinary", {"deferral": "chair_judgement"})
+    with forcing(monkeypatch) as f:
+        base = {c.kind: c.sizes for c in outcome_changes(a, b, (4, 5))}
+    assert f.calls == 6
+    for k in range(1, f.calls + 1):
+        with forcing(monkeypatch, k):
+            got = {c.kind: c for c in outcome_changes(a, b, (4, 5))}
+        n, kind = (4, 5)[(k - 1) // 3], [ONLY_A, ONLY_B, OTHER][(k - 1) % 3]
+        assert got[kind].unknown == (n,) and n not in got[kind].sizes
+        assert got[kind].sizes == tuple(x for x in base.get(kind, ()) if x != n)
