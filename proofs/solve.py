@@ -44,6 +44,7 @@ citations of a proved min_yes              internal error       core cited      
 readings (per pair), compare (per          fails (witnessed)    holds                unknown
 direction)
 all-n main query; each n in 1..30          fails; fails at n    holds; not at n      unknown
+all-n premise, after an unsat main query   holds                vacuous              unknown
 =========================================  ===================  ===================  ==========
 
 Three queries only add to a failure already witnessed and confirmed, so their

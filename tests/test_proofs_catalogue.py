@@ -135,3 +135,8 @@ def test_a_premise_no_meeting_meets_is_vacuous_never_holds(tmp_path: Path) -> No
     assert v.status == "vacuous"
     v = get_property("no_chair_veto").check(Context.make(inst, "party_group", "ordinary", n=4))
     assert v.status != "vacuous"  # a unanimous yes passes when the vote is called
+    v = get_property("monotonic_all_n").check(Context.make(inst, "party_group", "ordinary", n=3))
+    assert v.status == "vacuous"  # no size has such a pass either
+    v = get_property("min_yes_to_pass_all_n").check(
+        Context.make(inst, "party_group", "ordinary", n=3))
+    assert v.status == "holds"  # unanimous passes exist, and each has every member's yes
