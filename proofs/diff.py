@@ -105,7 +105,8 @@ def _items(rs: RuleSet | None, f: str) -> set[str]:
         return set()
     point = next((p for p in rs.points if p.field == f), None)
     if point is not None:
-        return {f"reading {r.name}: {_describe(tuple(r.values.items()))}" for r in point.readings}
+        return {f"reading {r.name}: " + ", ".join(f"{k} = {_describe(v)}" for k, v in
+                                                  r.values.items()) for r in point.readings}
     v = rs.values.get(f)
     if f in CUMULATIVE and isinstance(v, tuple):
         return {_describe(x) for x in v}
