@@ -102,6 +102,8 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False) -> st
         if not verbose and s.verdict == "ok" and s.status != "fails":
             continue
         sizes = f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes else ""
+        if s.vacuous_sizes and s.status != "vacuous":
+            sizes += f" (vacuous at n={','.join(map(str, s.vacuous_sizes))})"
         exp = f", expected {s.expected}" if s.expected else ""
         out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
         out += [f"  changed: {c}" for c in s.changes]
