@@ -64,6 +64,22 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
     return a.status, a, q, sm, enc
 
 
+def _goal(q: Query, goal: Any) -> tuple[str, Answer]:
+    """Ask ``goal`` on top of the premise already in ``q``: ``sat``, ``unsat`` or
+    ``vacuous`` (the premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a
+    query is unanswered, so an unanswered vacuity check is ``unknown``, never ``holds``."""
+    q.push()
+    q.track("goal", goal)
+    a = q.solve()
+    q.pop()
+    if a.status == "unsat" and q.solve().status == "unsat":
+        return "vacuous", a
+    return a.status, a
+
+
+_VACUOUS_ZH = "前提无法满足: 没有合规的会议满足该性质的前提"
+
+
 def _bool(x: Any) -> Any:
     return z3.BoolVal(x) if isinstance(x, bool) else x
 
@@ -323,8 +339,11 @@ def _absentee(ctx: Context) -> Verdict:
     sm2 = sm.with_conduct({"opinion": o2})
     q.track("well-formedness", z3.And(*[z3.And(x >= 0, x <= int(Vote.DEFER)) for x in o2]))
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
-    q.track("goal", enc.outcome != enc2.outcome)
-    a = q.solve()
+    q.track("premise", z3.Or(*[z3.Not(p) for p in sm.present]))
+    st, a = _goal(q, enc.outcome != enc2.outcome)
+    if st == "vacuous":
+        return Verdict("vacuous", core=a.core, detail="no meeting has an absent member",
+                       detail_zh=_VACUOUS_ZH)
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="absent members' written opinions never change "
                        "the outcome", detail_zh="未到会成员的书面意见从不改变结果")
@@ -347,17 +366,26 @@ def _monotonic(ctx: Context) -> Verdict:
     enc = ctx.setup(q, sm, symmetric=True)
     n = ctx.n
     core: set[str] = set()
+    met = False  # some member's premise (a pass while he states other than yes) can hold
     for who in (range(min(n, 2)) if ctx.symmetric else range(n)):
         v2 = tuple(int(Vote.YES) if i == who else sm.vote[i] for i in range(n))
         sm2 = sm.with_conduct({"vote": v2})
         q.push()
         q.track("premise", z3.And(sm.present[who], z3.Not(sm.recused[who]),
-                                  sm.vote[who] != int(Vote.YES), sm.vote[who] != int(Vote.NONE)))
+                                  sm.vote[who] != int(Vote.YES), sm.vote[who] != int(Vote.NONE),
+                                  enc.outcome == PASSED))
         enc2 = ctx.setup(q, sm2, tag=f"2_{who}", wf=False)
-        q.track("goal", z3.And(enc.outcome == PASSED, enc2.outcome != PASSED))
-        a = q.solve()
+        if met:
+            q.push()
+            q.track("goal", enc2.outcome != PASSED)
+            a = q.solve()
+            q.pop()
+            st = a.status
+        else:
+            st, a = _goal(q, enc2.outcome != PASSED)
+            met = st != "vacuous"
         q.pop()
-        if a.status == "unsat":
+        if st != "sat":
             core.update(a.core)
             continue
         w1 = ctx.witness(a.model, sm, enc, "counterexample", "this meeting passes the item")
@@ -365,6 +393,9 @@ def _monotonic(ctx: Context) -> Verdict:
                          f"m{who} now votes yes: it no longer passes")
         return Verdict("fails", witnesses=(w1, w2), detail=f"one more yes (m{who}) turns a pass "
                        f"into {w2.outcome.label}", detail_zh=f"多一票赞成反而变为{w2.outcome.zh}")
+    if not met:
+        return Verdict("vacuous", core=tuple(sorted(core)), detail="no meeting passes the item "
+                       "while a member states no, abstention or deferral", detail_zh=_VACUOUS_ZH)
     return Verdict("holds", core=tuple(sorted(core)), detail="one more yes vote never undoes a "
                    "pass", detail_zh="多一票赞成不会使已通过的事项不通过")
 
@@ -481,9 +512,12 @@ def _chair_veto(ctx: Context) -> Verdict:
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
     # a lawful block: the item passes when called, and withholding it defers it or rejects it
     # (withholding outside the power's trigger is itself a violation, no lawful veto)
-    q.track("goal", z3.And(sm.vote_called, enc.outcome == PASSED, enc2.outcome != PASSED,
-                           enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)))
-    a = q.solve()
+    q.track("premise", z3.And(sm.vote_called, enc.outcome == PASSED))
+    st, a = _goal(q, z3.And(enc2.outcome != PASSED,
+                            enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)))
+    if st == "vacuous":
+        return Verdict("vacuous", core=a.core, detail="no meeting passes the item when the vote "
+                       "is called", detail_zh=_VACUOUS_ZH)
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="the chair cannot stop a passing majority by "
                        "not calling the vote", detail_zh="主持人不能以不付表决阻止多数意见")
@@ -526,6 +560,10 @@ def _speaking_order(ctx: Context) -> Verdict:
         return Verdict("holds", detail="no speaking-order rule applies", detail_zh="无发言顺序规定")
     q_met = enc.checks["quorum_met"]
     outer.track("premise", q_met if not isinstance(q_met, bool) else z3.BoolVal(q_met))
+    vacuity = outer.solve()
+    if vacuity.status == "unsat":
+        return Verdict("vacuous", core=vacuity.core, detail="no meeting meets the quorum",
+                       detail_zh=_VACUOUS_ZH)
     inner = ctx.query(cores=False)
     ienc = ctx.setup(inner, sm)
     ok = z3.Not(z3.Or(*[ienc.checks[k] for k in names]))
@@ -583,13 +621,15 @@ register(Property(
 
 def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     """Compare the readings of each open point of ``kinds`` pairwise (each with each), the
-    other points at the checked choice."""
+    other points at the checked choice.  Each pair that differs is a facet
+    ("field: r1 vs r2") with its own meeting, so the runner gives each pair its exact
+    pattern of board sizes."""
     points = [p for p in ctx.ruleset.points if p.kind in kinds]
     if not points:
         return Verdict("n/a", detail="no such open point", detail_zh="无此类待定条款")
     q, sm = ctx.query(), ctx.meeting()
     ctx.setup(q, sm, symmetric=True)
-    witnesses, lines, lines_zh, core = [], [], [], set()
+    witnesses, lines, lines_zh, facets, core = [], [], [], [], set()
     unanswered: SolverUnknown | None = None
     for p in points:
         for r1, r2 in itertools.combinations([r.name for r in p.readings], 2):
@@ -608,17 +648,19 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
             if a.status == "unsat":
                 core.update(a.core)
                 continue
-            w1 = ctx.witness(a.model, sm, e1, "counterexample", f"{p.field} read as {r1}",
+            facet = f"{p.field}: {r1} vs {r2}"
+            w1 = ctx.witness(a.model, sm, e1, "counterexample", f"{facet}: read as {r1}",
                              choice=c1)
-            w2 = ctx.witness(a.model, sm, e2, "counterexample", f"{p.field} read as {r2}",
+            w2 = ctx.witness(a.model, sm, e2, "counterexample", f"{facet}: read as {r2}",
                              choice=c2)
             witnesses += [w1, w2]
+            facets.append(facet)
             lines.append(f"{p.field}: {r1} gives {w1.outcome.label}, {r2} gives "
                          f"{w2.outcome.label}")
             lines_zh.append(f"{p.field}: {r1} 为{w1.outcome.zh}, {r2} 为{w2.outcome.zh}")
     if witnesses:
         return Verdict("fails", witnesses=tuple(witnesses), detail="; ".join(lines),
-                       detail_zh="; ".join(lines_zh))
+                       detail_zh="; ".join(lines_zh), facets=tuple(facets))
     if unanswered is not None:
         raise unanswered
     return Verdict("holds", core=tuple(sorted(core)),
@@ -699,13 +741,15 @@ def _completeness(ctx: Context) -> Verdict:
         if a.status == "unsat":
             dead.append(name)
             core.update(a.core)
+    live = len(steps) - len(dead)  # the value: rule steps that decide some meeting
     if dead:
         fields = sorted({CHECK_FIELDS.get(d, "passing") for d in dead})
-        return Verdict("fails", core=tuple(sorted(core)),
+        return Verdict("fails", value=live, core=tuple(sorted(core)),
                        detail=f"dead rule step(s) {', '.join(dead)} (fields {', '.join(fields)}): "
                        "no meeting ever reaches them", detail_zh=f"规则步骤{', '.join(dead)}永远不起作用")
-    return Verdict("holds", detail="every meeting gets exactly one outcome, and every rule step "
-                   "decides some meeting (both passing and rejecting are possible)",
+    return Verdict("holds", value=live, detail=f"every meeting gets exactly one outcome, and "
+                   f"each of the {live} rule steps decides some meeting (both passing and "
+                   "rejecting are possible)",
                    detail_zh="每次会议恰有一个结论, 且每个规则步骤都会起作用")
 
 
@@ -713,7 +757,8 @@ register(Property(
     "complete", "Rules are complete and have no dead step", "规则完备且无失效条款",
     "every meeting gets exactly one outcome (true of the semantics by construction) and every "
     "rule step is reached by some meeting: the quorum can fail, each violation and deferral "
-    "rule can fire, items can pass and can be rejected", "forall", (), _completeness,
+    "rule can fire, items can pass and can be rejected (value: the number of rule steps that "
+    "decide some meeting, so adding or removing a rule changes it)", "forall", (), _completeness,
     O.complete))
 
 

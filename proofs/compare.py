@@ -22,6 +22,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import z3
 
 from model.meeting import Outcome
 from model.rules import Institution, RuleSet
@@ -34,7 +37,10 @@ from proofs.results import Verdict
 from proofs.solve import Budget, Query, settled
 from proofs.symbolic import SymbolicMeeting, symbolic_meeting, well_formed
 
-__all__ = ["Side", "ComparisonRow", "Comparison", "compare", "default_pair"]
+PASSED = int(Outcome.PASSED)
+
+__all__ = ["Side", "ComparisonRow", "Comparison", "compare", "default_pair", "CHANGES",
+           "OutcomeChange", "outcome_changes"]
 
 
 @dataclass(frozen=True)
@@ -112,9 +118,8 @@ def compare(a: Side, b: Side, sizes: Sequence[int], options: CheckOptions | None
     for n in sizes:
         budget = Budget(opts.timeout_s)
         build = functools.cache(functools.partial(_encode_both, a, b, n, opts, budget))
-        verdicts = [settled(functools.partial(_direction, build, (a, b), ab, name))
-                    for ab, name in ((True, "A passes, B does not"),
-                                     (False, "B passes, A does not"))]
+        verdicts = [settled(functools.partial(_direction, build, (a, b), CHANGES[k]))
+                    for k in (0, 1)]
         rows.append(ComparisonRow(n, verdicts[0].status, verdicts[1].status,
                                   tuple(w for v in verdicts for w in v.witnesses),
                                   "; ".join(v.reason for v in verdicts if v.reason)))
@@ -134,14 +139,25 @@ def _encode_both(a: Side, b: Side, n: int, opts: CheckOptions, budget: Budget
     return q, sm, ea, eb
 
 
+_Goal = Callable[[Any, Any], Any]
+
+CHANGES: tuple[tuple[str, _Goal], ...] = (
+    ("A passes, B does not", lambda oa, ob: z3.And(oa == PASSED, ob != PASSED)),
+    ("B passes, A does not", lambda oa, ob: z3.And(ob == PASSED, oa != PASSED)),
+    ("neither passes, the outcomes differ",
+     lambda oa, ob: z3.And(oa != PASSED, ob != PASSED, oa != ob)),
+)
+"""The kinds of outcome change: (name, goal on the outcomes of A and B).  Together they
+cover every meeting whose outcome differs, each exactly once."""
+
+
 def _direction(build: Callable[[], tuple[Query, SymbolicMeeting, Encoded, Encoded]],
-               sides: tuple[Side, Side], a_first: bool, name: str) -> Verdict:
-    """Does the first side (A if ``a_first``) imply the other?  ``fails`` with the
-    distinguishing meeting decoded for both sides and confirmed."""
+               sides: tuple[Side, Side], change: tuple[str, _Goal]) -> Verdict:
+    """Is no meeting of the kind ``change``?  ``holds``, or ``fails`` with the meeting decoded
+    for both sides and confirmed by the reference evaluator."""
     q, sm, ea, eb = build()
-    first, second = (ea, eb) if a_first else (eb, ea)
-    passed = int(Outcome.PASSED)
-    ans = q.solve([first.outcome == passed, second.outcome != passed])
+    name, goal = change
+    ans = q.solve([goal(ea.outcome, eb.outcome)])
     if ans.status == "unsat":
         return Verdict("holds")
     witnesses = []
@@ -153,3 +169,51 @@ def _direction(build: Callable[[], tuple[Query, SymbolicMeeting, Encoded, Encode
         witnesses.append(confirm(meeting, side.ruleset, side.choice, claimed,
                                  "distinguishing meeting", f"{name}: under {tag}"))
     return Verdict("fails", witnesses=tuple(witnesses))
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """One kind of outcome change (:data:`CHANGES`): the sizes at which some meeting of that
+    kind exists (exact over ``checked``), the sizes left unanswered, and one meeting at the
+    first size, as decided under A and under B."""
+
+    kind: str
+    sizes: tuple[int, ...]
+    checked: tuple[int, ...]
+    unknown: tuple[int, ...]
+    witnesses: tuple[Witness, ...]
+
+
+def outcome_changes(a: Side, b: Side, sizes: Sequence[int],
+                    options: CheckOptions | None = None) -> tuple[OutcomeChange, ...]:
+    """Every kind of meeting whose outcome differs between A and B, with its pattern of
+    sizes and one distinguishing meeting; kinds that occur at no size are left out.
+
+    >>> from model.loader import load_institution
+    >>> inst = load_institution("prefecture_medical_security_party_group")
+    >>> a = Side.make(inst, "party_group", "ordinary")
+    >>> b = Side.make(inst, "party_group", "ordinary", {"deferral": "chair_judgement"})
+    >>> [(c.kind, c.sizes) for c in outcome_changes(a, b, (4, 5))]
+    [('B passes, A does not', (5,)), ('neither passes, the outcomes differ', (4, 5))]
+
+    (Passing needs more than half of the members due: 3 yes at n = 4 and 5.  A defers a
+    split of at most one: 3 yes against 2 at n = 5, which B passes; at n = 4 a passing
+    3 against 1 is no close split, but 2 against 1 is, deferred by A and rejected by B.)
+    """
+    check_sizes(sizes)
+    opts = options or CheckOptions(sizes=tuple(sizes))
+    found: dict[str, list[tuple[int, Verdict]]] = {name: [] for name, _ in CHANGES}
+    for n in sizes:
+        budget = Budget(opts.timeout_s)
+        build = functools.cache(functools.partial(_encode_both, a, b, n, opts, budget))
+        for change in CHANGES:
+            found[change[0]].append((n, settled(functools.partial(_direction, build, (a, b),
+                                                                  change))))
+    out = []
+    for name, rows in found.items():
+        fails = [(n, v) for n, v in rows if v.status == "fails"]
+        unknown = tuple(n for n, v in rows if v.status == "unknown")
+        if fails or unknown:
+            out.append(OutcomeChange(name, tuple(n for n, _ in fails), tuple(sizes), unknown,
+                                     fails[0][1].witnesses if fails else ()))
+    return tuple(out)

@@ -352,22 +352,26 @@ def min_no_vote_block(t: Table) -> Result:
 
 
 def absentee_opinions_irrelevant(t: Table) -> Result:
+    if t.cols["present"].all():
+        return ("vacuous", None)
     other = t.outcome(opinion=np.zeros_like(t.cols["opinion"]))
     return ("fails" if (other != t.outcome_base).any() else "holds", None)
 
 
 def monotonic(t: Table) -> Result:
     p = t.passed
+    met = False
     for i in range(t.n):
         v = t.cols["vote"][:, i]
         rows = p & t.speaker[:, i] & (v != int(Vote.YES)) & (v != int(Vote.NONE))
         if not rows.any():
             continue
+        met = True
         v2 = t.cols["vote"].copy()
         v2[:, i] = int(Vote.YES)
         if (t.outcome(vote=v2)[rows] != PASSED).any():
             return ("fails", None)
-    return ("holds", None)
+    return ("holds" if met else "vacuous", None)
 
 
 def _power(t: Table, dictator: bool) -> Result:
@@ -403,6 +407,8 @@ def no_veto_player(t: Table) -> Result:
 
 def no_chair_veto(t: Table) -> Result:
     rows = t.passed & t.cols["vote_called"]
+    if not rows.any():
+        return ("vacuous", None)
     other = t.outcome(vote_called=np.zeros_like(t.cols["vote_called"]))
     lawful = (other != PASSED) & (other != int(Outcome.PROCEDURE_VIOLATION))
     return ("fails" if lawful[rows].any() else "holds", None)
@@ -418,6 +424,8 @@ def speaking_order_exists(t: Table) -> Result:
         bad |= t.arr(c[k])
     first, ok = t.group_any(~bad)
     held = t.arr(c["quorum_met"])[first]
+    if not held.any():
+        return ("vacuous", None)
     return ("fails" if (held & ~ok).any() else "holds", None)
 
 
@@ -456,7 +464,8 @@ def complete(t: Table) -> Result:
     steps += [quorum & ~viol & t.arr(c[k]) for k in DEFERRALS if k not in t.z3_constant]
     passes = t.arr(c["passes"])
     steps += [quorum & ~viol & ~defer & passes, quorum & ~viol & ~defer & ~passes]
-    return ("fails" if any(not s.any() for s in steps) else "holds", None)
+    live = sum(1 for s in steps if s.any())
+    return ("fails" if live < len(steps) else "holds", live)
 
 
 def separation_of_duties(t: Table) -> Result:

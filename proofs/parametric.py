@@ -161,7 +161,10 @@ def fit_pattern(failing: Sequence[int], upto: int) -> tuple[str, Callable[[Any],
     return None
 
 
-def _parametric(ctx: Context, bad: Callable[[ClassMeeting, Any], Any], upto: int = 30) -> Verdict:
+def _parametric(ctx: Context, bad: Callable[[ClassMeeting, Any], Any],
+                premise: Callable[[ClassMeeting, Any], Any], upto: int = 30) -> Verdict:
+    """``bad`` (which implies ``premise``) has no meeting of any size: holds, unless no
+    meeting of any size meets ``premise`` either (vacuous)."""
     cm = class_meeting()
     spec = ctx.spec
     t, b = cm.terms()
@@ -169,6 +172,11 @@ def _parametric(ctx: Context, bad: Callable[[ClassMeeting, Any], Any], upto: int
     q = ctx.query(cores=False)
     q.add(*cm.constraints(), bad(cm, out))
     if q.solve().status == "unsat":
+        p = ctx.query(cores=False)
+        p.add(*cm.constraints(), premise(cm, out))
+        if p.solve().status == "unsat":
+            return Verdict("vacuous", detail="no meeting of any size (regular setting) meets the "
+                           "premise", detail_zh="任意人数下均无满足前提的会议")
         return Verdict("holds", detail="proved for every n >= 1 (regular setting): no meeting of "
                        "any size breaks it", detail_zh="对任意人数均成立(常规情形)")
     failing = [n for n in range(1, upto + 1) if q.solve([cm.n == n]).status == "sat"]
@@ -198,9 +206,31 @@ def _second(ctx: Context, cm: ClassMeeting, **kw: Any) -> Any:
 
 
 def _register(pid: str, title: str, title_zh: str, statement: str, about: tuple[str, ...],
-              bad: Callable[[Context], Callable[[ClassMeeting, Any], Any]]) -> None:
+              bad: Callable[[Context], Callable[[ClassMeeting, Any], Any]],
+              premise: Callable[[ClassMeeting, Any], Any]) -> None:
     register(Property(pid, title, title_zh, statement, "parametric", about,
-                      lambda ctx: _parametric(ctx, bad(ctx)), None, per_size=False))
+                      lambda ctx: _parametric(ctx, bad(ctx), premise), None, per_size=False))
+
+
+def _passes(cm: ClassMeeting, out: Any) -> Any:
+    return out == PASSED
+
+
+def _passes_with_other_than_yes(cm: ClassMeeting, out: Any) -> Any:
+    """It passes while someone (the leader, or a member of a class) states no, abstention
+    or deferral: the premise of monotonic."""
+    leader = z3.And(cm.present, z3.Not(cm.recused), cm.vote != int(Vote.YES),
+                    cm.vote != int(Vote.NONE))
+    others = [cm.weights[_cls("speaker", int(v))] >= 1 for v in (Vote.NO, Vote.ABSTAIN, Vote.DEFER)]
+    return z3.And(out == PASSED, z3.Or(leader, *others))
+
+
+def _someone_absent(cm: ClassMeeting, out: Any) -> Any:
+    return z3.Or(z3.Not(cm.present), z3.Sum([cm.weights[_cls("absent", o)] for o in range(5)]) >= 1)
+
+
+def _called_and_passes(cm: ClassMeeting, out: Any) -> Any:
+    return z3.And(cm.vote_called, out == PASSED)
 
 
 def _monotonic_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
@@ -246,17 +276,17 @@ def _chair_bad(ctx: Context) -> Callable[[ClassMeeting, Any], Any]:
 _register("min_yes_to_pass_all_n", "Passing needs a majority of the body, for every n",
           "任意人数下通过均须全体过半数赞成",
           "parametric (n unbounded, regular setting): every passed item has the yes votes of more "
-          "than half of all members", ("passing", "quorum"), lambda ctx: _min_yes_all)
+          "than half of all members", ("passing", "quorum"), lambda ctx: _min_yes_all, _passes)
 _register("monotonic_all_n", "Monotonic for every n", "任意人数下多一票赞成不会使通过变为不通过",
           "parametric (n unbounded, regular setting): one more yes never undoes a pass",
-          ("passing", "deferral"), _monotonic_bad)
+          ("passing", "deferral"), _monotonic_bad, _passes_with_other_than_yes)
 _register("absentee_opinions_irrelevant_all_n", "Absent members' notes never decide, for every n",
           "任意人数下书面意见不决定结果",
           "parametric (n unbounded, regular setting): written opinions never change the outcome",
-          ("absentee_opinions",), _absentee_bad)
+          ("absentee_opinions",), _absentee_bad, _someone_absent)
 _register("no_chair_veto_all_n", "The chair's discretion is no veto, for every n",
           "任意人数下主持人裁量不构成否决",
           "parametric (n unbounded, regular setting): not calling the vote never undoes a pass",
-          ("chair_calls_vote",), _chair_bad)
+          ("chair_calls_vote",), _chair_bad, _called_and_passes)
 
 __all__ += ["get_property"]

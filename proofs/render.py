@@ -33,7 +33,7 @@ from proofs.findings import (
 )
 from proofs.properties import all_properties, get_property
 from proofs.results import PropertyResult
-from proofs.runner import SuiteReport
+from proofs.runner import SuiteReport, facet_witnesses
 
 __all__ = ["role_names", "named", "readings_text", "meeting_flags", "meeting_record",
            "counts_text", "places_text", "finding_explanation", "finding_verdict",
@@ -153,8 +153,10 @@ def _witness_text(w: Witness, lang: str) -> str:
     return head + "\n" + "\n".join("    " + x for x in body.splitlines())
 
 
-def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> str:
-    """One result as text (``lang`` ``en`` or ``zh``)."""
+def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True,
+                force_witnesses: bool = False) -> str:
+    """One result as text (``lang`` ``en`` or ``zh``); its meetings if it fails (or
+    ``force_witnesses``: whatever its status)."""
     p = get_property(r.property_id)
     title = p.title_zh if lang == "zh" else p.title
     detail = r.detail_zh if lang == "zh" else r.detail
@@ -163,7 +165,7 @@ def result_text(r: PropertyResult, lang: str = "en", witnesses: bool = True) -> 
              f": {detail}" + (f" -- {r.reason}" if r.reason else "")]
     if r.citations:
         lines.append("  depends on: " + "; ".join(r.citations))
-    if witnesses and r.status == "fails":
+    if witnesses and (r.status == "fails" or force_witnesses):
         lines += [_witness_text(w, lang) for w in r.witnesses]
     return "\n".join(lines)
 
@@ -231,8 +233,19 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False,
     for s in rep.summaries:
         if verbose or s.verdict in ("regression", "inconclusive"):
             sizes = f" (fails at n={sizes_text(s.failing_sizes)})" if s.failing_sizes else ""
+            if s.vacuous_sizes and s.status != "vacuous":
+                sizes += f" (vacuous at n={sizes_text(s.vacuous_sizes)})"
             exp = f", expected {s.expected}" if s.expected else ""
             out.append(f"[{s.verdict}] {s.institution} {s.key}: {s.status}{sizes}{exp}")
+            out += [f"  changed: {c}" for c in s.changes]
+            if verbose and s.status == "fails":  # each pattern of sizes of its failing parts
+                out += [f"  differs at n={sizes_text(list(ns))}: {'; '.join(names)}"
+                        for ns, names, _ in facet_witnesses(rep, s)]
+    for s in rep.summaries:  # the result that shows each regression, with its meetings
+        for r in rep.results:
+            if s.evidence is not None and (r.institution, r.key) == (s.institution, s.key) \
+                    and (r.n or 0) == s.evidence:
+                out.append(result_text(r, lang, force_witnesses=True))
     findings = distinct_findings(rep)
     for inst in dict.fromkeys(s.institution for s in rep.summaries):
         mine = by_institution(findings, inst)
@@ -391,12 +404,6 @@ _VERDICT_TEXT = {
 }
 
 
-def _sizes_text(ns: list[int]) -> str:
-    if ns and ns == list(range(ns[0], ns[-1] + 1)) and len(ns) > 2:
-        return f"{ns[0]}-{ns[-1]}"
-    return ",".join(map(str, ns))
-
-
 def comparison_text(c: Comparison, lang: str = "en") -> str:
     lines = [f"compare A = {c.a_label}  B = {c.b_label}"]
     for row in c.rows:
@@ -404,10 +411,10 @@ def comparison_text(c: Comparison, lang: str = "en") -> str:
         for w in row.witnesses:
             lines.append(_witness_text(w, lang))
     v = comparison_verdict(c)
-    where = [f"{d} fails at n={_sizes_text(v[f'{k}_fails_at'])}"
+    where = [f"{d} fails at n={sizes_text(v[f'{k}_fails_at'])}"
              for d, k in (("A implies B", "a_implies_b"), ("B implies A", "b_implies_a"))
              if v[f"{k}_fails_at"]]
-    lines.append(f"overall (n={_sizes_text(v['sizes'])}): {v['relation']} -- "
+    lines.append(f"overall (n={sizes_text(v['sizes'])}): {v['relation']} -- "
                  f"{_VERDICT_TEXT[v['relation']]}" + (f" ({'; '.join(where)})" if where else ""))
     return "\n".join(lines)
 

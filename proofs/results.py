@@ -39,6 +39,8 @@ class Verdict:
     reason: str = ""
     detail: str = ""
     detail_zh: str = ""
+    facets: tuple[str, ...] = ()
+    """The parts that fail, each with its own meetings (e.g. each pair of readings that differ)."""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -69,6 +71,7 @@ class PropertyResult:
     detail_zh: str = ""
     reading: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    facets: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -82,7 +85,7 @@ class PropertyResult:
             "matter": self.matter, "n": self.n, "status": self.status, "scope": self.scope,
             "value": self.value, "citations": list(self.citations), "reason": self.reason,
             "detail": self.detail, "detail_zh": self.detail_zh, "reading": dict(self.reading),
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.seconds, 4), "facets": list(self.facets),
             "witnesses": [{"label": w.label, "outcome": w.outcome.label, "note": w.note,
                            "reading": dict(w.reading), "meeting": meeting_to_dict(w.meeting)}
                           for w in self.witnesses],

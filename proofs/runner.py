@@ -7,11 +7,19 @@ aggregated result with the expectations recorded for the rule file: its
 next to it with an ``[expect]`` table of the same form::
 
     [expect]
-    no_chair_veto = "fails"                          # every (body, matter)
-    "min_yes_to_pass@party_group/cadre" = "holds"    # one (body, matter)
+    no_chair_veto = "fails"                          # every (body, matter): verdict only
+    "min_yes_to_pass@party_group/cadre" = { status = "holds", sizes = [5, 7],
+        values = [[5, 3], [7, 4]] }                  # one (body, matter): a full record
+
+A record (written by ``quorumlab check --write-expectations``) holds the verdict, the
+board sizes checked, the sizes at which the property fails (``fails_at``) or holds only
+vacuously (``vacuous_at``), and its value per size (``values``: the fewest yes votes to
+pass, the size of the smallest blocking coalition...; ``value`` for a size-free one).
 
 A result equal to its expectation is reported (a known finding if it fails) and is not
-an error; a result that differs is a **regression** (exit status 1); ``unknown`` where
+an error; a result that differs in its verdict, its pattern of sizes or its value at a
+size both runs checked is a **regression** (exit status 1), named with before and after
+and the result (with its meetings) at the first size that changed; ``unknown`` where
 something is expected is **inconclusive** (exit status 1 too: never read as a pass).
 
 Rule sets that read the same (same values, open points, portfolio and money limit) are
@@ -28,6 +36,12 @@ Examples
 [('quorum_reachable', 'holds'), ('no_chair_veto', 'fails')]
 >>> classify("fails", "fails"), classify("holds", "fails"), classify("fails", None)
 ('known finding', 'regression', 'new finding')
+>>> before = Expectation("holds", sizes=(5, 7), values=((5, 3), (7, 4)))
+>>> now = Expectation("holds", sizes=(5, 7), values=((5, 3), (7, 5)))
+>>> changes(now, before)
+('value at n=7: 4 -> 5',)
+>>> changes(now, Expectation("holds"))  # a verdict-only expectation compares the verdict
+()
 """
 
 from __future__ import annotations
@@ -38,19 +52,116 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from model.errors import RuleFileError
 from model.loader import load_institution
 from model.rules import Institution, RuleSet
+from model.schema import Strict, check
 from proofs.context import Context, institution_ref
-from proofs.counterexample import confirm
+from proofs.counterexample import Witness, confirm
 from proofs.options import CheckOptions
 from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
 
-__all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "expectations",
-           "classify", "expectation_lines", "expectation_diff"]
+__all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "Expectation",
+           "expectations", "classify", "changes", "judge", "facet_witnesses", "expectation_lines", "expectation_diff"]
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a run found for one property on one (body, matter), as a suite file records it.
+
+    ``sizes`` is ``None`` for a verdict-only expectation (``[known_findings]``, or a plain
+    string in a suite file): then only the verdict is compared."""
+
+    status: str
+    sizes: tuple[int, ...] | None = None
+    fails_at: tuple[int, ...] = ()
+    vacuous_at: tuple[int, ...] = ()
+    values: tuple[tuple[int, int], ...] = ()
+    value: int | None = None
+    facets: tuple[tuple[str, tuple[int, ...]], ...] | None = None
+    """Each failing part (a pair of readings that differ) and the sizes where it fails;
+    ``None``: not recorded, not compared."""
+
+    def toml(self) -> str:
+        """The record as a TOML value (an inline table; a string without sizes)."""
+        if self.sizes is None:
+            return f'"{self.status}"'
+        parts = [f'status = "{self.status}"', f"sizes = {list(self.sizes)}"]
+        parts += [f"{k} = {list(getattr(self, k))}" for k in ("fails_at", "vacuous_at")
+                  if getattr(self, k)]
+        if self.values:
+            parts.append(f"values = {[list(nv) for nv in self.values]}")
+        if self.value is not None:
+            parts.append(f"value = {self.value}")
+        if self.facets:
+            parts.append("facets = [" + ", ".join(
+                f'{{ name = "{name}", fails_at = {list(ns)} }}' for name, ns in self.facets) + "]")
+        return "{ " + ", ".join(parts) + " }"
+
+
+class _Facet(Strict):
+    name: str
+    fails_at: list[int]
+
+
+class _Record(Strict):
+    """The inline table of one expectation in a suite file."""
+
+    status: Literal["holds", "fails", "vacuous", "n/a"]
+    sizes: list[int]
+    fails_at: list[int] = []
+    vacuous_at: list[int] = []
+    values: list[Annotated[list[int], Field(min_length=2, max_length=2)]] = []
+    """[board size, value] pairs."""
+    value: int | None = None
+    facets: list[_Facet] = []
+
+
+def _sizes(ns: Iterable[int]) -> str:
+    return ",".join(map(str, ns)) or "none"
+
+
+def _changes(now: Expectation, before: Expectation, unknown_at: Iterable[int] = ()
+             ) -> list[tuple[int | None, str]]:
+    """(board size or None, what changed) for each difference of ``now`` from ``before``."""
+    out: list[tuple[int | None, str]] = []
+    if now.status != before.status:
+        out.append((None, f"verdict: {before.status} -> {now.status}"))
+    if before.sizes is None or now.sizes is None:
+        return out
+    common = sorted(set(before.sizes) & set(now.sizes) - set(unknown_at))
+    for name in ("fails_at", "vacuous_at"):
+        b = [n for n in getattr(before, name) if n in common]
+        a = [n for n in getattr(now, name) if n in common]
+        if a != b:
+            first = min(set(a) ^ set(b))
+            out.append((first, f"{name.replace('_', ' ')} n=: {_sizes(b)} -> {_sizes(a)}"))
+    bv, av = dict(before.values), dict(now.values)
+    for n in common:
+        if bv.get(n) != av.get(n):
+            out.append((n, f"value at n={n}: {bv.get(n, '-')} -> {av.get(n, '-')}"))
+    if before.value != now.value:
+        out.append((None, f"value: {before.value} -> {now.value}"))
+    if before.facets is not None and now.facets is not None:
+        bf, af = dict(before.facets), dict(now.facets)
+        for name in sorted(set(bf) | set(af)):
+            b = [n for n in bf.get(name, ()) if n in common]
+            a = [n for n in af.get(name, ()) if n in common]
+            if a != b:
+                out.append((min(set(a) ^ set(b)), f"{name} fails at n=: {_sizes(b)} -> {_sizes(a)}"))
+    return out
+
+
+def changes(now: Expectation, before: Expectation, unknown_at: Iterable[int] = ()
+            ) -> tuple[str, ...]:
+    """What differs between two records: the verdict; on the sizes both checked (and not
+    ``unknown_at``), the sizes at which it fails or is vacuous and the value per size."""
+    return tuple(text for _, text in _changes(now, before, unknown_at))
 
 
 @dataclass(frozen=True)
@@ -66,10 +177,26 @@ class Summary:
     verdict: str
     failing_sizes: tuple[int, ...]
     unknown_sizes: tuple[int, ...]
+    sizes: tuple[int, ...] = ()
+    vacuous_sizes: tuple[int, ...] = ()
+    values: tuple[tuple[int, int], ...] = ()
+    value: int | None = None
+    changes: tuple[str, ...] = ()
+    """Each difference from a full expectation record (before -> after)."""
+    evidence: int | None = None
+    """The board size whose result shows the first change (0: the size-free result)."""
+    facets: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """Each failing part and the exact sizes (of those checked) where it fails."""
 
     @property
     def key(self) -> str:
         return f"{self.property_id}@{self.body}/{self.matter}"
+
+    @property
+    def record(self) -> Expectation:
+        """This summary as an expectation record."""
+        return Expectation(self.status, self.sizes, self.failing_sizes, self.vacuous_sizes,
+                           self.values, self.value, self.facets)
 
 
 @dataclass(frozen=True)
@@ -109,29 +236,69 @@ def classify(status: str, expected: str | None) -> str:
     return "regression"
 
 
-def expectations(inst: Institution) -> dict[str, str]:
+def expectations(inst: Institution) -> dict[str, Expectation]:
     """The rule file's ``[known_findings]``, overridden by ``<stem>.expect.toml`` if present."""
-    out = {k: str(v) for k, v in inst.known_findings.items()}
-    if inst.path:
-        suite = Path(inst.path).with_suffix(".expect.toml")
-        if suite.exists():
-            try:
-                data = tomllib.loads(suite.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as err:
-                raise RuleFileError(None, f"not valid TOML: {err}", fix="correct the syntax",
-                                    file=str(suite)) from None
-            out.update({k: str(v) for k, v in data.get("expect", {}).items()})
-    for k, v in out.items():
-        if v not in ("holds", "fails", "vacuous", "n/a"):
-            raise RuleFileError(f"known_findings.{k}", f"expectation {v!r} is not allowed",
-                                fix='write "fails" or "holds"', file=inst.path or None)
+    out = {k: Expectation(str(v)) for k, v in inst.known_findings.items()}
+    where: dict[str, str] = {k: "known_findings" for k in out}
+    suite = Path(inst.path).with_suffix(".expect.toml") if inst.path else None
+    if suite is not None and suite.exists():
+        try:
+            data = tomllib.loads(suite.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise RuleFileError(None, f"not valid TOML: {err}", fix="correct the syntax",
+                                file=str(suite)) from None
+        for k, v in data.get("expect", {}).items():
+            where[k] = "expect"
+            if isinstance(v, dict):
+                r = check(_Record, v, RuleFileError, file=str(suite))
+                out[k] = Expectation(r.status, tuple(r.sizes), tuple(r.fails_at),
+                                     tuple(r.vacuous_at), tuple((n, v) for n, v in r.values),
+                                     r.value, tuple((f.name, tuple(f.fails_at)) for f in r.facets))
+            else:
+                out[k] = Expectation(str(v))
+    for k, e in out.items():
+        if e.status not in ("holds", "fails", "vacuous", "n/a"):
+            raise RuleFileError(f"{where[k]}.{k}", f"expectation {e.status!r} is not allowed",
+                                fix='write "fails" or "holds"',
+                                file=str(suite) if where[k] == "expect" else inst.path or None)
         pid = k.split("@", 1)[0]
         get_property(pid)
     return out
 
 
-def _expected(exp: Mapping[str, str], pid: str, body: str, matter: str) -> str | None:
+def _expected(exp: Mapping[str, Expectation], pid: str, body: str, matter: str
+              ) -> Expectation | None:
     return exp.get(f"{pid}@{body}/{matter}", exp.get(pid))
+
+
+def judge(rs: Sequence[PropertyResult], sizes: Sequence[int], exp: Expectation | None
+          ) -> tuple[str, Expectation, tuple[str, ...], int | None]:
+    """The verdict of the results ``rs`` of one key (checked at ``sizes``) against ``exp``:
+    (verdict, the record of ``rs``, the changes, the size that shows the first change)."""
+    status = aggregate(r.status for r in rs)
+    per_size = [r for r in rs if r.n is not None]
+    free = [r for r in rs if r.n is None]
+    facets: dict[str, list[int]] = {}
+    for r in per_size:
+        for f in r.facets:
+            facets.setdefault(f, []).append(r.n)  # type: ignore[arg-type]
+    now = Expectation(
+        status, tuple(sizes) if per_size else (),
+        tuple(r.n for r in per_size if r.status == "fails"),  # type: ignore[misc]
+        tuple(r.n for r in per_size if r.status == "vacuous"),  # type: ignore[misc]
+        tuple((r.n, r.value) for r in per_size if r.value is not None),  # type: ignore[misc]
+        free[0].value if free else None, tuple((f, tuple(ns)) for f, ns in facets.items()))
+    verdict = classify(status, exp.status if exp else None)
+    if exp is None or status == "unknown":
+        return verdict, now, (), None
+    found = _changes(now, exp, [r.n for r in per_size if r.status == "unknown"])
+    if not found:
+        return verdict, now, (), None
+    first = next((n for n, _ in found if n is not None), None)
+    if first is None:  # only the verdict or a size-free value changed: the telling result
+        tell = [r for r in rs if r.status == status] or list(rs)
+        first = (tell[0].n or 0) if tell else None
+    return "regression", now, tuple(t for _, t in found), first
 
 
 def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: float
@@ -142,7 +309,7 @@ def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: flo
     return PropertyResult(
         prop.id, institution_ref(ctx.institution), ctx.ruleset.body, ctx.ruleset.matter, n,
         v.status, scope, v.value, v.witnesses, ctx.citations(v.core), v.reason, v.detail,
-        v.detail_zh, dict(ctx.choice), seconds)
+        v.detail_zh, dict(ctx.choice), seconds, v.facets)
 
 
 def _relabel(r: PropertyResult, inst: Institution, rs: RuleSet, choice: dict[str, str]
@@ -270,23 +437,44 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
         for b, m in inst.pairs():
             for prop in ([get_property(p) for p in pids] if pids else all_properties()):
                 rs = grouped.get((ref, b, m, prop.id), [])
-                status = aggregate(r.status for r in rs)
                 exp = _expected(exps[ref], prop.id, b, m)
+                verdict, now, diffs, first = judge(rs, options.sizes, exp)
                 summaries.append(Summary(
-                    institution_ref(inst), prop.id, b, m, status, exp, classify(status, exp),
-                    tuple(r.n for r in rs if r.status == "fails" and r.n is not None),
-                    tuple(r.n for r in rs if r.status == "unknown" and r.n is not None)))
+                    institution_ref(inst), prop.id, b, m, now.status,
+                    exp.status if exp else None, verdict, now.fails_at,
+                    tuple(r.n for r in rs if r.status == "unknown" and r.n is not None),
+                    now.sizes or (), now.vacuous_at, now.values, now.value, diffs, first,
+                    now.facets or ()))
     return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict)
 
 
+def facet_witnesses(rep: SuiteReport, s: Summary
+                    ) -> list[tuple[tuple[int, ...], list[str], tuple[Witness, ...]]]:
+    """For each pattern of sizes among the facets of ``s``: the sizes, the facets that fail
+    exactly there, and the meetings of the first such facet at the first such size."""
+    by_pattern: dict[tuple[int, ...], list[str]] = {}
+    for name, ns in s.facets:
+        by_pattern.setdefault(ns, []).append(name)
+    out = []
+    for ns, names in by_pattern.items():
+        r = next(r for r in rep.results if (r.institution, r.key, r.n) == (s.institution, s.key,
+                                                                            ns[0]))
+        out.append((ns, names, tuple(w for w in r.witnesses
+                                     if w.note.startswith(f"{names[0]}: "))))
+    return out
+
+
 def expectation_lines(summaries: Iterable[Summary]) -> list[str]:
-    """A suite file (``<stem>.expect.toml``) recording ``summaries`` (holds and fails only)."""
-    lines = ["# quorumlab suite file: expected results (see proofs.runner)", "[expect]"]
-    return lines + [f'"{s.key}" = "{s.status}"' for s in summaries if s.status in ("holds", "fails")]
+    """A suite file (``<stem>.expect.toml``) recording ``summaries``: each verdict (not
+    ``unknown``) with its sizes, the sizes where it fails or is vacuous, and its values."""
+    lines = ["# quorumlab suite file: expected results, values and sizes (see proofs.runner)",
+             "[expect]"]
+    return lines + [f'"{s.key}" = {s.record.toml()}' for s in summaries if s.status != "unknown"
+                    and not s.unknown_sizes]
 
 
-def expectation_diff(rep: SuiteReport, recorded: Mapping[str, Mapping[str, str]] | None = None
-                     ) -> str:
+def expectation_diff(rep: SuiteReport,
+                     recorded: Mapping[str, Mapping[str, Expectation]] | None = None) -> str:
     """Markdown: every verdict of ``rep`` that differs from the recorded expectation (or has
     none), grouped by property, with the sizes at which it fails or is unknown; with
     ``recorded`` (institution -> its expectations) also every recorded key no longer checked.
@@ -297,20 +485,22 @@ def expectation_diff(rep: SuiteReport, recorded: Mapping[str, Mapping[str, str]]
     """
     rows: dict[str, list[str]] = {}
     for s in rep.summaries:
-        if s.status == s.expected or (s.expected is None and s.status not in ("holds", "fails")):
+        if (s.status == s.expected and not s.changes) or (
+                s.expected is None and s.status not in ("holds", "fails")):
             continue
         sizes = (f" (fails at n={','.join(map(str, s.failing_sizes))})" if s.failing_sizes
                  else "") + (f" (unknown at n={','.join(map(str, s.unknown_sizes))})"
                              if s.unknown_sizes else "")
+        what = "; ".join(s.changes) if s.changes and s.status == s.expected else \
+            f"{s.expected or 'not recorded'} -> {s.status}{sizes}"
         rows.setdefault(s.property_id, []).append(
-            f"- {Path(s.institution).stem} {s.body}/{s.matter}: {s.expected or 'not recorded'}"
-            f" -> {s.status}{sizes}")
+            f"- {Path(s.institution).stem} {s.body}/{s.matter}: {what}")
     checked = {(s.institution, s.key) for s in rep.summaries}
     for inst, exp in (recorded or {}).items():
-        for key, status in exp.items():
+        for key, e in exp.items():
             if "@" in key and (inst, key) not in checked:
                 pid, where = key.split("@", 1)
-                rows.setdefault(pid, []).append(f"- {Path(inst).stem} {where}: {status} -> "
+                rows.setdefault(pid, []).append(f"- {Path(inst).stem} {where}: {e.status} -> "
                                                 "no longer checked")
     out = ["# Verdicts that differ from the recorded expectations", ""]
     for pid, lines in rows.items():

@@ -29,8 +29,9 @@ monotonic, no_chair_veto, separation)
 goal of quorum_reachable; each rule step   holds; step reached  fails; a dead step   unknown
 of complete
 premise alone, after an unsat goal         go on                vacuous              unknown
-(separation; dead zone; power, per         (power: next         (power: subject
-subject)                                   subject)             skipped)
+(separation; dead zone; speaking order;    (power: next         (power: subject
+absentee; no_chair_veto; power and         subject)             skipped; monotonic:
+monotonic, per member until one is met)                         next member)
 exists-forall rounds (no_dead_zone,        next round /         holds                unknown
 recusal, speaking order), outer and inner  fails (witnessed)                         (also: no
 queries and the witness's conduct                                                    convergence)
@@ -43,6 +44,7 @@ citations of a proved min_yes              internal error       core cited      
 readings (per pair), compare (per          fails (witnessed)    holds                unknown
 direction)
 all-n main query; each n in 1..30          fails; fails at n    holds; not at n      unknown
+all-n premise, after an unsat main query   holds                vacuous              unknown
 =========================================  ===================  ===================  ==========
 
 Three queries only add to a failure already witnessed and confirmed, so their

@@ -274,7 +274,7 @@ def _register_plugins() -> None:
     import importlib
 
     for name in ("quorumlab.cli_proofs", "quorumlab.cli_sim", "quorumlab.cli_coverage",
-                 "quorumlab.cli_board", "quorumlab.cli_time"):
+                 "quorumlab.cli_board", "quorumlab.cli_time", "quorumlab.cli_diff"):
         importlib.import_module(name).register(main)
 
 

@@ -39,6 +39,7 @@ from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
 from proofs.compare import Side, compare, default_pair
 from proofs.context import institution_ref
+from proofs.crosscheck import cross_check_summary
 from proofs.options import CheckOptions, Scope
 from proofs.render import (
     comparison_dict,
@@ -94,11 +95,18 @@ __all__ = ["register"]
 @click.option("--diff-expectations", "diff_file", type=OUT_FILE,
               help="Write a Markdown list of every verdict that differs from the recorded "
               "expectations (run before re-recording them).")
+@click.option("--cross-check", is_flag=True,
+              help="Re-prove every holds/vacuous with a second solver, cvc5, from an SMT-LIB "
+              "export; a disagreement is an internal error (needs: pip install 'quorumlab[cross]').")
+@click.option("--smtlib", "smtlib_dir", type=OUT_DIR,
+              help="Write the SMT-LIB 2 query behind every proof here "
+              "(<institution>__<property>__<body>__<matter>__n<N>_<k>.smt2; re-run with cvc5 or z3).")
 @user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
               props: tuple[str, ...], timeout: float, jobs: int, pinned: bool, strict: bool,
               as_json: bool, zh: bool, verbose: bool, junit: Path | None, markdown: Path | None,
-              report_dir: Path | None, expect_file: Path | None, diff_file: Path | None) -> None:
+              report_dir: Path | None, expect_file: Path | None, diff_file: Path | None,
+              cross_check: bool, smtlib_dir: Path | None) -> None:
     """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions,
     2 on a user error.  Every file written is named in the output ("wrote ...", or the
     JSON key "files"); files are written only when the whole run succeeds.
@@ -115,11 +123,13 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
                              fix="check one institution at a time, or name a directory")
     recorded = ({institution_ref(inst): expectations(inst) for inst in insts}
                 if diff_file else {})
-    opts = CheckOptions(sizes=sizes, timeout_s=timeout, scope=Scope(pinned=pinned))
-    with progress(0, "checking") as update:
-        rep = run_suite(refs, opts, list(props) or None, jobs=jobs, strict=strict,
-                        progress=update)
-    with staged() as out:
+    with staged() as out:  # the SMT-LIB files land only if the whole run succeeds
+        smt = out.folder(smtlib_dir, "--smtlib") if smtlib_dir else None
+        opts = CheckOptions(sizes=sizes, timeout_s=timeout, scope=Scope(pinned=pinned),
+                            cross_check=cross_check, smtlib_dir=smt)
+        with progress(0, "checking") as update:
+            rep = run_suite(refs, opts, list(props) or None, jobs=jobs, strict=strict,
+                            progress=update)
         if junit:
             _text(out.file(junit, "--junit"), report_junit(rep))
         if markdown:
@@ -135,6 +145,8 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
     else:
         detail = verbose or settings().verbose > 0
         click.echo(report_text(rep, "zh" if zh else "en", detail))
+        if cross_check:
+            click.echo(cross_check_summary(rep.results))
         for f in out.written:
             click.echo(f"wrote {f}")
     sys.exit(rep.exit_code)

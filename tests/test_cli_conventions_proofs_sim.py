@@ -93,7 +93,7 @@ def test_compare_json_and_overall_verdict() -> None:
     r = run(*args)
     assert r.exit_code == 0, r.output
     last = r.stdout.strip().splitlines()[-1]
-    assert last.startswith("overall (n=3,4): A implies B"), last
+    assert last.startswith("overall (n=3, 4): A implies B"), last
     assert "B implies A fails at n=3" in last
     doc = valid("compare", run(*args, "--json"))
     assert doc["verdict"] == "A implies B"

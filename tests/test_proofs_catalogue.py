@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,50 @@ def test_everybody_absent_is_no_block() -> None:
         passing=(), decision_mode="chief_decides", last_speaker="none",
         positions_required="none", chair_calls_vote=False))
     assert v.status == "holds" and v.value is None, (v.status, v.value, v.detail)
+
+
+def test_each_pair_of_readings_gets_its_exact_pattern_of_sizes() -> None:
+    """seed 004 三重一大 四(二)2: 超过三分之二 (strict) and 三分之二以上 (inclusive) of the members
+    due need different yes counts exactly when 2n/3 is whole, i.e. when 3 divides n: at
+    n = 3 and 6 of 3..6, not "every n".  Each pair that differs has a meeting at the first
+    size of its pattern, on which the two readings decide differently."""
+    from model.evaluator import decide
+    from proofs.options import CheckOptions
+    from proofs.runner import facet_witnesses, run_suite
+
+    rep = run_suite(["city_medical_security_bureau"], CheckOptions(sizes=(3, 4, 5, 6)),
+                    ["vague_readings_agree"])
+    s = next(s for s in rep.summaries if (s.body, s.matter) == ("party_group", "cadre"))
+    facets = dict(s.facets)
+    assert facets["sanzhong_passing: two_thirds_strict_of_due vs two_thirds_inclusive_of_due"] \
+        == (3, 6)
+    assert set(s.failing_sizes) == {n for ns in facets.values() for n in ns}
+    for ns, names, ws in facet_witnesses(rep, s):
+        assert ws and all(len(w.meeting.members) == ns[0] for w in ws)
+        a, b = ws
+        assert decide(a.meeting, choice=dict(a.reading)).outcome == a.outcome
+        assert decide(b.meeting, choice=dict(b.reading)).outcome == b.outcome
+        assert a.outcome != b.outcome and names[0].split(": ")[0] in a.note
+
+
+def test_a_premise_no_meeting_meets_is_vacuous_never_holds(tmp_path: Path) -> None:
+    """With unanimity of the members due (num = den = 1), no item passes while a member states
+    no, abstention or deferral: "one more yes never undoes a pass" has no premise."""
+    from model.loader import INSTITUTIONS_DIR
+
+    src = (INSTITUTIONS_DIR / f"{PREF}.toml").read_text(encoding="utf-8")
+    old = 'passing = { phrase = "超过半数", base = "due"'
+    assert src.count(old) == 1
+    f = tmp_path / "unanimity.toml"
+    f.write_text(src.replace(old, 'passing = { num = 1, den = 1, strict = false, base = "due"'),
+                 encoding="utf-8")
+    inst = load_institution(str(f))
+    v = get_property("monotonic").check(Context.make(inst, "party_group", "ordinary", n=4))
+    assert v.status == "vacuous"
+    v = get_property("no_chair_veto").check(Context.make(inst, "party_group", "ordinary", n=4))
+    assert v.status != "vacuous"  # a unanimous yes passes when the vote is called
+    v = get_property("monotonic_all_n").check(Context.make(inst, "party_group", "ordinary", n=3))
+    assert v.status == "vacuous"  # no size has such a pass either
+    v = get_property("min_yes_to_pass_all_n").check(
+        Context.make(inst, "party_group", "ordinary", n=3))
+    assert v.status == "holds"  # unanimous passes exist, and each has every member's yes

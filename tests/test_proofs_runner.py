@@ -114,7 +114,8 @@ def test_diff_and_write_expectations_for_several_rule_files(tmp_path: Path) -> N
     diff = (tmp_path / "diff.md").read_text(encoding="utf-8")
     assert "## no_chair_veto" in diff and "- a party_group/ordinary: holds -> fails" in diff
     assert "- b party_group/ordinary: not recorded -> fails" in diff
-    assert '"no_chair_veto@party_group/ordinary" = "fails"' in (rules / "b.expect.toml").read_text()
+    assert ('"no_chair_veto@party_group/ordinary" = { status = "fails", sizes = [4], '
+            'fails_at = [4] }') in (rules / "b.expect.toml").read_text()
     r = CliRunner().invoke(check_cmd, args)
     assert r.exit_code == 0, r.output
     assert (tmp_path / "diff.md").read_text(encoding="utf-8").endswith("none\n")
