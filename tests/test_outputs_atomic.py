@@ -157,10 +157,11 @@ def test_rerun_into_a_report_folder_removes_stale_counterexamples_keeps_user_fil
     report = json.loads((rep / "report.json").read_text(encoding="utf-8"))
     assert "no_chair_veto" not in json.dumps(report) and "quorum_reachable" in json.dumps(report)
     wrote = {ln.removeprefix("wrote ") for ln in r2.stdout.splitlines() if ln.startswith("wrote ")}
-    assert wrote == {str(rep / n) for n in ("report.json", "report.md", "junit.xml",
-                                             "report.txt")}
+    assert wrote == {str(rep / n) for n in ("index.html", "report.json", "report.md",
+                                             "junit.xml", "report.txt")}
     manifest = json.loads((rep / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(manifest["files"]) == ["junit.xml", "report.json", "report.md", "report.txt"]
+    assert sorted(manifest["files"]) == ["index.html", "junit.xml", "report.json", "report.md",
+                                         "report.txt"]
 
 
 def test_a_user_file_beside_the_previous_counterexamples_keeps_its_folder(tmp_path: Path) -> None:
