@@ -76,9 +76,9 @@ class _TimedZ3(Z3Backend):
         self.budget.check("encoding the rules")
         return super().ite(c, a, b)
 
-    def count(self, xs: Sequence[Any]) -> Any:
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
         self.budget.check("encoding the rules")
-        return super().count(xs)
+        return super().count(xs, weights)
 
 
 def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool = True,
