@@ -92,8 +92,8 @@ class WeightedBackend(Z3Backend):
         super().__init__()
         self.weights = list(weights)
 
-    def count(self, xs: Sequence[Any]) -> Any:
-        if len(xs) != len(self.weights):
+    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
+        if len(xs) != len(self.weights) or weights is not None:
             raise ValueError("count over something other than the member classes")
         terms = [w if x is True else z3.If(x, w, 0) for x, w in zip(xs, self.weights, strict=True)
                  if x is not False]
