@@ -3,7 +3,8 @@
 The members are grouped into classes with symbolic sizes: the leader (one member, his own
 variables) and one class per state (absent with each written opinion, recused, speaking
 with each vote).  The one semantics runs on these classes unchanged, through
-:class:`WeightedBackend` (counting weighs each class by its size) and :class:`SymbolicSize`
+``MeetingTerms.weight`` (counting weighs each class by its size, as exact mode's count cells
+do) and :class:`SymbolicSize`
 (which is the number of classes to ``range()`` and the integer ``n`` to arithmetic).
 
 Scope (the *regular setting*): the leader attends and chairs, nobody is involved, no
@@ -43,7 +44,7 @@ from proofs.context import Context
 from proofs.properties import Property, get_property, register
 from proofs.results import Verdict
 
-__all__ = ["SymbolicSize", "WeightedBackend", "ClassMeeting", "class_meeting", "fit_pattern"]
+__all__ = ["SymbolicSize", "ClassMeeting", "class_meeting", "fit_pattern"]
 
 PASSED = int(Outcome.PASSED)
 # classes after the leader: absent with opinion 0..4, recused, present and silent (vote 0) or
@@ -85,21 +86,6 @@ class SymbolicSize:
         return o - self.n
 
 
-class WeightedBackend(Z3Backend):
-    """Z3 backend whose ``count`` weighs entry i by the size of class i."""
-
-    def __init__(self, weights: Sequence[Any]) -> None:
-        super().__init__()
-        self.weights = list(weights)
-
-    def count(self, xs: Sequence[Any], weights: Sequence[Any] | None = None) -> Any:
-        if len(xs) != len(self.weights) or weights is not None:
-            raise ValueError("count over something other than the member classes")
-        terms = [w if x is True else z3.If(x, w, 0) for x, w in zip(xs, self.weights, strict=True)
-                 if x is not False]
-        return z3.Sum(terms) if terms else 0
-
-
 @dataclass(frozen=True)
 class ClassMeeting:
     """The leader's variables, the class sizes, and the global flags."""
@@ -119,7 +105,7 @@ class ClassMeeting:
                 self.vote >= 0, self.vote <= 4, self.opinion >= 0, self.opinion <= 4]
 
     def terms(self, weights: Sequence[Any] | None = None, vote: Any = None, opinion_zero: bool = False,
-              vote_called: Any = None) -> tuple[MeetingTerms[Any], WeightedBackend]:
+              vote_called: Any = None) -> tuple[MeetingTerms[Any], Z3Backend]:
         w = list(weights if weights is not None else self.weights)
         k = 1 + len(CLASSES)
         speaker = z3.And(self.present, z3.Not(self.recused))
@@ -137,8 +123,8 @@ class ClassMeeting:
             vote=votes, opinion=ops, pos=[k] + list(range(k - 1)),
             emergency=self.emergency, ad_hoc=False,
             vote_called=self.vote_called if vote_called is None else vote_called, portfolio=None,
-            deputy=[False] * k, unclear=False, amount=-1)
-        return t, WeightedBackend(w)
+            deputy=[False] * k, unclear=False, amount=-1, weight=tuple(w))
+        return t, Z3Backend()
 
 
 def class_meeting() -> ClassMeeting:
