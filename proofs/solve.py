@@ -43,12 +43,17 @@ citations of a proved min_yes              internal error       core cited      
 readings (per pair), compare (per          fails (witnessed)    holds                unknown
 direction)
 all-n main query; each n in 1..30          fails; fails at n    holds; not at n      unknown
+witness polishing (:mod:`proofs.witness`:  a more regular       the witness so far   the witness
+fewer irregular features, after the        witness              is the most regular  so far
+property's own query; capped in time)                                                stands
 =========================================  ===================  ===================  ==========
 
 Three queries only add to a failure already witnessed and confirmed, so their
 ``unknown`` leaves that ``fails`` standing: another pair of ``readings`` once one pair
 fails, the meeting on one part of ``no_split_evasion``, and the all-n pattern proof
-(reported as not proved).  ``requirements_agree`` asks no solver.
+(reported as not proved).  Witness polishing never bears on a verdict: it only replaces
+a confirmed witness by another model of the same query.  ``requirements_agree`` asks no
+solver.
 ``tests/test_proofs_soundness.py`` answers ``unknown`` at each call of every property
 in turn and checks this table.
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import z3
@@ -47,7 +48,7 @@ from proofs.solve import Answer, Budget, Query, SolverUnknown, exists_forall, lo
 from proofs.symbolic import SymbolicMeeting
 
 __all__ = ["features", "irregularities", "cost", "irregular", "polish", "polish_exists_forall",
-           "POLISH_SECONDS"]
+           "POLISH_SECONDS", "POLISHING"]
 
 _Z3 = Z3Backend()
 
@@ -104,10 +105,14 @@ POLISH_SECONDS = 0.5
 the best witness found so far stands."""
 
 
+POLISHING: ContextVar[bool] = ContextVar("polishing", default=False)
+"""True while a witness is polished: what the solver answers then bears on no verdict."""
+
+
 @contextmanager
 def _capped(*queries: Query) -> Iterator[bool]:
     """Give ``queries`` a deadline of :data:`POLISH_SECONDS` (or the check's, if sooner) for
-    the ``with`` block; yields whether any time is left at all."""
+    the ``with`` block, marked :data:`POLISHING`; yields whether any time is left at all."""
     saved = [q.budget for q in queries]
     left = min([POLISH_SECONDS] + [b.deadline - time.monotonic() for b in saved if b is not None])
     if left <= 0:
@@ -116,9 +121,11 @@ def _capped(*queries: Query) -> Iterator[bool]:
     cap = Budget(left)
     for q in queries:
         q.budget = cap
+    token = POLISHING.set(True)
     try:
         yield True
     finally:
+        POLISHING.reset(token)
         for q, b in zip(queries, saved, strict=True):
             q.budget = b
 
