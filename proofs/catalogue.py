@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import z3
@@ -39,7 +40,14 @@ from proofs.properties import Property, get_property, register
 from proofs.requirements import field_report
 from proofs.results import Verdict
 from proofs.solve import Answer, Query, SolverUnknown, exists_forall, minimize, optimize
-from proofs.symbolic import SymbolicMeeting, symmetry_breaking
+from proofs.symbolic import (
+    CONDUCT,
+    SymbolicMeeting,
+    conduct_ranges,
+    symbolic_meeting,
+    symmetry_breaking,
+)
+from proofs.witness import irregular, polish, polish_exists_forall
 
 __all__ = ["get_property"]
 
@@ -55,22 +63,21 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
     enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
-    q.push()
-    q.track("goal", goal(sm, enc))
-    a = q.solve()
-    q.pop()
-    if a.status == "unsat" and q.solve().status == "unsat":
-        return "vacuous", a, q, sm, enc
-    return a.status, a, q, sm, enc
+    st, a = _goal(q, goal(sm, enc), irregular(sm, enc))  # sat: the most regular such meeting
+    return st, a, q, sm, enc
 
 
-def _goal(q: Query, goal: Any) -> tuple[str, Answer]:
+def _goal(q: Query, goal: Any, features: Any = None) -> tuple[str, Answer]:
     """Ask ``goal`` on top of the premise already in ``q``: ``sat``, ``unsat`` or
     ``vacuous`` (the premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a
-    query is unanswered, so an unanswered vacuity check is ``unknown``, never ``holds``."""
+    query is unanswered, so an unanswered vacuity check is ``unknown``, never ``holds``.
+    A ``sat`` model is polished to the fewest irregular ``features`` while the goal still
+    holds (:func:`proofs.witness.polish`)."""
     q.push()
     q.track("goal", goal)
     a = q.solve()
+    if a.status == "sat" and features is not None:
+        a = replace(a, model=polish(q, a.model, features))
     q.pop()
     if a.status == "unsat" and q.solve().status == "unsat":
         return "vacuous", a
@@ -151,16 +158,48 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
         return Verdict("holds", core=a.core,
                        detail=f"whenever the quorum is met ({what} as allowed), some votes pass "
                        "the item", detail_zh="只要达到法定人数, 总有表决结果可以通过")
-    inner.push()
-    inner.add(*fix_setting(a.model))
-    b = inner.solve()
-    inner.pop()
-    if b.status != "sat":
-        raise SolverUnknown("the setting found has no conduct to show (solver inconsistency)")
-    w = ctx.witness(b.model, sm, ienc, "counterexample",
-                    "the quorum is met, yet no way of voting passes the item")
+    w = _exists_forall_witness(ctx, (outer, ask, refine, a.model), (inner, fix_setting),
+                               sm, enc, ienc,
+                               "the quorum is met, yet no way of voting passes the item")
     return Verdict("fails", witnesses=(w,), detail=f"a dead zone: quorum met, but with these "
                    f"{what} nothing can pass", detail_zh="法定人数已到, 但任何表决都无法通过")
+
+
+def _exists_forall_witness(ctx: Context, found: tuple[Query, Any, Any, Any],
+                           conduct: tuple[Query, Callable[[Any], list[Any]]],
+                           sm: SymbolicMeeting, enc: Encoded, ienc: Encoded, note: str) -> Any:
+    """The witness of an exists-forall failure: the setting ``found`` (outer query, inner
+    question, refinement, model) with a conduct from ``conduct`` (inner query, setting
+    fixer), with the fewest irregular features of setting and conduct together.  The
+    setting is polished after a witness of the found one is confirmed; if that runs out
+    of time, the first stands."""
+    outer, ask, refine, model = found
+    inner, fix = conduct
+
+    def show(setting: Any) -> Any:
+        inner.push()
+        inner.add(*fix(setting))
+        b = inner.solve()
+        if b.status == "sat":
+            b = replace(b, model=polish(inner, b.model, irregular(sm, ienc, setting=False)))
+        inner.pop()
+        if b.status != "sat":
+            raise SolverUnknown("the setting found has no conduct to show (solver inconsistency)")
+        return ctx.witness(b.model, sm, ienc, "counterexample", note)
+
+    w = show(model)
+    try:  # the setting and its best conduct (a copy of the conduct variables) together
+        alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
+        smc = sm.with_conduct({k: getattr(alt, k) for k in CONDUCT})
+        e = encode(ctx.spec, smc.terms(), tag="_regular", track=False, budget=ctx.budget)
+        outer.push()
+        outer.add(*[c for _, c in conduct_ranges(smc)])
+        better = polish_exists_forall(outer, inner, ask, refine, model, irregular(sm, enc, conduct=False)
+                                      + irregular(smc, e, setting=False))
+        outer.pop()
+        return w if better is model else show(better)
+    except SolverUnknown:
+        return w
 
 
 def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
@@ -223,7 +262,14 @@ def _min_yes(ctx: Context) -> Verdict:
     if a.status == "unsat":
         return Verdict("vacuous", detail="no meeting passes the item", detail_zh="没有可以通过的会议")
     n = ctx.n
-    w = ctx.witness(a.model, sm, enc, "counterexample" if 2 * (value or 0) <= n else "example",
+    model = a.model
+    try:  # the most regular meeting with this many yes votes
+        pq = ctx.query(cores=False)
+        pq.add(*cons, yes == value)
+        model = polish(pq, model, irregular(sm, enc))
+    except SolverUnknown:
+        pass
+    w = ctx.witness(model, sm, enc, "counterexample" if 2 * (value or 0) <= n else "example",
                     f"passes with {value} yes vote(s) out of {n} members")
     if value is not None and 2 * value > n:
         core: tuple[str, ...] = ()
@@ -295,7 +341,10 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         others = [_speaks_yes(sm, i) for i in range(n) if i not in members]
         illus = inner.solve(others)  # the others all say yes, if they can
         if illus.status != "sat" and others:
+            others = []
             illus = inner.solve()
+        if illus.status == "sat":
+            illus = replace(illus, model=polish(inner, illus.model, irregular(sm, enc), others))
         inner.pop()
         if illus.status == "unsat":  # the coalition cannot act at all (everybody absent is
             # no meeting): it blocks nothing; rule it and its supersets out
@@ -340,7 +389,7 @@ def _absentee(ctx: Context) -> Verdict:
     q.track("well-formedness", z3.And(*[z3.And(x >= 0, x <= int(Vote.DEFER)) for x in o2]))
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
     q.track("premise", z3.Or(*[z3.Not(p) for p in sm.present]))
-    st, a = _goal(q, enc.outcome != enc2.outcome)
+    st, a = _goal(q, enc.outcome != enc2.outcome, irregular(sm, enc))
     if st == "vacuous":
         return Verdict("vacuous", core=a.core, detail="no meeting has an absent member",
                        detail_zh=_VACUOUS_ZH)
@@ -375,15 +424,16 @@ def _monotonic(ctx: Context) -> Verdict:
                                   sm.vote[who] != int(Vote.YES), sm.vote[who] != int(Vote.NONE),
                                   enc.outcome == PASSED))
         enc2 = ctx.setup(q, sm2, tag=f"2_{who}", wf=False)
-        if met:
-            q.push()
-            q.track("goal", enc2.outcome != PASSED)
-            a = q.solve()
-            q.pop()
-            st = a.status
-        else:
-            st, a = _goal(q, enc2.outcome != PASSED)
-            met = st != "vacuous"
+        q.push()
+        q.track("goal", enc2.outcome != PASSED)
+        a = q.solve()
+        if a.status == "sat":
+            a = replace(a, model=polish(q, a.model, irregular(sm, enc)
+                                        + irregular(sm2, enc2, setting=False)))
+        q.pop()
+        st = a.status
+        if not met:  # the premise alone: unanswered raises, so it is never read as vacuous
+            met = st == "sat" or q.solve().status == "sat"
         q.pop()
         if st != "sat":
             core.update(a.core)
@@ -462,7 +512,10 @@ def _power(ctx: Context, dictator: bool) -> Verdict:
             premise_ok = True
             q.pop()
             continue
-        p = q.solve([says_yes(sm), enc.outcome == PASSED])
+        shown = [says_yes(sm), enc.outcome == PASSED]
+        p = q.solve(shown)
+        if p.status == "sat":
+            p = replace(p, model=polish(q, p.model, irregular(sm, enc), shown))
         q.pop()
         if p.status == "unsat":
             continue
@@ -514,7 +567,8 @@ def _chair_veto(ctx: Context) -> Verdict:
     # (withholding outside the power's trigger is itself a violation, no lawful veto)
     q.track("premise", z3.And(sm.vote_called, enc.outcome == PASSED))
     st, a = _goal(q, z3.And(enc2.outcome != PASSED,
-                            enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)))
+                            enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)),
+                  irregular(sm, enc) + irregular(sm2, enc2, setting=False))
     if st == "vacuous":
         return Verdict("vacuous", core=a.core, detail="no meeting passes the item when the vote "
                        "is called", detail_zh=_VACUOUS_ZH)
@@ -596,14 +650,8 @@ def _speaking_order(ctx: Context) -> Verdict:
     if a.status == "unsat":
         return Verdict("holds", core=a.core, detail="every meeting has a speaking order that "
                        "keeps the speaking rules", detail_zh="任何会议都存在符合规定的发言顺序")
-    inner.push()
-    inner.add(*fix(a.model))
-    b = inner.solve()
-    inner.pop()
-    if b.status != "sat":
-        raise SolverUnknown("the meeting found has no conduct to show (solver inconsistency)")
-    w = ctx.witness(b.model, sm, ienc, "counterexample",
-                    "no order of speakers keeps every speaking rule")
+    w = _exists_forall_witness(ctx, (outer, ask, refine, a.model), (inner, fix), sm, enc, ienc,
+                               "no order of speakers keeps every speaking rule")
     return Verdict("fails", witnesses=(w,), detail="in this meeting no speaking order keeps "
                    "every speaking rule", detail_zh="此会议不存在符合全部规定的发言顺序")
 
@@ -640,6 +688,9 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
             q.track("goal", e1.outcome != e2.outcome)
             try:
                 a = q.solve()
+                if a.status == "sat":
+                    a = replace(a, model=polish(q, a.model, irregular(sm, e1)
+                                                + irregular(sm, e2, setting=False)))
             except SolverUnknown as err:  # another pair may still fail, with a witness
                 unanswered = err
                 continue

@@ -45,12 +45,17 @@ readings (per pair), compare (per          fails (witnessed)    holds           
 direction)
 all-n main query; each n in 1..30          fails; fails at n    holds; not at n      unknown
 all-n premise, after an unsat main query   holds                vacuous              unknown
+witness polishing (:mod:`proofs.witness`:  a more regular       the witness so far   the witness
+fewer irregular features, after the        witness              is the most regular  so far
+property's own query; capped in time)                                                stands
 =========================================  ===================  ===================  ==========
 
 Three queries only add to a failure already witnessed and confirmed, so their
 ``unknown`` leaves that ``fails`` standing: another pair of ``readings`` once one pair
 fails, the meeting on one part of ``no_split_evasion``, and the all-n pattern proof
-(reported as not proved).  ``requirements_agree`` asks no solver.
+(reported as not proved).  Witness polishing never bears on a verdict: it only replaces
+a confirmed witness by another model of the same query.  ``requirements_agree`` asks no
+solver.
 ``tests/test_proofs_soundness.py`` answers ``unknown`` at each call of every property
 in turn and checks this table.
 
@@ -86,7 +91,7 @@ import z3
 from proofs.results import Verdict
 
 __all__ = ["Answer", "Query", "Budget", "SolverUnknown", "DeadlineExceeded", "ask", "settled",
-           "exists_forall", "minimize", "optimize", "Z3_MAX_TIMEOUT_MS"]
+           "exists_forall", "minimize", "lower", "optimize", "Z3_MAX_TIMEOUT_MS"]
 
 Z3_MAX_TIMEOUT_MS = 2**32 - 1
 """Z3 reads its ``timeout`` parameter as an unsigned 32-bit number of milliseconds."""
@@ -198,8 +203,10 @@ def ask(solver: Any, assumptions: Sequence[Any], timeout_ms: int,
         if r == z3.sat:
             return Answer("sat", model=solver.model())
         if r == z3.unsat:
-            core = {labels[str(c)] for c in solver.unsat_core() if str(c) in labels} \
-                if labels else set()
+            # tracking literals are constants; an assumed formula (a bound) is no label, and
+            # printing it would cost seconds
+            core = {labels[name] for c in solver.unsat_core() if z3.is_const(c)
+                    for name in [c.decl().name()] if name in labels} if labels else set()
             if (keep := ON_UNSAT.get()) is not None:
                 keep(solver, assumptions)
             return Answer("unsat", core=tuple(sorted(core)))
@@ -290,17 +297,18 @@ class Query:
 
 def exists_forall(outer: Query, inner: Callable[[Any], Answer],
                   refine: Callable[[Any], Iterable[tuple[str, Any]]],
-                  max_rounds: int = 500) -> Answer:
+                  max_rounds: int = 500, assumptions: Sequence[Any] = ()) -> Answer:
     """Find a model of ``outer`` for which ``inner(model)`` is unsat.
 
     ``inner(m)`` asks for a conduct that breaks the property for the setting of ``m``;
     when it finds one (sat), ``refine(inner_model)`` gives constraints that rule it out
     and the loop repeats.  Returns ``sat`` (the outer model is the witness) or ``unsat``
     (no setting works; the core of ``outer``); raises :exc:`SolverUnknown` when a query
-    is not answered or the loop does not converge.
+    is not answered or the loop does not converge.  ``assumptions`` restrict the outer
+    model for this call only (the refinements stay: each holds of every setting).
     """
     for rounds in range(1, max_rounds + 1):
-        a = outer.solve()
+        a = outer.solve(assumptions)
         if a.status == "unsat":
             return Answer("unsat", core=a.core, rounds=rounds)
         b = inner(a.model).known()
@@ -325,18 +333,41 @@ def minimize(constraints: Sequence[Any], objective: Any, timeout_ms: int,
     a = q.solve()
     if a.status == "unsat":
         return a, None
-    best_model = a.model
-    hi = best_model.eval(objective, model_completion=True).as_long()
+    best = lower(lambda bound: q.check([bound]), a.model, objective)
+    return Answer("sat", model=best), best.eval(objective, model_completion=True).as_long()
+
+
+def lower(ask: Callable[[Any], Answer], model: Any, objective: Any, keep: bool = False) -> Any:
+    """A model with the least non-negative ``objective``, starting from ``model`` (one).
+
+    ``ask(bound)`` answers the question at hand with the extra constraint ``bound`` (an
+    assumption: nothing is asserted).  Binary search between ``0`` and the value of
+    ``model``; each step asks ``objective <= k`` (unsat below the optimum, sat at it).  A
+    step not answered raises :exc:`SolverUnknown`, or with ``keep`` ends the search with the
+    best model so far (witness polishing: never a verdict).
+
+    >>> x = z3.Int("x")
+    >>> q = Query(1000, cores=False)
+    >>> q.add(x >= 3)
+    >>> lower(lambda b: q.check([b]), q.solve().model, x).eval(x)
+    3
+    """
+    best = model
+    hi = best.eval(objective, model_completion=True).as_long()
     lo = 0
     while lo < hi:  # invariant: optimum in [lo, hi], a model with value hi is known
         mid = (lo + hi) // 2
-        a = q.solve([objective <= mid])
+        a = ask(objective <= mid)
         if a.status == "sat":
-            best_model = a.model
-            hi = best_model.eval(objective, model_completion=True).as_long()
-        else:
+            best = a.model
+            hi = best.eval(objective, model_completion=True).as_long()
+        elif a.status == "unsat":
             lo = mid + 1
-    return Answer("sat", model=best_model), hi
+        elif keep:
+            break
+        else:
+            a.known()
+    return best
 
 
 def optimize(constraints: Sequence[Any], objective: Any, timeout_ms: int,

@@ -54,8 +54,8 @@ import z3
 from model.meeting import MeetingTerms, Vote
 from proofs.options import Scope
 
-__all__ = ["SymbolicMeeting", "symbolic_meeting", "well_formed", "symmetry_breaking", "SETTING",
-           "CONDUCT"]
+__all__ = ["SymbolicMeeting", "symbolic_meeting", "well_formed", "conduct_ranges",
+           "symmetry_breaking", "SETTING", "CONDUCT"]
 
 SETTING = ("present", "recused", "interested", "owner", "chair", "deputy", "emergency",
            "ad_hoc", "unclear", "amount")
@@ -183,13 +183,7 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
         out.append(("no portfolio, no owner", z3.Not(z3.Or(*sm.owner))))
     else:
         out.append(("at most one owner", z3.AtMost(*sm.owner, 1)))
-    for i in range(n):
-        out.append((f"vote range[{i}]", z3.And(sm.vote[i] >= int(Vote.NONE),
-                                               sm.vote[i] <= int(Vote.DEFER))))
-        out.append((f"opinion range[{i}]", z3.And(sm.opinion[i] >= int(Vote.NONE),
-                                                  sm.opinion[i] <= int(Vote.DEFER))))
-        out.append((f"pos range[{i}]", z3.And(sm.pos[i] >= 0, sm.pos[i] < n)))
-    out.append(("positions distinct", z3.Distinct(*sm.pos) if n > 1 else z3.BoolVal(True)))
+    out += conduct_ranges(sm)
     out.append(("amount >= -1 (-1: not recorded)", sm.amount >= -1))
     if scope is not None and scope.pinned:
         out.extend(pinned_setting(sm))
@@ -197,6 +191,24 @@ def well_formed(sm: SymbolicMeeting, scope: Scope | None = None) -> list[tuple[s
         out.append(("attendance patterns", z3.Or(*[
             z3.And(*[z3.And(sm.present[i] == (p[i] >= 1), sm.recused[i] == (p[i] == 1))
                      for i in range(n)]) for p in scope.patterns if len(p) == n])))
+    return out
+
+
+def conduct_ranges(sm: SymbolicMeeting) -> list[tuple[str, Any]]:
+    """The value ranges of the conduct variables (votes, opinions, a permutation of positions).
+
+    >>> [name for name, _ in conduct_ranges(symbolic_meeting(1, None))]
+    ['vote range[0]', 'opinion range[0]', 'pos range[0]', 'positions distinct']
+    """
+    n = sm.n
+    out: list[tuple[str, Any]] = []
+    for i in range(n):
+        out.append((f"vote range[{i}]", z3.And(sm.vote[i] >= int(Vote.NONE),
+                                               sm.vote[i] <= int(Vote.DEFER))))
+        out.append((f"opinion range[{i}]", z3.And(sm.opinion[i] >= int(Vote.NONE),
+                                                  sm.opinion[i] <= int(Vote.DEFER))))
+        out.append((f"pos range[{i}]", z3.And(sm.pos[i] >= 0, sm.pos[i] < n)))
+    out.append(("positions distinct", z3.Distinct(*sm.pos) if n > 1 else z3.BoolVal(True)))
     return out
 
 
