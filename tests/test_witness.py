@@ -39,6 +39,13 @@ STATED = (Vote.YES, Vote.NO, Vote.ABSTAIN, Vote.DEFER)
 CONDUCT = ("silent", "vote not called", "speaking order")
 
 
+@pytest.fixture(autouse=True)
+def _polish_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Polishing stops at POLISH_SECONDS of wall time, so on a loaded machine it may stop
+    before the optimum; these tests check the optimum, so they give it time to get there."""
+    monkeypatch.setattr("proofs.witness.POLISH_SECONDS", 30.0)
+
+
 def _ctx(inst: str, body: str, matter: str, n: int) -> Context:
     return Context.make(load_institution(inst), body, matter, n)
 
@@ -199,9 +206,8 @@ def test_dead_zone_witness_needs_each_feature(inst: str, body: str, matter: str,
     assert not _passes_somehow(w.meeting, rs, choice)
     feats = irregularities(w.meeting, spec)
     for f in (f for f in feats if _is_setting(f)):
-        if pid == "recusal_keeps_decidable" and f.endswith(" recused"):
-            assert len(w.meeting.recused) == 1, w.meeting  # recusal is the point: one
-            continue
+        # a recusal too: each recused member is needed (prefecture, n = 3: 超过应到会成员半数
+        # needs 2 yes, so one recusal leaves 2 voters who can pass it; the dead zone needs 2)
         if f == "the leader does not chair" and w.meeting.leader_id not in w.meeting.present:
             continue
         for v in regularised(w.meeting, f)[:1]:  # the setting is what matters here
