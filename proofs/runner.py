@@ -126,15 +126,32 @@ def _sizes(ns: Iterable[int]) -> str:
     return ",".join(map(str, ns)) or "none"
 
 
+def _status_on(e: Expectation, sizes: list[int]) -> str:
+    """The verdict ``e`` records, read on ``sizes`` only: a run over fewer sizes than were
+    recorded compares with what the record says of those sizes.
+
+    >>> e = Expectation("holds", sizes=(3, 4, 5), vacuous_at=(3,))
+    >>> _status_on(e, [3]), _status_on(e, [3, 4]), _status_on(e, [])
+    ('vacuous', 'holds', 'holds')
+    """
+    if e.status not in ("holds", "vacuous", "fails") or not sizes:
+        return e.status
+    if any(n in e.fails_at for n in sizes):
+        return "fails"
+    return "vacuous" if all(n in e.vacuous_at for n in sizes) else "holds"
+
+
 def _changes(now: Expectation, before: Expectation, unknown_at: Iterable[int] = ()
              ) -> list[tuple[int | None, str]]:
     """(board size or None, what changed) for each difference of ``now`` from ``before``."""
     out: list[tuple[int | None, str]] = []
-    if now.status != before.status:
-        out.append((None, f"verdict: {before.status} -> {now.status}"))
+    common = [] if before.sizes is None or now.sizes is None else \
+        sorted(set(before.sizes) & set(now.sizes) - set(unknown_at))
+    was, is_ = _status_on(before, common), _status_on(now, common)
+    if is_ != was:
+        out.append((None, f"verdict: {was} -> {is_}"))
     if before.sizes is None or now.sizes is None:
         return out
-    common = sorted(set(before.sizes) & set(now.sizes) - set(unknown_at))
     for name in ("fails_at", "vacuous_at"):
         b = [n for n in getattr(before, name) if n in common]
         a = [n for n in getattr(now, name) if n in common]
@@ -288,7 +305,8 @@ def judge(rs: Sequence[PropertyResult], sizes: Sequence[int], exp: Expectation |
         tuple(r.n for r in per_size if r.status == "vacuous"),  # type: ignore[misc]
         tuple((r.n, r.value) for r in per_size if r.value is not None),  # type: ignore[misc]
         free[0].value if free else None, tuple((f, tuple(ns)) for f, ns in facets.items()))
-    verdict = classify(status, exp.status if exp else None)
+    common = sorted(set(exp.sizes) & set(sizes)) if exp and exp.sizes and per_size else []
+    verdict = classify(status, _status_on(exp, common) if exp else None)
     if exp is None or status == "unknown":
         return verdict, now, (), None
     found = _changes(now, exp, [r.n for r in per_size if r.status == "unknown"])

@@ -74,7 +74,7 @@ True
 >>> minimize([x > 3], x, timeout_ms=1000)[1], optimize([x > 3], x, timeout_ms=1000)[1]
 (4, 4)
 >>> settled(lambda: Answer("unknown", reason="timeout").known())
-Verdict(status='unknown', value=None, witnesses=(), core=(), reason='timeout', detail='', detail_zh='')
+Verdict(status='unknown', value=None, witnesses=(), core=(), reason='timeout', detail='', detail_zh='', facets=())
 """
 
 from __future__ import annotations

@@ -94,6 +94,7 @@ CASES: list[tuple[list[str], str, str, dict[str, str]]] = [
     (["sweep", SPEC, "--out", f"{SPEC}/sub"], "--out", "cannot create the folder", {}),
     (["power", PREF, "--out", SPEC], "--out", "is a file, not a folder", {}),
     (["check", PREF, "--report", EXAMPLE.as_posix()], "--report", "is a file", {}),
+    (["check", PREF, "--smtlib", EXAMPLE.as_posix()], "--smtlib", "is a file", {}),
     (["check", PREF, TAOBEI, "--write-expectations", "e.toml", "--report", OUT],
      "--write-expectations", "a suite file is for one rule file", {}),
     (["check", PREF, "--bogus"], "--bogus", "no such option", {}),
