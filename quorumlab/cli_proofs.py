@@ -69,8 +69,9 @@ __all__ = ["register"]
               help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size).")
 @click.option("--property", "props", type=Property(), multiple=True,
               help="Only this property (repeatable).")
-@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="Seconds per property check; an expired check answers 'unknown'.")
+@click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
+              help="Seconds per property check (encoding, solving and witness polishing); an "
+              "expired check answers 'unknown'.")
 @click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
               default=min(2, os.cpu_count() or 1), show_default=True,
               help="Worker processes (limit: workers).")
