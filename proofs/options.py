@@ -30,7 +30,8 @@ from pathlib import Path
 from model.errors import QuorumlabError
 from model.limits import enforce
 
-__all__ = ["Scope", "CheckOptions", "parse_sizes", "check_sizes", "check_timeout", "DEFAULT_SIZES"]
+__all__ = ["Scope", "CheckOptions", "parse_sizes", "check_sizes", "check_timeout", "milliseconds",
+           "DEFAULT_SIZES"]
 
 DEFAULT_SIZES = tuple(range(3, 16))
 
@@ -91,7 +92,16 @@ class CheckOptions:
     @property
     def timeout_ms(self) -> int:
         """Per query, in milliseconds (Z3 takes at most ``2**32 - 1``)."""
-        return max(1, min(int(self.timeout_s * 1000), 2**32 - 1))
+        return milliseconds(self.timeout_s)
+
+
+def milliseconds(seconds: float) -> int:
+    """A timeout in seconds as Z3's milliseconds: at least 1, at most ``2**32 - 1``.
+
+    >>> milliseconds(0.0001), milliseconds(2.5), milliseconds(1e12)
+    (1, 2500, 4294967295)
+    """
+    return max(1, min(int(seconds * 1000), 2**32 - 1))
 
 
 def check_timeout(seconds: object, field: str = "timeout") -> None:

@@ -51,6 +51,7 @@ from model.organisation import (
 )
 from model.rules import Institution
 from proofs.assignment import exists, most_concentrated
+from proofs.options import milliseconds
 from quorumlab.console import echo, emit_json
 from quorumlab.errors import user_errors
 
@@ -77,7 +78,7 @@ def check_cmd(org_file: str, institution: str, timeout: float, as_json: bool) ->
     org = load_organisation(org_file)
     inst = load_institution(institution)
     rule = separation_rule(inst)
-    ms = max(1, int(timeout * 1000))
+    ms = milliseconds(timeout)
     rows = []
     for k, reading in enumerate(rule.readings()):
         bad = violations(org.members, reading)

@@ -61,6 +61,7 @@ from proofs.history import (
     defer_limits,
     longest_stall,
 )
+from proofs.options import milliseconds
 from quorumlab.console import echo, emit_json
 from quorumlab.errors import BODY_FLAGS, as_flags, user_errors
 from quorumlab.params import SECONDS, WholeNumber
@@ -127,7 +128,7 @@ def order(institution: str, body: str, matter: str, board_file: str | None, n: i
             raise QuorumlabError("--absent", f"unknown member {a!r}", fix=f"use one of {', '.join(ids)}")
     speakers = tuple(i for i in ids if i not in absent)
     choices = [full_choice(rs, reading)] if reading else order_readings(rs)
-    ms = max(1, int(timeout * 1000))
+    ms = milliseconds(timeout)
     rows = []
     for k, choice in enumerate(choices):
         with as_flags({"speakers": "--absent", "chair": "--chair"}):
@@ -221,7 +222,7 @@ def stall(institution: str, body: str, matter: str, meetings: int, n: int, who: 
     if amended is not None and start is not None:
         new = _ruleset(amended, body, matter, "--amended")
         amendment = Amendment(new, start, next(iter(new.choices()), {}))
-    ms = max(1, int(timeout * 1000))
+    ms = milliseconds(timeout)
     rows = []
     for governs in (GOVERNS if amendment else GOVERNS[:1]):
         q = StallQuestion(rs, n, who, backers, minority, choice, amendment, governs)
