@@ -252,7 +252,7 @@ def test_an_owner_seated_among_ordinary_members_chairs_after_them() -> None:
         assert abs(t["correct"].value - correct) <= 5 * t["correct"].stderr, method
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)  # a statistical test: fixed draws
 @given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40).filter(lambda p: sum(p) > 0.1),
        st.integers(0, 2**32 - 1))
 def test_table_draws_follow_their_probabilities(p: list[float], seed: int) -> None:

@@ -91,7 +91,13 @@ def test_exact_institution_labels_every_reading() -> None:
     assert [r.reading for r in got] == every
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A statistical comparison: each Monte Carlo band misses with probability ~6e-5, and a
+# random search over boards that reuses one random stream per n will, over many CI runs,
+# find a board where that stream is an outlier (n=5, attendance 0.75 once drew 40
+# not-held meetings against 19.5 expected).  The examples are therefore derandomized: the
+# same twelve boards every run, so the test is reproducible and cannot flake.
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(2, 7), a=st.floats(0.3, 1.0), q=st.floats(0.0, 1.0),
        r=st.floats(0.0, 0.4), prior=st.floats(0.0, 1.0), deputies=st.integers(0, 2))
 def test_exact_matches_monte_carlo_random_boards(n, a, q, r, prior, deputies) -> None:
