@@ -18,7 +18,9 @@ counts as a chain of binomials (a multinomial) and the first present one's state
 present ordinary member is equally likely to be first: they are exchangeable).  It
 applies where the ordinary members are also alike (:func:`sampler_problem`); the Monte
 Carlo (:func:`simulations.montecarlo.simulate`) uses it then, and the per-member draw of
-:mod:`simulations.meetings` otherwise.  Both draw from the same distribution of
+:mod:`simulations.meetings` otherwise.  Where both come from tables, a meeting is a key
+(world, joint state, count cell, random flags) and :meth:`CountSampler.decide` decides
+each key once through the semantics, then looks it up (:class:`Memo`).  Both draw from the same distribution of
 outcomes (tested); they use the random stream differently, so one seed gives the same
 results on the same path only.
 
@@ -55,10 +57,11 @@ from model.rules import RuleSpec
 from simulations.compositions import Board, BoardMember
 from simulations.meetings import MeetingModel, chair_of, fixed_places
 from simulations.rng import Seed, as_generator
+from simulations.vectorised import BatchOutcome, evaluate_terms
 
 __all__ = ["ABSENT", "YES", "NO", "ABSTAIN", "DEFER", "SILENT", "STATES", "Split", "split",
            "StandIn", "member_states", "vote_code", "chain", "count_problem",
-           "sampler_problem", "CountSampler", "CountDraw"]
+           "sampler_problem", "CountSampler", "CountDraw", "Memo"]
 
 # member states; 1..4 are the Vote codes, SILENT is present with Vote.NONE
 ABSENT, YES, NO, ABSTAIN, DEFER, SILENT = range(6)
@@ -367,12 +370,23 @@ class _World:
                 cells, values = _Table.of(prob), np.ascontiguousarray(at.T.astype(np.int32))
         return cls(joint, combos, says_yes, each, cells, values, links)
 
+    @property
+    def cells_n(self) -> int:
+        """How many count cells the table holds (1 where there is no table)."""
+        return 1 if self.cells is None else len(self.cells.cum)
+
+    @property
+    def keys(self) -> int:
+        """How many (joint state, count cell) keys this world has (0: no table)."""
+        return 0 if self.joint is None else len(self.joint.cum) * self.cells_n
+
     def special(self, size: int, g: np.random.Generator,
-                leader_col: int) -> tuple[np.ndarray, np.ndarray]:
-        """(special, size) states and the leader's signal (size,)."""
+                leader_col: int) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """The joint state's index in the table (None: drawn one by one), the (special,
+        size) states and the leader's signal (size,)."""
         if self.joint is not None:
             pair = self.joint.draw(g.random(size))
-            return self.combos[:, pair], self.says_yes[pair]
+            return pair, self.combos[:, pair], self.says_yes[pair]
         out = np.empty((len(self.each), size), dtype=np.int8)
         signal = np.zeros(size, dtype=bool)
         for col, table in enumerate(self.each):
@@ -381,14 +395,16 @@ class _World:
                 signal = code < STATES
                 code %= STATES
             out[col] = code
-        return out, signal
+        return None, out, signal
 
     def ordinary(self, k: int, size: int, g: np.random.Generator,
-                 first: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(1 + used, size): the first present ordinary member's state (0 if untracked
-        or nobody) and the counts in each used state."""
+                 first: bool) -> tuple[np.ndarray | None, np.ndarray]:
+        """The count cell's index in the table (None: drawn as a chain of binomials) and
+        (1 + used, size): the first present ordinary member's state (0 if untracked or
+        nobody) and the counts in each used state."""
         if self.cells is not None:
-            return self.values[:, self.cells.draw(g.random(size))]
+            cell = self.cells.draw(g.random(size))
+            return cell, self.values[:, cell]
         out = np.zeros((1 + len(self.links), size), dtype=np.int32)
         left = np.full(size, k, dtype=np.int64)
         for j, q in enumerate(self.links):
@@ -399,7 +415,7 @@ class _World:
             pick = (g.random(size) * here).astype(np.int32)
             at = (pick[None, :] >= np.cumsum(out[1:], axis=0)).sum(axis=0)
             out[0] = np.where(here > 0, 1 + at, 0)  # the class, turned into a state below
-        return out
+        return None, out
 
 
 @dataclass(frozen=True)
@@ -436,21 +452,84 @@ class CountSampler:
         """``size`` meetings on the stand-in board.  The meetings come sorted by the
         state of the world (the right decision is yes first): they are independent, so
         the order changes nothing that is counted."""
+        raw = self._raw(size, as_generator(seed))
+        return CountDraw(self.stand, self._terms(raw.state, raw.cells, raw.flags, size),
+                         raw.right, raw.signal)
+
+    def decide(self, spec: RuleSpec, size: int, seed: Seed = None,
+               memo: Memo | None = None) -> tuple[BatchOutcome, np.ndarray, np.ndarray]:
+        """``size`` meetings drawn as :meth:`draw` draws them (the same random stream) and
+        decided through the one semantics: (outcomes, the right decision, the leader's
+        signal).  Where both worlds draw from tables (:meth:`memo`), a meeting is one
+        key -- (world, special joint state, count cell, the random flags) -- and each
+        key is decided once, the first time it is drawn, then looked up."""
         g = as_generator(seed)
-        s, stand, model = self.split, self.stand, self.model
-        n_right = int(g.binomial(size, model.prior_yes))
+        raw = self._raw(size, g)
+        if memo is None or raw.key is None:
+            return (evaluate_terms(spec, self._terms(raw.state, raw.cells, raw.flags, size), size),
+                    raw.right, raw.signal)
+        miss = np.flatnonzero(memo.outcome[raw.key] < 0)
+        if miss.size:
+            keys, first = np.unique(raw.key[miss], return_index=True)
+            rows = miss[first]
+            flags = {k: v if isinstance(v, bool) else v[rows] for k, v in raw.flags.items()}
+            got = evaluate_terms(spec, self._terms(raw.state[:, rows], raw.cells[:, rows],
+                                                   flags, len(rows)), len(rows))
+            memo.outcome[keys], memo.yes[keys], memo.no[keys] = got.outcome, got.yes, got.no
+        return (BatchOutcome(memo.outcome[raw.key], memo.yes[raw.key], memo.no[raw.key]),
+                raw.right, raw.signal)
+
+    def memo(self) -> Memo | None:
+        """An empty table of decided keys for :meth:`decide`, or None where a world draws
+        the special members or the counts one by one, or the keys would be too many."""
+        worlds = (self.worlds[True], self.worlds[False])
+        if any(w.joint is None or (self.split.ordinary and w.cells is None) for w in worlds):
+            return None
+        flags = sum(p not in (0.0, 1.0) for p in self._flag_p().values())
+        keys = sum(w.keys for w in worlds) << flags
+        return Memo.of(keys) if keys <= MEMO_LIMIT else None
+
+    def _flag_p(self) -> dict[str, float]:
+        m = self.model
+        return {"emergency": m.p_emergency, "ad_hoc": m.p_ad_hoc, "unclear": m.p_unclear}
+
+    def _raw(self, size: int, g: np.random.Generator) -> _Raw:
+        s, stand = self.split, self.stand
+        n_right = int(g.binomial(size, self.model.prior_yes))
         right = np.arange(size) < n_right
         state = np.empty((stand.board.n, size), dtype=np.int8)
         signal = np.empty(size, dtype=bool)
         cells = np.empty((1 + len(s.used), size), dtype=np.int32)
+        key: np.ndarray | None = np.zeros(size, dtype=np.int64)
+        offset = 0
         for world, part in ((True, slice(0, n_right)), (False, slice(n_right, size))):
-            m = part.stop - part.start
-            if not m:
-                continue
             w = self.worlds[world]
-            state[stand.special, part], signal[part] = w.special(m, g, self.leader_col)
-            if s.ordinary:
-                cells[:, part] = w.ordinary(len(s.ordinary), m, g, s.first)
+            m = part.stop - part.start
+            if m:
+                pair, state[stand.special, part], signal[part] = w.special(m, g, self.leader_col)
+                cell = None
+                if s.ordinary:
+                    cell, cells[:, part] = w.ordinary(len(s.ordinary), m, g, s.first)
+                if key is not None and pair is not None and (cell is not None or not s.ordinary):
+                    key[part] = offset + pair * w.cells_n + (0 if cell is None else cell)
+                else:
+                    key = None
+            offset += w.keys
+        flags: dict[str, np.ndarray | bool] = {}
+        for name, p in self._flag_p().items():
+            if p in (0.0, 1.0):
+                flags[name] = bool(p)
+            else:
+                flags[name] = g.random(size) < p
+                if key is not None:
+                    key = key * 2 + flags[name]
+        return _Raw(right, state, signal, cells, flags, key)
+
+    def _terms(self, state: np.ndarray, cells: np.ndarray,
+               flags: dict[str, np.ndarray | bool], size: int) -> MeetingTerms[Any]:
+        """The stand-in board's terms of meetings given the special members' states
+        (filled in ``state``) and the ordinary members' count cells."""
+        s, stand, model = self.split, self.stand, self.model
         weight: list[Any] = [1] * stand.board.n
         if s.ordinary:
             used = np.array([ABSENT, *s.used], dtype=np.int8)
@@ -472,17 +551,44 @@ class CountSampler:
         chair = chair_of(stand.board, present)
         pos = fixed_places(stand.board, model, present & (vote != 0), chair)
         e = stand.board.n
-
-        def flag(p: float) -> np.ndarray | bool:
-            return bool(p) if p in (0.0, 1.0) else g.random(size) < p
-
-        terms = MeetingTerms(
+        return MeetingTerms(
             n=self.board.n, leader=stand.board.leader, present=list(present),
             recused=[False] * e, interested=[False] * e,
             owner=list(stand.board.owners(model.portfolio)),
             chair=list(chair[None, :] == np.arange(e)[:, None]), vote=list(vote),
-            opinion=[0] * e, pos=list(pos), emergency=flag(model.p_emergency),
-            ad_hoc=flag(model.p_ad_hoc), vote_called=True, portfolio=model.portfolio,
-            deputy=list(stand.board.deputies()), unclear=flag(model.p_unclear),
+            opinion=[0] * e, pos=list(pos), emergency=flags["emergency"],
+            ad_hoc=flags["ad_hoc"], vote_called=True, portfolio=model.portfolio,
+            deputy=list(stand.board.deputies()), unclear=flags["unclear"],
             amount=-1 if model.amount is None else model.amount, weight=weight)
-        return CountDraw(stand, terms, right, signal)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A batch of draws before the stand-in's terms are built: the world, the special
+    members' states (the ordinary entries are filled by the terms), the leader's signal,
+    the count cells, the random flags, and each meeting's memo key (None: no memo)."""
+
+    right: np.ndarray
+    state: np.ndarray
+    signal: np.ndarray
+    cells: np.ndarray
+    flags: dict[str, np.ndarray | bool]
+    key: np.ndarray | None
+
+
+MEMO_LIMIT = 1 << 22
+"""At most this many memo keys (special joint state x count cell x random flags, both
+worlds): beyond, every meeting is decided anew."""
+
+
+@dataclass(frozen=True)
+class Memo:
+    """Decided keys of :meth:`CountSampler.decide`: outcome (-1: not decided yet), yes, no."""
+
+    outcome: np.ndarray
+    yes: np.ndarray
+    no: np.ndarray
+
+    @classmethod
+    def of(cls, keys: int) -> Memo:
+        return cls(np.full(keys, -1, np.int8), np.zeros(keys, np.int32), np.zeros(keys, np.int32))

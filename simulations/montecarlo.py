@@ -72,7 +72,7 @@ from simulations.estimates import Estimate, proportion
 from simulations.meetings import MeetingModel, draw_meetings
 from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
-from simulations.vectorised import evaluate_terms, outcomes
+from simulations.vectorised import outcomes
 
 __all__ = ["OUTCOME_KEYS", "QUALITY_KEYS", "SimulationResult", "Tally", "simulate",
            "simulate_institution", "resolve", "model_for", "batch_size", "BATCH",
@@ -221,13 +221,13 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
     tally = Tally(board.n, path)
     goal = meetings if half_width is None else max_meetings
     sampler = CountSampler.of(spec, board, model) if path == "counts" else None
+    memo = sampler.memo() if sampler is not None else None
     step = batch_size(sampler.stand.board.n if sampler else board.n, batch)
     while tally.meetings < goal:
         size = min(step, goal - tally.meetings)
         if sampler is not None:
-            d = sampler.draw(size, g)
-            r = evaluate_terms(spec, d.terms, size)
-            tally.add(r.outcome, r.yes, r.no, d.yes_is_right, d.leader_signal)
+            r, right, signal = sampler.decide(spec, size, g, memo)
+            tally.add(r.outcome, r.yes, r.no, right, signal)
         else:
             b = draw_meetings(board, model, size, g)
             r = outcomes(spec, b)

@@ -224,6 +224,43 @@ def test_same_seed_same_results_on_each_path() -> None:
         assert a.margins.tolist() == b.margins.tolist() and a.correct == b.correct
 
 
+@pytest.mark.parametrize("inst_id", builtin_ids())
+def test_memoised_decisions_equal_deciding_every_meeting(inst_id: str) -> None:
+    """The counts path decides each (world, joint state, count cell, flags) key once and
+    looks it up after: on the same random stream, every meeting's outcome, yes and no
+    equal deciding every meeting anew, on every (body, matter) of every institution, with
+    random emergencies, unclear items and silence (keys carry the flags), both orders."""
+    inst = load_institution(inst_id)
+    board = Board.uniform(8, attendance=0.85, competence=0.7, abstain=0.1, deputies=2)
+    for (body, matter), order in zip(inst.pairs(), ("first", "last") * 99, strict=False):
+        rs = inst.ruleset(body, matter)
+        spec = rs.spec(next(rs.choices()))
+        model = model_for(inst, matter, spec, order, p_emergency=0.3, p_unclear=0.2,
+                          p_silent=0.1)
+        sampler = CountSampler.of(spec, board, model)
+        memo = sampler.memo()
+        assert memo is not None, (body, matter)
+        for seed in range(3):  # the memo carries over from batch to batch
+            fast, right, signal = sampler.decide(spec, 4000, seed, memo)
+            slow, right_slow, signal_slow = sampler.decide(spec, 4000, seed)
+            for field in ("outcome", "yes", "no"):
+                assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+            assert np.array_equal(right, right_slow) and np.array_equal(signal, signal_slow)
+        assert (memo.outcome >= 0).sum() < 3 * 4000  # keys repeat: fewer decided than drawn
+
+
+def test_no_memo_where_a_world_draws_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    spec, board, model = RuleSpec(), Board.uniform(15, attendance=0.8), MeetingModel()
+    assert CountSampler.of(spec, board, model).memo() is not None
+    with monkeypatch.context() as m:
+        m.setattr(counts, "MEMO_LIMIT", 10)  # too many keys
+        assert CountSampler.of(spec, board, model).memo() is None
+    with monkeypatch.context() as m:
+        m.setattr(counts, "TABLE_LIMIT", 4)  # the counts drawn as a chain of binomials
+        sampler = CountSampler.of(spec, board, model)
+        assert sampler.memo() is None and sampler.worlds[True].cells is None
+
+
 def _owner_among_members() -> tuple[RuleSpec, Board, MeetingModel]:
     """The leader never comes; a plain member who owns the portfolio sits after an
     ordinary member, so he chairs only when that member is absent."""
