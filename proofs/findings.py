@@ -11,6 +11,16 @@ smallest failing size: the meeting shown, written once and referenced.
 
 This is post-processing of :class:`proofs.runner.SuiteReport` only: nothing is re-proved.
 
+A suite file (``<stem>.expect.toml``, written by ``quorumlab check --write-expectations``)
+pins the distinct findings of a full run in a ``[findings]`` table, one :class:`Pinned` per
+finding (its property, places, failing sizes, pattern and clauses), so that a change in
+the findings is seen and named (:func:`finding_changes`) without re-running the proofs::
+
+    [findings]
+    "no_chair_veto@party_group/ordinary" = { pattern = "every n", fails_at = [3, 4, 5],
+        places = ["party_group/ordinary", "party_group/cadre"],
+        clauses = ["chair_calls_vote: seed 001, 第二十一条(四)"] }
+
 Examples
 --------
 >>> size_pattern((3, 6, 9, 12, 15), tuple(range(3, 16)))
@@ -25,22 +35,25 @@ Examples
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from model.errors import QuorumlabError
+from model.errors import QuorumlabError, RuleFileError
 from model.loader import load_institution
-from model.rules import RULE_FIELDS, RuleSet
+from model.rules import RULE_FIELDS, Institution, RuleSet
+from model.schema import Strict, check
 from proofs.counterexample import Witness
 from proofs.properties import get_property
 from proofs.results import STATUSES, PropertyResult
-from proofs.runner import SuiteReport
+from proofs.runner import SuiteReport, suite_file
 
 __all__ = ["Clause", "Finding", "size_pattern", "sizes_text", "distinct_findings",
-           "status_counts", "witness_id", "by_institution"]
+           "status_counts", "witness_id", "by_institution", "rules_meaning", "Pinned",
+           "finding_lines", "pinned_findings", "finding_changes"]
 
 _ORDER = ("holds", "fails", "vacuous", "unknown", "n/a")
 _PATTERNS: tuple[tuple[str, str, Callable[[int], bool]], ...] = (
@@ -219,19 +232,24 @@ def _cites(rs: RuleSet, name: str, r: PropertyResult) -> list[str]:
     return [x.cite for x in point.readings if x.name in taken]
 
 
+def rules_meaning(rs: RuleSet, reading: dict[str, str], fields: Iterable[str]) -> str:
+    """What the rules ``rs`` say on ``fields`` under ``reading`` (an open point's field: the
+    reading taken), as one string: findings merge only rule sets that read the same."""
+    spec = rs.spec(reading or None)
+    return ";".join(f"{f}={getattr(spec, f, reading.get(f))!r}" for f in fields)
+
+
 def _involved(r: PropertyResult) -> tuple[tuple[Clause, ...], str]:
     """The clauses a result involves (the first candidate list of :func:`_candidates` that
     names one), and what the rules say there (to merge only rule sets that read the same)."""
     rs = _ruleset(r.institution, r.body, r.matter)
     if rs is None:
         return (), ""
-    spec = rs.spec(r.reading or None)
     for fields in _candidates(r):
         out = [Clause(f, c, _quote(r.institution, f, c))
                for f in fields for c in dict.fromkeys(_cites(rs, f, r)) if c]
         if out:
-            meaning = ";".join(f"{f}={getattr(spec, f, r.reading.get(f))!r}" for f in fields)
-            return tuple(dict.fromkeys(out)), meaning
+            return tuple(dict.fromkeys(out)), rules_meaning(rs, r.reading, fields)
     return (), ""
 
 
@@ -270,3 +288,95 @@ def by_institution(findings: Iterable[Finding], institution: str) -> list[Findin
     """The findings of one institution."""
     return [f for f in findings if f.institution == institution]
 
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A distinct finding as a suite file pins it: its property, places (``body/matter``),
+    failing sizes (empty for a size-free result), pattern and clauses (``field: cite``).
+
+    >>> p = Pinned("no_chair_veto", ("party_group/ordinary",), (3, 4), "every n",
+    ...            ("chair_calls_vote: seed 001, 第二十一条(四)",))
+    >>> p.key, p.text()
+    ('no_chair_veto@party_group/ordinary', 'no_chair_veto, every n (3, 4), at party_group/ordinary')
+    """
+
+    property_id: str
+    places: tuple[str, ...]
+    failing: tuple[int, ...]
+    pattern: str
+    clauses: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The key of its line in the ``[findings]`` table: property @ first place."""
+        return f"{self.property_id}@{self.places[0]}"
+
+    @classmethod
+    def of(cls, f: Finding) -> Pinned:
+        return cls(f.property_id, tuple(f"{b}/{m}" for b, m in f.places), f.failing, f.pattern,
+                   tuple(f"{c.field}: {c.cite}" for c in f.clauses))
+
+    def toml(self) -> str:
+        """The record as an inline TOML table."""
+        def q(x: object) -> str:  # a JSON string or list of strings is a TOML one
+            return json.dumps(x, ensure_ascii=False)
+
+        return (f"{{ pattern = {q(self.pattern)}, fails_at = {list(self.failing)}, "
+                f"places = {q(list(self.places))}, clauses = {q(list(self.clauses))} }}")
+
+    def text(self) -> str:
+        """One line naming it (for messages)."""
+        sizes = f" ({sizes_text(self.failing)})" if self.failing else ""
+        return f"{self.property_id}, {self.pattern}{sizes}, at {', '.join(self.places)}"
+
+
+class _PinnedRecord(Strict):
+    """One line of a suite file's ``[findings]`` table."""
+
+    pattern: str
+    fails_at: list[int]
+    places: list[str]
+    clauses: list[str]
+
+
+def finding_lines(findings: Iterable[Finding]) -> list[str]:
+    """The ``[findings]`` table of a suite file pinning ``findings``.
+
+    >>> finding_lines([])
+    ['[findings]']
+    """
+    return ["[findings]"] + [f"{json.dumps(p.key, ensure_ascii=False)} = {p.toml()}"
+                             for p in map(Pinned.of, findings)]
+
+
+def pinned_findings(inst: Institution) -> tuple[Pinned, ...] | None:
+    """The findings the suite file of ``inst`` pins (``None``: it pins none)."""
+    path, data = suite_file(inst)
+    if "findings" not in data:
+        return None
+    out = []
+    for key, v in data["findings"].items():
+        r = check(_PinnedRecord, v, RuleFileError, file=str(path))
+        if not r.places or key != f"{key.split('@', 1)[0]}@{r.places[0]}":
+            raise RuleFileError(f"findings.{key}", "the key is not property@first place",
+                                fix=f'write "{key.split("@", 1)[0]}@<first of places>", or '
+                                "re-record with quorumlab check --write-expectations",
+                                file=str(path))
+        out.append(Pinned(key.split("@", 1)[0], tuple(r.places), tuple(r.fails_at), r.pattern,
+                          tuple(r.clauses)))
+    return tuple(out)
+
+
+def finding_changes(now: Iterable[Pinned], before: Iterable[Pinned]) -> list[str]:
+    """The findings that appeared (``+``) and disappeared (``-``) from ``before`` to ``now``,
+    one line each (a finding whose places, sizes or clauses changed is both).
+
+    >>> from dataclasses import replace
+    >>> a = Pinned("monotonic", ("b/m",), (3,), "n = 3", ())
+    >>> finding_changes([a], [replace(a, failing=(3, 4), pattern="every n")])
+    ['- monotonic, every n (3, 4), at b/m', '+ monotonic, n = 3 (3), at b/m']
+    """
+    now, before = list(now), list(before)
+    return ([f"- {p.text()}" for p in before if p not in now]
+            + [f"+ {p.text()}" for p in now if p not in before])
