@@ -167,13 +167,13 @@ def _text(path: Path, text: str) -> None:
 def _write_expectations(out: Outputs, target: Path, rep: Any) -> None:
     """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``:
     the records ([expect]) and the distinct findings they make ([findings])."""
-    from proofs.findings import by_institution, distinct_findings, finding_lines
+    from proofs.findings import Pinned, by_institution, distinct_findings, finding_lines
 
     findings = distinct_findings(rep)
     for inst in dict.fromkeys(s.institution for s in rep.summaries):
         f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
         lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
-        lines += ["", *finding_lines(by_institution(findings, inst))]
+        lines += ["", *finding_lines(map(Pinned.of, by_institution(findings, inst)))]
         _text(out.file(f, "--write-expectations"), "\n".join(lines) + "\n")
 
 
