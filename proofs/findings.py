@@ -56,7 +56,7 @@ from proofs.results import STATUSES, PropertyResult
 from proofs.runner import SuiteReport, suite_file
 
 __all__ = ["Clause", "Finding", "size_pattern", "sizes_text", "distinct_findings",
-           "status_counts", "witness_id", "by_institution", "rules_meaning", "Pinned",
+           "status_counts", "witness_id", "by_institution", "Pinned",
            "finding_lines", "pinned_findings", "recorded_findings", "finding_changes"]
 
 _ORDER = ("holds", "fails", "vacuous", "unknown", "n/a")
@@ -236,25 +236,25 @@ def _cites(rs: RuleSet, name: str, r: PropertyResult) -> list[str]:
     return [x.cite for x in point.readings if x.name in taken]
 
 
-def rules_meaning(rs: RuleSet, reading: dict[str, str], fields: Iterable[str]) -> str:
+def _meaning(rs: RuleSet, reading: dict[str, str], fields: Iterable[str]) -> str:
     """What the rules ``rs`` say on ``fields`` under ``reading`` (an open point's field: the
     reading taken), as one string: findings merge only rule sets that read the same."""
     spec = rs.spec(reading or None)
     return ";".join(f"{f}={getattr(spec, f, reading.get(f))!r}" for f in fields)
 
 
-def _involved(r: PropertyResult) -> tuple[tuple[Clause, ...], str]:
+def _involved(r: PropertyResult) -> tuple[Clause, ...]:
     """The clauses a result involves (the first candidate list of :func:`_candidates` that
-    names one), and what the rules say there (to merge only rule sets that read the same)."""
+    names one): what its finding shows, not what findings are merged on."""
     rs = _ruleset(r.institution, r.body, r.matter)
     if rs is None:
-        return (), ""
+        return ()
     for fields in _candidates(r):
         out = [Clause(f, c, _quote(r.institution, f, c))
                for f in fields for c in dict.fromkeys(_cites(rs, f, r)) if c]
         if out:
-            return tuple(dict.fromkeys(out)), rules_meaning(rs, r.reading, fields)
-    return (), ""
+            return tuple(dict.fromkeys(out))
+    return ()
 
 
 def _compared(facets: Iterable[str]) -> dict[str, set[str]]:
@@ -286,7 +286,7 @@ def _grouping(institution: str, body: str, matter: str, pid: str, reading: dict[
                       if point is not None else
                       [(f, c) for c in rs.citation(f, reading or None).split("; ") if c])
         if cites:
-            return tuple(dict.fromkeys(cites)), rules_meaning(rs, reading, fields)
+            return tuple(dict.fromkeys(cites)), _meaning(rs, reading, fields)
     return ()
 
 
@@ -308,7 +308,7 @@ def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:
         first = min(fails, key=lambda r: (not r.witnesses, r.n or 0))
         failing = tuple(sorted(r.n for r in fails if r.n is not None))
         checked = tuple(sorted(r.n for r in rs if r.n is not None))
-        clauses, _ = _involved(first)  # the first that has a meeting, if any
+        clauses = _involved(first)  # the first that has a meeting, if any
         key = (inst, pid, _grouping(inst, first.body, first.matter, pid, first.reading,
                                     _facets_at(fails, min(failing, default=None))),
                failing, checked)
