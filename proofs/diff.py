@@ -40,7 +40,7 @@ from typing import Any
 from model.loader import load_institution
 from model.rules import CUMULATIVE, Institution, RuleSet
 from proofs.compare import OutcomeChange, Side, outcome_changes
-from proofs.options import CheckOptions, check_sizes
+from proofs.options import DEFAULT_TIMEOUT_S, CheckOptions, check_sizes
 from proofs.runner import Expectation, Summary, changes, run_suite
 
 __all__ = ["RequirementChange", "MeetingChanges", "PropertyChange", "Amendment", "amendment",
@@ -167,7 +167,7 @@ def _properties(before: Sequence[Summary], after: Sequence[Summary]) -> list[Pro
 
 
 def amendment(old: str | Path, new: str | Path, sizes: Sequence[int],
-              property_ids: Sequence[str] | None = None, timeout_s: float = 10.0,
+              property_ids: Sequence[str] | None = None, timeout_s: float = DEFAULT_TIMEOUT_S,
               jobs: int = 1) -> Amendment:
     """Compare rule file ``old`` with ``new`` (ids or paths) at board sizes ``sizes``; the
     properties ``property_ids`` (``None``: the whole catalogue; empty: none)."""

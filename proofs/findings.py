@@ -3,13 +3,27 @@
 A run fails the same property on many (body, matter) pairs and board sizes; most of those
 rows say the same thing.  :func:`distinct_findings` merges them into one :class:`Finding`
 per (institution, property, rule requirements involved, pattern of failing sizes): the
-(body, matter) pairs whose rules read the same on the property's fields and fail at exactly
-the same sizes become one finding.  The pattern is stated over the sizes checked
+(body, matter) pairs whose rules read the same on the property's fields (for a comparison
+of readings: on the fields of the readings compared) and fail at exactly the same sizes
+become one finding.  The grouping reads nothing a solver chose (an unsat core is not
+minimal and changes with the solver's history), so the same records and rule files always
+make the same findings: :func:`recorded_findings` makes them from a suite file's records
+without solving.  The clauses a finding shows are the most specific its first result
+names (its unsat core first).  The pattern is stated over the sizes checked
 (:func:`size_pattern`), never as a claim about every n; a size-free result keeps its own
 scope (an all-n proof says "every board size").  Each finding keeps the witness of its
 smallest failing size: the meeting shown, written once and referenced.
 
 This is post-processing of :class:`proofs.runner.SuiteReport` only: nothing is re-proved.
+
+A suite file (``<stem>.expect.toml``, written by ``quorumlab check --write-expectations``)
+pins the distinct findings of the run in a ``[findings]`` table, one :class:`Pinned` per
+finding (its property, places, failing sizes and pattern), so that a change in the
+findings is seen and named (:func:`finding_changes`) without re-running the proofs::
+
+    [findings]
+    "no_chair_veto@party_group/ordinary" = { pattern = "every n", fails_at = [3, 4, 5],
+        places = ["party_group/ordinary", "party_group/cadre"] }
 
 Examples
 --------
@@ -25,22 +39,25 @@ Examples
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from model.errors import QuorumlabError
+from model.errors import QuorumlabError, RuleFileError
 from model.loader import load_institution
-from model.rules import RULE_FIELDS, RuleSet
+from model.rules import RULE_FIELDS, Institution, RuleSet
+from model.schema import Strict, check
 from proofs.counterexample import Witness
 from proofs.properties import get_property
 from proofs.results import STATUSES, PropertyResult
-from proofs.runner import SuiteReport
+from proofs.runner import SuiteReport, suite_file
 
 __all__ = ["Clause", "Finding", "size_pattern", "sizes_text", "distinct_findings",
-           "status_counts", "witness_id", "by_institution"]
+           "status_counts", "witness_id", "by_institution", "Pinned",
+           "finding_lines", "pinned_findings", "recorded_findings", "finding_changes"]
 
 _ORDER = ("holds", "fails", "vacuous", "unknown", "n/a")
 _PATTERNS: tuple[tuple[str, str, Callable[[int], bool]], ...] = (
@@ -219,20 +236,58 @@ def _cites(rs: RuleSet, name: str, r: PropertyResult) -> list[str]:
     return [x.cite for x in point.readings if x.name in taken]
 
 
-def _involved(r: PropertyResult) -> tuple[tuple[Clause, ...], str]:
+def _meaning(rs: RuleSet, reading: dict[str, str], fields: Iterable[str]) -> str:
+    """What the rules ``rs`` say on ``fields`` under ``reading`` (an open point's field: the
+    reading taken), as one string: findings merge only rule sets that read the same."""
+    spec = rs.spec(reading or None)
+    return ";".join(f"{f}={getattr(spec, f, reading.get(f))!r}" for f in fields)
+
+
+def _involved(r: PropertyResult) -> tuple[Clause, ...]:
     """The clauses a result involves (the first candidate list of :func:`_candidates` that
-    names one), and what the rules say there (to merge only rule sets that read the same)."""
+    names one): what its finding shows, not what findings are merged on."""
     rs = _ruleset(r.institution, r.body, r.matter)
     if rs is None:
-        return (), ""
-    spec = rs.spec(r.reading or None)
+        return ()
     for fields in _candidates(r):
         out = [Clause(f, c, _quote(r.institution, f, c))
                for f in fields for c in dict.fromkeys(_cites(rs, f, r)) if c]
         if out:
-            meaning = ";".join(f"{f}={getattr(spec, f, r.reading.get(f))!r}" for f in fields)
-            return tuple(dict.fromkeys(out)), meaning
-    return (), ""
+            return tuple(dict.fromkeys(out))
+    return ()
+
+
+def _compared(facets: Iterable[str]) -> dict[str, set[str]]:
+    """The open points a comparison of readings found apart, with the readings compared
+    (from facet names ``"field: r1 vs r2"``)."""
+    out: dict[str, set[str]] = {}
+    for name in facets:
+        field, pair = name.split(": ", 1)
+        out.setdefault(field, set()).update(pair.split(" vs "))
+    return out
+
+
+def _grouping(institution: str, body: str, matter: str, pid: str, reading: dict[str, str],
+              facets: Iterable[str]) -> tuple[object, ...]:
+    """What findings are merged on, from the rules alone: the clauses of the fields a
+    failing place involves (the open points whose readings it found apart, else the
+    property's fields, else the routes) and what the rules say there."""
+    rs = _ruleset(institution, body, matter)
+    if rs is None:
+        return ()
+    compared = _compared(facets)
+    prop = get_property(pid)
+    for fields in (list(compared), [f for f in prop.about if f in RULE_FIELDS],
+                   ["routes"] if prop.kind == "matter" else []):
+        cites = []
+        for f in fields:
+            point = next((p for p in rs.points if p.field == f and f not in RULE_FIELDS), None)
+            cites += ([(f, x.cite) for x in point.readings if x.name in compared.get(f, ())]
+                      if point is not None else
+                      [(f, c) for c in rs.citation(f, reading or None).split("; ") if c])
+        if cites:
+            return tuple(dict.fromkeys(cites)), _meaning(rs, reading, fields)
+    return ()
 
 
 def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:
@@ -253,8 +308,10 @@ def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:
         first = min(fails, key=lambda r: (not r.witnesses, r.n or 0))
         failing = tuple(sorted(r.n for r in fails if r.n is not None))
         checked = tuple(sorted(r.n for r in rs if r.n is not None))
-        clauses, meaning = _involved(first)  # the first that has a meeting, if any
-        key = (inst, pid, tuple((c.field, c.cite) for c in clauses), meaning, failing, checked)
+        clauses = _involved(first)  # the first that has a meeting, if any
+        key = (inst, pid, _grouping(inst, first.body, first.matter, pid, first.reading,
+                                    _facets_at(fails, min(failing, default=None))),
+               failing, checked)
         groups.setdefault(key, []).append((first, failing, checked, clauses))
     out = []
     for k, members in enumerate(groups.values(), 1):
@@ -266,7 +323,132 @@ def distinct_findings(rep: SuiteReport) -> tuple[Finding, ...]:
     return tuple(out)
 
 
+def _facets_at(fails: Sequence[PropertyResult], n: int | None) -> tuple[str, ...]:
+    """The facets (pairs of readings found apart) at the first failing size ``n``."""
+    return tuple(f for r in fails if r.n == n for f in r.facets)
+
+
 def by_institution(findings: Iterable[Finding], institution: str) -> list[Finding]:
     """The findings of one institution."""
     return [f for f in findings if f.institution == institution]
 
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A distinct finding as a suite file pins it: its property, places (``body/matter``),
+    failing sizes (empty for a size-free result) and pattern.
+
+    >>> p = Pinned("no_chair_veto", ("party_group/ordinary",), (3, 4), "every n")
+    >>> p.key, p.text()
+    ('no_chair_veto@party_group/ordinary', 'no_chair_veto, every n (3, 4), at party_group/ordinary')
+    """
+
+    property_id: str
+    places: tuple[str, ...]
+    failing: tuple[int, ...]
+    pattern: str
+
+    @property
+    def key(self) -> str:
+        """The key of its line in the ``[findings]`` table: property @ first place."""
+        return f"{self.property_id}@{self.places[0]}"
+
+    @classmethod
+    def of(cls, f: Finding) -> Pinned:
+        return cls(f.property_id, tuple(f"{b}/{m}" for b, m in f.places), f.failing, f.pattern)
+
+    def toml(self) -> str:
+        """The record as an inline TOML table."""
+        def q(x: object) -> str:  # a JSON string or list of strings is a TOML one
+            return json.dumps(x, ensure_ascii=False)
+
+        return (f"{{ pattern = {q(self.pattern)}, fails_at = {list(self.failing)}, "
+                f"places = {q(list(self.places))} }}")
+
+    def text(self) -> str:
+        """One line naming it (for messages)."""
+        sizes = f" ({sizes_text(self.failing)})" if self.failing else ""
+        return f"{self.property_id}, {self.pattern}{sizes}, at {', '.join(self.places)}"
+
+
+class _PinnedRecord(Strict):
+    """One line of a suite file's ``[findings]`` table."""
+
+    pattern: str
+    fails_at: list[int]
+    places: list[str]
+
+
+def finding_lines(findings: Iterable[Pinned]) -> list[str]:
+    """The ``[findings]`` table of a suite file pinning ``findings``.
+
+    >>> finding_lines([Pinned("monotonic", ("b/m",), (3,), "n = 3")])
+    ['[findings]', '"monotonic@b/m" = { pattern = "n = 3", fails_at = [3], places = ["b/m"] }']
+    """
+    return ["[findings]"] + [f"{json.dumps(p.key, ensure_ascii=False)} = {p.toml()}"
+                             for p in findings]
+
+
+def recorded_findings(inst: Institution, sizes: Sequence[int] | None = None
+                      ) -> tuple[Pinned, ...]:
+    """The distinct findings the records of ``inst``'s suite file make (read on ``sizes``
+    only, if given), without solving: the same grouping as :func:`distinct_findings`, so
+    a run that keeps every record makes exactly these."""
+    from proofs.context import institution_ref
+    from proofs.properties import all_properties
+    from proofs.runner import expectations
+
+    exp, ref = expectations(inst), institution_ref(inst)
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for b, m in inst.pairs():
+        reading = next(iter(inst.ruleset(b, m).choices()))
+        for prop in all_properties():
+            e = exp.get(f"{prop.id}@{b}/{m}")
+            if e is None or e.status != "fails" or e.sizes is None:
+                continue
+            keep = set(e.sizes if sizes is None or not e.sizes else sizes)
+            failing = tuple(n for n in e.fails_at if n in keep)
+            checked = tuple(n for n in e.sizes if n in keep)
+            if checked and not failing:
+                continue
+            first = min(failing, default=None)
+            facets = [name for name, ns in e.facets or () if first in ns]
+            key = (prop.id, _grouping(ref, b, m, prop.id, reading, facets), failing, checked)
+            groups.setdefault(key, []).append(f"{b}/{m}")
+    out = []
+    for (pid, _, failing, checked), places in groups.items():
+        pattern = size_pattern(failing, checked)[0] if failing else "every board size"
+        out.append(Pinned(pid, tuple(places), failing, pattern))
+    return tuple(out)
+
+
+def pinned_findings(inst: Institution) -> tuple[Pinned, ...] | None:
+    """The findings the suite file of ``inst`` pins (``None``: it pins none)."""
+    path, data = suite_file(inst)
+    if "findings" not in data:
+        return None
+    out = []
+    for key, v in data["findings"].items():
+        r = check(_PinnedRecord, v, RuleFileError, file=str(path))
+        if not r.places or key != f"{key.split('@', 1)[0]}@{r.places[0]}":
+            raise RuleFileError(f"findings.{key}", "the key is not property@first place",
+                                fix=f'write "{key.split("@", 1)[0]}@<first of places>", or '
+                                "re-record with quorumlab check --write-expectations",
+                                file=str(path))
+        out.append(Pinned(key.split("@", 1)[0], tuple(r.places), tuple(r.fails_at), r.pattern))
+    return tuple(out)
+
+
+def finding_changes(now: Iterable[Pinned], before: Iterable[Pinned]) -> list[str]:
+    """The findings that appeared (``+``) and disappeared (``-``) from ``before`` to ``now``,
+    one line each (a finding whose places or sizes changed is both).
+
+    >>> from dataclasses import replace
+    >>> a = Pinned("monotonic", ("b/m",), (3,), "n = 3")
+    >>> finding_changes([a], [replace(a, failing=(3, 4), pattern="every n")])
+    ['- monotonic, every n (3, 4), at b/m', '+ monotonic, n = 3 (3), at b/m']
+    """
+    now, before = list(now), list(before)
+    return ([f"- {p.text()}" for p in before if p not in now]
+            + [f"+ {p.text()}" for p in now if p not in before])

@@ -3,7 +3,7 @@
 Examples
 --------
 >>> CheckOptions(sizes=(3, 4)).timeout_ms
-10000
+30000
 >>> parse_sizes("3-5,9")
 (3, 4, 5, 9)
 >>> parse_sizes("0")
@@ -31,9 +31,12 @@ from model.errors import QuorumlabError
 from model.limits import enforce
 
 __all__ = ["Scope", "CheckOptions", "parse_sizes", "check_sizes", "check_timeout", "milliseconds",
-           "DEFAULT_SIZES"]
+           "DEFAULT_SIZES", "DEFAULT_TIMEOUT_S"]
 
 DEFAULT_SIZES = tuple(range(3, 16))
+DEFAULT_TIMEOUT_S = 30.0
+"""Seconds per property check (encoding, solving and witness polishing), the default of
+``check`` and ``diff``: under load two taobei checks ran out at 10 s."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class CheckOptions:
     """
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
-    timeout_s: float = 10.0
+    timeout_s: float = DEFAULT_TIMEOUT_S
     scope: Scope = Scope()
     cores: bool = True
     parametric: bool = True

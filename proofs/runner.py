@@ -67,7 +67,7 @@ from proofs.properties import Property, all_properties, get_property
 from proofs.results import PropertyResult, Verdict, aggregate
 
 __all__ = ["distinct_pairs", "check_pair", "run_suite", "Summary", "SuiteReport", "Expectation",
-           "expectations", "classify", "changes", "judge", "facet_witnesses", "expectation_lines", "expectation_diff"]
+           "suite_file", "expectations", "classify", "changes", "judge", "facet_witnesses", "expectation_lines", "expectation_diff"]
 
 
 @dataclass(frozen=True)
@@ -253,17 +253,25 @@ def classify(status: str, expected: str | None) -> str:
     return "regression"
 
 
+def suite_file(inst: Institution) -> tuple[Path | None, dict[str, Any]]:
+    """The suite file beside the rule file (``<stem>.expect.toml``) and its tables, or
+    ``(None, {})`` when there is none."""
+    suite = Path(inst.path).with_suffix(".expect.toml") if inst.path else None
+    if suite is None or not suite.exists():
+        return None, {}
+    try:
+        return suite, tomllib.loads(suite.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise RuleFileError(None, f"not valid TOML: {err}", fix="correct the syntax",
+                            file=str(suite)) from None
+
+
 def expectations(inst: Institution) -> dict[str, Expectation]:
     """The rule file's ``[known_findings]``, overridden by ``<stem>.expect.toml`` if present."""
     out = {k: Expectation(str(v)) for k, v in inst.known_findings.items()}
     where: dict[str, str] = {k: "known_findings" for k in out}
-    suite = Path(inst.path).with_suffix(".expect.toml") if inst.path else None
-    if suite is not None and suite.exists():
-        try:
-            data = tomllib.loads(suite.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise RuleFileError(None, f"not valid TOML: {err}", fix="correct the syntax",
-                                file=str(suite)) from None
+    suite, data = suite_file(inst)
+    if suite is not None:
         for k, v in data.get("expect", {}).items():
             where[k] = "expect"
             if isinstance(v, dict):

@@ -11,8 +11,12 @@ meeting (what the solver minimises) or Python Booleans over a concrete meeting (
 :func:`irregularities` reads, for tests and reports).
 
 :func:`polish` runs after a property's own query is sat: under the same assertions (and
-assumptions) it minimises the number of irregular features, exactly, by binary search with
-:func:`proofs.solve.lower`, for at most :data:`POLISH_SECONDS`.  It only ever replaces a model by another model of the same
+assumptions) it minimises the irregular features lexicographically, exactly, by binary
+search with :func:`proofs.solve.lower`, for at most :data:`POLISH_SECONDS`: first the
+setting's (who attends, recuses, is involved, chairs; the item's flags), then, at that
+fewest, the conduct's (silence, the vote withheld, a speaking rule broken).  Counting both
+together would let a witness trade a conduct feature for a setting feature it does not
+need (an absent member, so that nobody has to speak out of order).  It only ever replaces a model by another model of the same
 query, so the finding is unchanged; a question it cannot answer in time keeps the best
 model found so far (never a verdict change).
 
@@ -34,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import z3
@@ -47,8 +52,8 @@ from proofs.oracle import SPEAKING
 from proofs.solve import Answer, Budget, Query, SolverUnknown, exists_forall, lower
 from proofs.symbolic import SymbolicMeeting
 
-__all__ = ["features", "irregularities", "cost", "irregular", "polish", "polish_exists_forall",
-           "POLISH_SECONDS", "POLISHING"]
+__all__ = ["features", "irregularities", "cost", "Irregular", "irregular", "polish",
+           "polish_exists_forall", "POLISH_SECONDS", "POLISHING"]
 
 _Z3 = Z3Backend()
 
@@ -94,10 +99,39 @@ def cost(feats: Sequence[tuple[str, Any]]) -> Any:
     return z3.IntVal(c) if isinstance(c, int) else c
 
 
+@dataclass(frozen=True)
+class Irregular:
+    """The numbers of irregular features of a witness, as Z3 integer terms: the setting's
+    and the conduct's, minimised in that order (the witnesses of one finding add up).
+
+    >>> a, b = z3.Bools("a b")
+    >>> Irregular(cost([("x", a)]), cost([])) + Irregular(cost([]), cost([("y", b)]))
+    Irregular(setting=If(a, 1, 0) + 0, conduct=0 + If(b, 1, 0))
+    """
+
+    setting: Any
+    conduct: Any
+
+    def __add__(self, other: Irregular) -> Irregular:
+        return Irregular(self.setting + other.setting, self.conduct + other.conduct)
+
+
 def irregular(sm: SymbolicMeeting, enc: Encoded, setting: bool = True, conduct: bool = True
-              ) -> Any:
-    """The number of irregular features of the symbolic meeting ``sm`` (encoded as ``enc``)."""
-    return cost(features(sm.terms(), enc.checks, _Z3, setting, conduct))
+              ) -> Irregular:
+    """The irregular features of the symbolic meeting ``sm`` (encoded as ``enc``), counted:
+    the setting's if ``setting``, the conduct's if ``conduct`` (the other part is 0)."""
+    t = sm.terms()
+    return Irregular(cost(features(t, enc.checks, _Z3, setting=setting, conduct=False)),
+                     cost(features(t, enc.checks, _Z3, setting=False, conduct=conduct)))
+
+
+def _lexicographic(ask: Callable[[Any], Answer], model: Any, objective: Irregular) -> Any:
+    """``model`` or a better one by :func:`~proofs.solve.lower`: the fewest setting
+    features first, then the fewest conduct features among the models with that few (an
+    unanswered step keeps the best model so far)."""
+    best = lower(ask, model, objective.setting, keep=True)
+    fewest = objective.setting <= best.eval(objective.setting, model_completion=True)
+    return lower(lambda bound: ask(z3.And(fewest, bound)), best, objective.conduct, keep=True)
 
 
 POLISH_SECONDS = 0.5
@@ -130,18 +164,19 @@ def _capped(*queries: Query) -> Iterator[bool]:
             q.budget = b
 
 
-def polish(q: Query, model: Any, objective: Any, assumptions: Sequence[Any] = ()) -> Any:
-    """A model of ``q`` (under ``assumptions``) with the least ``objective``, starting from
-    ``model``: ``model`` itself or a better one if some question is unanswered in time."""
+def polish(q: Query, model: Any, objective: Irregular, assumptions: Sequence[Any] = ()) -> Any:
+    """A model of ``q`` (under ``assumptions``) with the least ``objective`` (setting first,
+    then conduct), starting from ``model``: ``model`` itself or a better one if some question
+    is unanswered in time."""
     with _capped(q) as ok:
         if not ok:
             return model
-        return lower(lambda bound: q.check([*assumptions, bound]), model, objective, keep=True)
+        return _lexicographic(lambda bound: q.check([*assumptions, bound]), model, objective)
 
 
 def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer],
                          refine: Callable[[Any], Iterable[tuple[str, Any]]], model: Any,
-                         objective: Any) -> Any:
+                         objective: Irregular) -> Any:
     """The same for a witness of :func:`~proofs.solve.exists_forall` (``outer`` and
     ``inner`` the queries that ``ask`` and ``refine`` use): an outer model, for which ``ask``
     has no answer, with the least ``objective``, starting from ``model``."""
@@ -152,4 +187,4 @@ def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer
             return Answer("unknown", reason=err.reason)
 
     with _capped(outer, inner) as ok:
-        return lower(step, model, objective, keep=True) if ok else model
+        return _lexicographic(step, model, objective) if ok else model

@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -28,7 +27,7 @@ from model.loader import load_institution
 from proofs.diff import amendment, amendment_dict, amendment_text
 from quorumlab.console import emit_json
 from quorumlab.errors import user_errors
-from quorumlab.params import SECONDS, SIZES, Property, WholeNumber
+from quorumlab.params import proof_run_options
 
 __all__ = ["register"]
 
@@ -36,15 +35,7 @@ __all__ = ["register"]
 @click.command("diff")
 @click.argument("old")
 @click.argument("new")
-@click.option("--sizes", type=SIZES, default="3-9", show_default=True,
-              help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size).")
-@click.option("--property", "props", type=Property(), multiple=True,
-              help="Only this property (repeatable; default: the whole catalogue).")
-@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="Seconds per check; an expired check answers 'unknown'.")
-@click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
-              default=min(2, os.cpu_count() or 1), show_default=True,
-              help="Worker processes for the property runs (limit: workers).")
+@proof_run_options("3-9", "; default: the whole catalogue")
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when anything changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--zh", is_flag=True, help="Print meeting records in Chinese.")

@@ -56,7 +56,7 @@ from proofs.runner import expectation_diff, expectation_lines, expectations, run
 from quorumlab.console import emit_json, progress, settings
 from quorumlab.errors import B_FLAGS, BODY_FLAGS, as_flags, user_errors
 from quorumlab.outputs import Outputs, staged
-from quorumlab.params import OUT_DIR, OUT_FILE, SECONDS, SIZES, OutFile, Property, WholeNumber
+from quorumlab.params import OUT_DIR, OUT_FILE, SECONDS, SIZES, OutFile, proof_run_options
 from quorumlab.readings import full_choice, reading_option
 
 __all__ = ["register"]
@@ -65,16 +65,7 @@ __all__ = ["register"]
 @click.command("check")
 @click.argument("institutions", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Check the five built-in institutions.")
-@click.option("--sizes", type=SIZES, default="3-15", show_default=True,
-              help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size).")
-@click.option("--property", "props", type=Property(), multiple=True,
-              help="Only this property (repeatable).")
-@click.option("--timeout", type=SECONDS, default=30.0, show_default=True,
-              help="Seconds per property check (encoding, solving and witness polishing); an "
-              "expired check answers 'unknown'.")
-@click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
-              default=min(2, os.cpu_count() or 1), show_default=True,
-              help="Worker processes (limit: workers).")
+@proof_run_options("3-15")
 @click.option("--pinned", is_flag=True, help="Fix the setting (see proofs.options.Scope).")
 @click.option("--strict", is_flag=True, help="Also exit 1 on findings no expectation records.")
 @click.option("--json", "as_json", is_flag=True,
@@ -148,9 +139,23 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
         click.echo(report_text(rep, "zh" if zh else "en", detail))
         if cross_check:
             click.echo(cross_check_summary(rep.results))
-        for f in out.written:
-            click.echo(f"wrote {f}")
+        for line in _wrote(out.written, smtlib_dir):
+            click.echo(line)
     sys.exit(rep.exit_code)
+
+
+def _wrote(written: list[str], smtlib_dir: Path | None) -> list[str]:
+    """One line per file written, except the SMT-LIB queries (thousands at n = 3..9): their
+    folder and how many.
+
+    >>> _wrote(["r/index.html", "q/a.smt2", "q/b.smt2"], Path("q"))
+    ['wrote r/index.html', 'wrote 2 SMT-LIB files in q']
+    """
+    queries = {f for f in written if smtlib_dir is not None and Path(f).is_relative_to(smtlib_dir)}
+    lines = [f"wrote {f}" for f in written if f not in queries]
+    if smtlib_dir is not None:
+        lines.append(f"wrote {len(queries)} SMT-LIB files in {smtlib_dir}")
+    return lines
 
 
 def _text(path: Path, text: str) -> None:
@@ -160,10 +165,15 @@ def _text(path: Path, text: str) -> None:
 
 
 def _write_expectations(out: Outputs, target: Path, rep: Any) -> None:
-    """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``."""
+    """One suite file per checked rule file: ``target`` itself, or ``target/<stem>.expect.toml``:
+    the records ([expect]) and the distinct findings they make ([findings])."""
+    from proofs.findings import Pinned, by_institution, distinct_findings, finding_lines
+
+    findings = distinct_findings(rep)
     for inst in dict.fromkeys(s.institution for s in rep.summaries):
         f = target / f"{Path(inst).stem}.expect.toml" if target.is_dir() else target
         lines = expectation_lines(s for s in rep.summaries if s.institution == inst)
+        lines += ["", *finding_lines(map(Pinned.of, by_institution(findings, inst)))]
         _text(out.file(f, "--write-expectations"), "\n".join(lines) + "\n")
 
 

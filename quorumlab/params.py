@@ -36,18 +36,19 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import click
 
 from model.errors import QuorumlabError
 from model.limits import enforce
-from proofs.options import parse_sizes
+from proofs.options import DEFAULT_TIMEOUT_S, parse_sizes
 
 __all__ = ["ParamError", "flag_of", "Sizes", "WholeNumber", "Number", "OneOf", "Property", "OutDir",
            "OutFile", "Scheduler", "check_dir", "SIZES", "SEED", "PROBABILITY", "WEIGHT",
-           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE"]
+           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE", "proof_run_options"]
 
 
 class ParamError(click.ClickException):
@@ -306,3 +307,40 @@ SECONDS = Number(0, 1_000_000, "10", "--timeout", "a number of seconds", above=T
 SCHEDULER = Scheduler()
 OUT_DIR = OutDir()
 OUT_FILE = OutFile()
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def proof_run_options(sizes: str, what: str = "") -> Callable[[F], F]:
+    """The options of a run of the property catalogue (``check``, ``diff``): ``--sizes``
+    (default ``sizes``), ``--property`` (``props``), ``--timeout`` (seconds per property
+    check, default :data:`proofs.options.DEFAULT_TIMEOUT_S`) and ``--jobs``; ``what`` adds to
+    the help of ``--property``.
+
+    >>> @click.command()
+    ... @proof_run_options("3-9")
+    ... def run(sizes: tuple[int, ...], props: tuple[str, ...], timeout: float, jobs: int) -> None:
+    ...     print(sizes, props, timeout)
+    >>> run.main(["--sizes", "3,5"], standalone_mode=False)
+    (3, 5) () 30.0
+    """
+    options = [
+        click.option("--sizes", type=SIZES, default=sizes, show_default=True,
+                     help="Board sizes, e.g. 3-15 or 5,7 (smaller first; limit: check_size)."),
+        click.option("--property", "props", type=Property(), multiple=True,
+                     help=f"Only this property (repeatable{what})."),
+        click.option("--timeout", type=SECONDS, default=DEFAULT_TIMEOUT_S, show_default=True,
+                     help="Seconds per property check (encoding, solving and witness "
+                     "polishing); an expired check answers 'unknown'."),
+        click.option("--jobs", type=WholeNumber(1, 2, "--jobs", limit="workers"),
+                     default=min(2, os.cpu_count() or 1), show_default=True,
+                     help="Worker processes (limit: workers)."),
+    ]
+
+    def decorate(f: F) -> F:
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import click
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
@@ -71,6 +72,36 @@ def test_check_text_names_every_file_it_wrote(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     wrote = {ln.removeprefix("wrote ") for ln in r.stdout.splitlines() if ln.startswith("wrote ")}
     assert wrote == {str(p) for p in rep.rglob("*") if p.is_file() and p.name != MANIFEST}
+
+
+def test_check_and_diff_share_their_run_options() -> None:
+    """--sizes, --property, --timeout and --jobs mean the same in check and diff: one
+    definition, one default timeout (30 s, as proofs.options says); only the sizes differ."""
+    def options(name: str) -> dict[str, Any]:
+        return {p.name: p for p in main.commands[name].params if isinstance(p, click.Option)}
+
+    check, diff = options("check"), options("diff")
+    for name in ("sizes", "props", "timeout", "jobs"):
+        assert type(check[name].type) is type(diff[name].type), name
+        assert check[name].opts == diff[name].opts and check[name].multiple == diff[name].multiple
+    assert check["timeout"].default == diff["timeout"].default == 30.0
+    assert check["jobs"].default == diff["jobs"].default
+    assert (check["sizes"].default, diff["sizes"].default) == ("3-15", "3-9")
+
+
+def test_check_counts_its_smtlib_queries_in_one_line(tmp_path: Path) -> None:
+    """Thousands of queries at n = 3..9: the console names their folder and how many, not
+    each; the report's files are still named one by one."""
+    rep, smt = tmp_path / "rep", tmp_path / "smt"
+    r = run("check", PREF, "--sizes", "3-4", "--jobs", "1", "--property", "monotonic",
+            "--property", "no_chair_veto", "--report", str(rep), "--smtlib", str(smt))
+    assert r.exit_code == 0, r.output
+    queries = sorted(smt.glob("*.smt2"))
+    assert len(queries) >= 2  # monotonic holds at n = 3 and 4: at least one query each
+    wrote = [ln.removeprefix("wrote ") for ln in r.stdout.splitlines() if ln.startswith("wrote ")]
+    assert wrote[-1] == f"{len(queries)} SMT-LIB files in {smt}"
+    assert set(wrote[:-1]) == {str(p) for p in rep.rglob("*") if p.is_file() and p.name != MANIFEST}
+    assert not any(w.endswith(".smt2") for w in wrote)
 
 
 def test_check_keeps_exit_1_on_a_regression(tmp_path: Path) -> None:

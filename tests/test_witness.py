@@ -194,9 +194,10 @@ def _passes_somehow(m: Meeting, rs: RuleSet, choice: dict[str, str]) -> bool:
 @pytest.mark.parametrize(("inst", "body", "matter", "pid"), [
     (PREF, "party_group", "ordinary", "recusal_keeps_decidable"),
     (ALXA, "leadership", "cadre", "no_dead_zone"),
-    pytest.param(ALXA, "leadership", "cadre", "recusal_keeps_decidable", marks=pytest.mark.xfail(
-        strict=False, reason="known gap: polishing minimises setting and conduct features "
-        "together, so this witness keeps an absent member it does not need (m2)")),
+    # the leader owns the cadre portfolio: with two speakers no order lets the owner speak
+    # first and the leader last (seed 000, 第三条(二)), so the fewest setting features are one
+    # recusal, everyone present, and a speaking rule broken; not m2 away so that m0 speaks alone
+    (ALXA, "leadership", "cadre", "recusal_keeps_decidable"),
 ])
 def test_dead_zone_witness_needs_each_feature(inst: str, body: str, matter: str, pid: str) -> None:
     """A dead zone: no conduct of the witness's setting passes (brute force).  Each setting
@@ -213,7 +214,8 @@ def test_dead_zone_witness_needs_each_feature(inst: str, body: str, matter: str,
         if f == "the leader does not chair" and w.meeting.leader_id not in w.meeting.present:
             continue
         for v in regularised(w.meeting, f)[:1]:  # the setting is what matters here
-            assert _passes_somehow(v, rs, choice), (f, w.meeting)
+            premise_lost = pid == "recusal_keeps_decidable" and not v.recused
+            assert premise_lost or _passes_somehow(v, rs, choice), (f, w.meeting)
     own = len([f for f in feats if not _is_setting(f)])
     fewest = min(len([f for f in irregularities(c, spec) if not _is_setting(f)])
                  for c in conducts(w.meeting))
