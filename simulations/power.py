@@ -53,6 +53,7 @@ True
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -128,10 +129,65 @@ def anonymous_game(n: int, wins: Callable[[int], bool]) -> PowerIndices:
     return PowerIndices((swings,) * n, (Fraction(pivotal, n),) * n)
 
 
-def _table(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
+_WRAP = 0  # the modulus 2^64: numpy's uint64 arithmetic wraps, so nothing is reduced
+_PRIME_BITS = 56  # prime moduli below 2^56: 2^7 residues add up without overflowing uint64
+
+
+def _is_prime(m: int) -> bool:
+    """Miller-Rabin with the first 12 prime bases: deterministic below 3.3e24."""
+    bases = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+    if m < 2 or any(m % b == 0 for b in bases):
+        return m in bases
+    d, r = m - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for b in bases:
+        x = pow(b, d, m)
+        if x in (1, m - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % m
+            if x == m - 1:
+                break
+        else:
+            return False
+    return True
+
+
+@functools.cache
+def _moduli(bits: int) -> tuple[int, ...]:
+    """2^64 (``_WRAP``) and the largest primes below 2^56, as few as make a product
+    above 2^bits (so every count below 2^bits is its residues' only solution)."""
+    out, room, m = [_WRAP], 1 << 64, 1 << _PRIME_BITS
+    while room <= 1 << bits:
+        m -= 1
+        if _is_prime(m):
+            out.append(m)
+            room *= m
+    return tuple(out)
+
+
+def _add(a: np.ndarray, b: np.ndarray, mod: int | None) -> np.ndarray:
+    """a + b: Python integers if ``mod`` is None, else residues (uint64) mod ``mod``."""
+    x = a + b
+    if mod:  # x < 2 mod: subtract mod where that does not wrap below 0
+        np.minimum(x, x - np.uint64(mod), out=x)
+    return x
+
+
+def _sub(a: np.ndarray, b: np.ndarray, mod: int | None) -> np.ndarray:
+    """a - b, as :func:`_add`."""
+    x = a - b
+    if mod:  # x wrapped below 0 exactly when adding mod brings it back below mod
+        np.minimum(x, x + np.uint64(mod), out=x)
+    return x
+
+
+def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None) -> np.ndarray:
     """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
-    < cap, as Python integers: shape (k+1, cap) by coalition size if ``sizes`` (k the
-    largest size of a coalition lighter than cap), else (1, cap).
+    < cap, as Python integers (or, with ``mod``, their residues as uint64): shape (k+1, cap)
+    by coalition size if ``sizes`` (k the largest size of a coalition lighter than cap),
+    else (1, cap).
 
     Players are added heaviest first, so after j of them a coalition of r weighs at least
     the r last added and at most the r first: each row is updated only between those two
@@ -139,23 +195,44 @@ def _table(weights: Sequence[int], cap: int, sizes: bool) -> np.ndarray:
     weights 1..100)."""
     order = sorted(weights, reverse=True)
     s = list(itertools.accumulate(order, initial=0))  # s[r]: the r heaviest
-    t = np.zeros((len(order) + 1 if sizes else 1, cap), dtype=object)
+    t = np.zeros((len(order) + 1 if sizes else 1, cap), dtype=object if mod is None else np.uint64)
     t[0, 0] = 1
     top = 0
     for j, w in enumerate(order, start=1):
         if not sizes:
             hi = min(s[j], cap - 1)
-            t[0, w:hi + 1] += t[0, :hi + 1 - w]
+            t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
             continue
         rows = j - bisect.bisect_right(s, s[j] - cap)  # sizes that can weigh < cap
         top = max(top, rows)
         for r in range(rows, 0, -1):  # downwards: row r - 1 still lacks player j
             lo, hi = s[j] - s[j - r], min(s[r - 1] + w, cap - 1)
-            t[r, lo:hi + 1] += t[r - 1, lo - w:hi + 1 - w]
+            dst = t[r, lo:hi + 1]
+            dst += t[r - 1, lo - w:hi + 1 - w]
+            if mod:
+                np.minimum(dst, dst - np.uint64(mod), out=dst)
     return t[:top + 1] if sizes else t
 
 
-def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool) -> np.ndarray:
+def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
+    """Row prefix sums, ``prefix[:, e] = sum(table[:, :e])`` (mod ``mod``); reuses
+    ``table``'s memory."""
+    if not mod:  # Python integers, or uint64 wrapping round 2^64
+        np.cumsum(table, axis=1, out=table)
+    else:  # 2^7 residues below 2^56 sum below 2^63: reduce after each such stretch
+        carry = np.zeros(table.shape[0], dtype=np.uint64)
+        stretch = 1 << (63 - _PRIME_BITS)
+        for c0 in range(0, table.shape[1], stretch):
+            part = table[:, c0:c0 + stretch]
+            np.cumsum(part, axis=1, out=part)
+            part %= np.uint64(mod)
+            part[:] = _add(part, carry[:, None], mod)
+            carry = part[:, -1].copy()
+    return np.concatenate([np.zeros((table.shape[0], 1), dtype=table.dtype), table], axis=1)
+
+
+def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool,
+            mod: int | None = None) -> np.ndarray:
     """Per coalition size, how many coalitions of the other table players weigh in
     [need - w, need - 1] (a player of weight ``w`` swings there), from row prefix sums
     ``prefix[:, e] = sum(table[:, :e])``.
@@ -166,21 +243,30 @@ def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool) -> 
     over 0..need-1 exactly once (t = (need-1-e) // w), so the window sum is an
     alternating sum of blocks of w consecutive table columns, block t shifted t sizes
     down -- O(need / w) additions instead of a division per column (Kakimura & Terai,
-    2025, read the quotient off the same way)."""
+    2025, read the quotient off the same way).  With ``mod``, residues (by size only)."""
     if not own:
-        return prefix[:, need] - prefix[:, max(need - w, 0)]
+        return _sub(prefix[:, need], prefix[:, max(need - w, 0)], mod)
     if not by_size:
         t = np.arange((need - 1) // w + 1)
         blocks = prefix[0, need - t * w] - prefix[0, np.maximum(need - (t + 1) * w, 0)]
         return np.array([blocks[0::2].sum() - blocks[1::2].sum()], dtype=object)
     rows = prefix.shape[0]
-    out = np.zeros(rows, dtype=object)
-    for t in range(min((need - 1) // w + 1, rows)):
-        block = prefix[:rows - t, need - t * w] - prefix[:rows - t, max(need - (t + 1) * w, 0)]
-        if t % 2:
-            out[t:] -= block
-        else:
-            out[t:] += block
+    t = np.arange(min((need - 1) // w + 1, rows))  # block t lands t sizes down: < rows
+    block = _sub(prefix[:, need - t * w], prefix[:, np.maximum(need - (t + 1) * w, 0)], mod)
+    padded = np.zeros((len(t) + rows, len(t)), dtype=prefix.dtype)
+    padded[len(t):] = block
+    moved = padded[len(t) + np.arange(rows)[:, None] - t, t]  # moved[k, t] = block[k - t, t]
+    return _sub(_row_sums(moved[:, 0::2], mod), _row_sums(moved[:, 1::2], mod), mod)
+
+
+def _row_sums(m: np.ndarray, mod: int | None) -> np.ndarray:
+    """Sums along rows (mod ``mod``, reducing before uint64 could overflow)."""
+    if not mod:
+        return m.sum(axis=1)
+    out = np.zeros(m.shape[0], dtype=np.uint64)
+    stretch = 1 << (63 - _PRIME_BITS)
+    for c0 in range(0, m.shape[1], stretch):
+        out = _add(out, m[:, c0:c0 + stretch].sum(axis=1) % np.uint64(mod), mod)
     return out
 
 
@@ -225,44 +311,84 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
         return anonymous_game(n, lambda k: k * w0 >= quota)
     free = [weights[j] for j in range(n) if j not in veto]
     need = quota - sum(weights[j] for j in veto)  # what the free players must add
-    cap = max(need, 1)
-    table = _table([w for w in free if w < cap], cap, sizes=shapley)
-    np.cumsum(table, axis=1, out=table)  # in place: the counts are not needed again
-    prefix = np.concatenate([np.zeros((table.shape[0], 1), dtype=object), table], axis=1)
-    del table
+    keys = list(dict.fromkeys((w, i in veto) for i, w in enumerate(weights)))
+    moduli = _moduli(len(free) + 1) if shapley else (None,)
+    counts = _counts([w for w in free if w < max(need, 1)], need, keys, len(free), shapley,
+                     moduli)
     fact = [math.factorial(k) for k in range(n + 1)]
-    found: dict[tuple[int, bool], tuple[int, Fraction]] = {}
-    for i in range(n):
-        key = (weights[i], i in veto)
-        if key not in found:
-            found[key] = _swings(prefix, *key, need, len(free), len(veto), fact, shapley)
+    found = {key: _finish(counts[key], key[1], len(veto), fact, shapley) for key in keys}
     swings = tuple(found[(w, i in veto)][0] for i, w in enumerate(weights))
     ss = tuple(found[(w, i in veto)][1] for i, w in enumerate(weights)) if shapley else ()
     return PowerIndices(swings, ss)
 
 
-def _swings(prefix: np.ndarray, w: int, is_veto: bool, need: int, n_free: int, n_veto: int,
-            fact: list[int], shapley: bool) -> tuple[int, Fraction]:
-    """(swings, Shapley-Shubik index) of one player of weight ``w``.
+Key = tuple[int, bool]  # (weight, veto player?)
 
-    A veto player swings with every coalition of free players weighing >= need (and the
-    other vetoers); a free player when the free players with him weigh in
-    [need - w, need - 1] (with every vetoer).  ``prefix`` holds row prefix sums of the
-    free players' table, by coalition size if ``shapley``."""
-    n = len(fact) - 1
-    if is_veto:  # every coalition of free players, less those weighing < need
-        counts = np.array([math.comb(n_free, k) for k in range(n_free + 1)] if shapley
-                          else [2 ** n_free], dtype=object)
-        if need > 0:
-            counts[:prefix.shape[0]] -= prefix[:, need]
-        extra = n_veto - 1
-    elif w == 0 or need <= 0:
+
+def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: bool,
+            moduli: Sequence[int | None]) -> dict[Key, np.ndarray | None]:
+    """Per (weight, veto?), how many coalitions of free players make such a player swing,
+    by coalition size if ``shapley`` (else one total), as Python integers; None if never.
+
+    ``light``: the free players lighter than ``need`` (the heavier ones are in no losing
+    coalition).  A veto player swings with every coalition of free players weighing
+    >= need (and the other vetoers); a free player when the free players with him weigh
+    in [need - w, need - 1] (with every vetoer).
+
+    ``moduli``: (None,) for Python integers; else the table is built once per modulus in
+    uint64 (:func:`_moduli`: 2^64 by wrap-around, then primes below 2^56), and the counts
+    are put together from their residues by the Chinese remainder theorem (Garner).  That
+    is exact when the moduli multiply to more than every count: each is a number of sets
+    of at most ``n_free`` players, below 2^(n_free + 1), which :func:`_moduli` exceeds.  At 1,000 players it takes 18 moduli, each pass a few
+    times cheaper than one pass over Python integers of up to 1,000 bits."""
+    combs = [math.comb(n_free, k) for k in range(n_free + 1)] if shapley else [2 ** n_free]
+    res: dict[Key, list[np.ndarray]] = {key: [] for key in keys}
+    for mod in moduli:
+        prefix = _prefix(_table(light, max(need, 1), shapley, mod), mod)
+        for w, is_veto in keys:
+            if is_veto:  # every coalition of free players, less those weighing < need
+                full = combs if mod is None else [c % (mod or 1 << 64) for c in combs]
+                got = np.array(full, dtype=prefix.dtype)
+                if need > 0:
+                    rows = prefix.shape[0]
+                    got[:rows] = _sub(got[:rows], prefix[:, need], mod)
+            elif w == 0 or need <= 0:
+                continue
+            else:
+                got = _window(prefix, w, need, own=w < need, by_size=shapley, mod=mod)
+            res[(w, is_veto)].append(got)
+        del prefix
+    return {key: (None if not r else r[0] if moduli[0] is None else _crt(r, moduli))
+            for key, r in res.items()}
+
+
+def _crt(residues: list[np.ndarray], moduli: Sequence[int | None]) -> np.ndarray:
+    """The numbers (Python integers) with these residues modulo each of the pairwise
+    coprime ``moduli`` (``_WRAP`` standing for 2^64), each below their product (Garner's
+    mixed-radix reconstruction).
+
+    >>> _crt([np.array([3, 0], dtype=np.uint64), np.array([1, 4], dtype=np.uint64)], (5, 7))
+    array([8, 25], dtype=object)
+    """
+    x = residues[0].astype(object) % (moduli[0] or 1 << 64)
+    big = moduli[0] or 1 << 64
+    for r, m in zip(residues[1:], moduli[1:], strict=True):
+        m = m or 1 << 64
+        x = x + big * ((r.astype(object) - x) * pow(big, -1, m) % m)
+        big *= m
+    return x
+
+
+def _finish(counts: np.ndarray | None, is_veto: bool, n_veto: int, fact: list[int],
+            shapley: bool) -> tuple[int, Fraction]:
+    """(swings, Shapley-Shubik index) of a player from the :func:`_counts` of its kind:
+    the coalitions by size of the free players, plus every other vetoer."""
+    if counts is None:
         return 0, Fraction(0)
-    else:
-        counts = _window(prefix, w, need, own=w < need, by_size=shapley)
-        extra = n_veto
     if not shapley:
         return int(counts[0]), Fraction(0)
+    n = len(fact) - 1
+    extra = n_veto - 1 if is_veto else n_veto
     num = sum(int(c) * fact[k + extra] * fact[n - 1 - k - extra]
               for k, c in enumerate(counts) if c)
     return int(sum(counts)), Fraction(num, fact[n])

@@ -16,6 +16,8 @@ from model.loader import builtin_ids, load_institution
 from simulations.compositions import Board
 from simulations.power import (
     PowerError,
+    _counts,
+    _moduli,
     _passes,
     body_power,
     brute_force,
@@ -40,6 +42,43 @@ def test_generating_functions_equal_brute_force(weights: list[int], data: st.Dat
     assert both == brute_force(weights, quota, vetoers)
     assert weighted_game(weights, quota, vetoers, shapley=False).banzhaf_swings == \
         both.banzhaf_swings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=12), st.data())
+def test_residues_rebuild_the_python_integer_counts(weights: list[int],
+                                                    data: st.DataObject) -> None:
+    """Differential, new against old: the counts by coalition size from residues (uint64
+    tables, Chinese remainder) equal the Python-integer ones.  Small primes (product
+    about 10^6 > 2^13, more than any count of 12 players) make the reductions, the
+    stretched prefix sums and Garner's steps all bite; then the moduli used at this size."""
+    total = sum(weights)
+    if total == 0:
+        return
+    quota = data.draw(st.integers(1, total))
+    vetoers = set(data.draw(st.lists(st.integers(0, len(weights) - 1), max_size=2,
+                                     unique=True)))
+    free = [w for i, w in enumerate(weights) if i not in vetoers]
+    need = quota - sum(weights[i] for i in vetoers)
+    keys = list(dict.fromkeys((w, i in vetoers) for i, w in enumerate(weights)))
+    light = [w for w in free if w < max(need, 1)]
+    old = _counts(light, need, keys, len(free), True, (None,))
+    for moduli in ((97, 101, 103), _moduli(len(free) + 1)):
+        new = _counts(light, need, keys, len(free), True, moduli)
+        assert new.keys() == old.keys()
+        for key, counts in old.items():
+            got = new[key]
+            assert (counts is None and got is None) or (
+                counts is not None and got is not None and list(got) == list(counts))
+
+
+def test_moduli_exceed_every_count() -> None:
+    """2^64 and then primes (below 2^56, pairwise coprime) until the product passes
+    2^bits: at 1,000 players, 64 + 17 * 56 > 1,001 bits, so 18 moduli."""
+    ms = _moduli(1001)
+    assert ms[0] == 0 and len(ms) == 18 and len(set(ms)) == 18
+    assert all(2 ** 55 < m < 2 ** 56 and pow(3, m - 1, m) == 1 for m in ms[1:])
+    assert math.prod(ms[1:]) * 2 ** 64 > 2 ** 1001 > math.prod(ms[1:-1]) * 2 ** 64
 
 
 def _pivots_by_orderings(weights: list[int], quota: int) -> tuple[Fraction, ...]:
