@@ -56,7 +56,7 @@ import bisect
 import functools
 import itertools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -183,11 +183,9 @@ def _sub(a: np.ndarray, b: np.ndarray, mod: int | None) -> np.ndarray:
     return x
 
 
-def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None) -> np.ndarray:
-    """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
-    < cap, as Python integers (or, with ``mod``, their residues as uint64): shape (k+1, cap)
-    by coalition size if ``sizes`` (k the largest size of a coalition lighter than cap),
-    else (1, cap).
+def _spans(weights: Sequence[int], cap: int) -> Iterator[tuple[int, int, int, int]]:
+    """The updates that build the table by coalition size, in order: (r, lo, hi, w) adds
+    row r - 1, shifted w columns right, into row r between columns lo and hi.
 
     Players are added heaviest first, so after j of them a coalition of r weighs at least
     the r last added and at most the r first: each row is updated only between those two
@@ -195,23 +193,53 @@ def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None
     weights 1..100)."""
     order = sorted(weights, reverse=True)
     s = list(itertools.accumulate(order, initial=0))  # s[r]: the r heaviest
-    t = np.zeros((len(order) + 1 if sizes else 1, cap), dtype=object if mod is None else np.uint64)
-    t[0, 0] = 1
-    top = 0
     for j, w in enumerate(order, start=1):
-        if not sizes:
-            hi = min(s[j], cap - 1)
-            t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
-            continue
         rows = j - bisect.bisect_right(s, s[j] - cap)  # sizes that can weigh < cap
-        top = max(top, rows)
         for r in range(rows, 0, -1):  # downwards: row r - 1 still lacks player j
             lo, hi = s[j] - s[j - r], min(s[r - 1] + w, cap - 1)
-            dst = t[r, lo:hi + 1]
-            dst += t[r - 1, lo - w:hi + 1 - w]
-            if mod:
-                np.minimum(dst, dst - np.uint64(mod), out=dst)
-    return t[:top + 1] if sizes else t
+            if lo <= hi:
+                yield r, lo, hi, w
+
+
+def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None) -> np.ndarray:
+    """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
+    < cap, as Python integers (or, with ``mod``, their residues as uint64): shape (k+1, cap)
+    by coalition size if ``sizes`` (k the largest size of a coalition lighter than cap;
+    rows updated as :func:`_spans` says), else (1, cap)."""
+    t = np.zeros((len(weights) + 1 if sizes else 1, cap),
+                 dtype=object if mod is None else np.uint64)
+    t[0, 0] = 1
+    if not sizes:
+        total = 0
+        for w in weights:
+            total += w
+            hi = min(total, cap - 1)
+            t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
+        return t
+    top = 0
+    for r, lo, hi, w in _spans(weights, cap):
+        top = max(top, r)
+        dst = t[r, lo:hi + 1]
+        dst += t[r - 1, lo - w:hi + 1 - w]
+        if mod:
+            np.minimum(dst, dst - np.uint64(mod), out=dst)
+    return t[:top + 1]
+
+
+def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
+    """Whether building the table once per modulus in uint64 is cheaper than once in
+    Python integers.  Costs per update and per cell as measured on the development
+    machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a cell (the
+    integers have up to n bits); a uint64 update about 3.6 us plus 1.8 ns a cell, per
+    modulus.  Small tables (weights 1..10) are all call overhead, which residues only
+    multiply."""
+    calls = cells = 0
+    for _, lo, hi, _ in _spans(weights, cap):
+        calls += 1
+        cells += hi + 1 - lo
+    as_ints = calls * 2e-6 + cells * (30 + 0.13 * n_free) * 1e-9
+    as_residues = moduli * (calls * 3.6e-6 + cells * 1.8e-9)
+    return as_residues < as_ints
 
 
 def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
@@ -312,9 +340,11 @@ def weighted_game(weights: Sequence[int], quota: int, vetoers: Sequence[int] = (
     free = [weights[j] for j in range(n) if j not in veto]
     need = quota - sum(weights[j] for j in veto)  # what the free players must add
     keys = list(dict.fromkeys((w, i in veto) for i, w in enumerate(weights)))
-    moduli = _moduli(len(free) + 1) if shapley else (None,)
-    counts = _counts([w for w in free if w < max(need, 1)], need, keys, len(free), shapley,
-                     moduli)
+    light = [w for w in free if w < max(need, 1)]
+    moduli: tuple[int | None, ...] = (None,)
+    if shapley and _residues_pay(light, max(need, 1), len(_moduli(len(free) + 1)), len(free)):
+        moduli = _moduli(len(free) + 1)
+    counts = _counts(light, need, keys, len(free), shapley, moduli)
     fact = [math.factorial(k) for k in range(n + 1)]
     found = {key: _finish(counts[key], key[1], len(veto), fact, shapley) for key in keys}
     swings = tuple(found[(w, i in veto)][0] for i, w in enumerate(weights))
