@@ -217,9 +217,7 @@ def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None
                  dtype=object if mod is None else np.uint64)
     t[0, 0] = 1
     if not sizes:
-        total = 0
-        for w in weights:
-            total += w
+        for total, w in zip(itertools.accumulate(weights), weights, strict=True):
             hi = min(total, cap - 1)
             t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
         return t
