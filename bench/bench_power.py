@@ -1,12 +1,17 @@
-"""Benchmark of the exact weighted-game power indices (run: ``python bench/bench_power.py``).
+"""Benchmark of the weighted-game power indices (run: ``python bench/bench_power.py``).
 
 Every time is printed as a ratio against a baseline measured in the same run:
 
-* the previous algorithm (``simulations/power.py`` at commit ``BASELINE``, read with ``git
-  show``): ``old / new`` is the speed-up, and its answers must equal the new ones exactly;
+* the previous exact algorithm (``simulations/power.py`` at commit ``BASELINE``, Python
+  integers, read with ``git show``): ``old / new`` is the speed-up, and its answers must
+  equal the new ones exactly;
 * ``powerindex`` and ``powerindices`` (floating point; ``pip install quorumlab[bench]``):
   ``theirs / new``, with their largest error against our exact answer;
-* the issue's goal, 2 s for Shapley-Shubik with weights 1..100 at n = 1,000: ``new / 2 s``.
+* for Shapley-Shubik, ``shapley_shubik_float`` (Owen's integral, floating point) against
+  the exact new and old code and ``powerindex``, with its largest relative error against
+  the exact index;
+* the issue's goal, 2 s for Shapley-Shubik with weights 1..100 at n = 1,000: ``time / 2 s``
+  for the exact and for the floating-point road.
 
 Games: n players with weights drawn uniformly from 1..10 or 1..100 (seed 7), quota a
 simple majority of the weight.  Each computation runs in a child process with a time
@@ -32,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from bench_sim import competitor, table, verdict  # noqa: E402 - pins one core
 
-from simulations.power import PowerIndices, weighted_game  # noqa: E402
+from simulations.power import PowerIndices, shapley_shubik_float, weighted_game  # noqa: E402
 
-BASELINE = "34054f6"  # the last commit with the previous algorithm
+BASELINE = "75c6c07"  # the last commit with the previous exact algorithm (Python integers)
 GOAL_SECONDS = 2.0
 
 
@@ -57,6 +62,11 @@ def _old_module() -> Any:
 
 
 def _ours(q: Any, which: str, weights: list[int], quota: int, shapley: bool) -> None:
+    if which == "float":
+        t = time.perf_counter()
+        f = shapley_shubik_float(weights, quota)
+        q.put(("ok", time.perf_counter() - t, f.values))
+        return
     game = weighted_game
     if which == "old":
         old = _old_module()
@@ -71,7 +81,8 @@ def _ours(q: Any, which: str, weights: list[int], quota: int, shapley: bool) -> 
 
 def run(which: str, weights: list[int], quota: int, shapley: bool,
         limit: float) -> tuple[str, float, Any]:
-    """(status, seconds, (swings, shapley_shubik)) of ``which`` = "new" or "old"."""
+    """(status, seconds, (swings, shapley_shubik)) of ``which`` = "new" or "old"; for
+    "float", (status, seconds, the floating-point Shapley-Shubik indices)."""
     q: Any = mp.Queue()
     p = mp.Process(target=_ours, args=(q, which, weights, quota, shapley))
     p.start()
@@ -98,8 +109,13 @@ def ratio(status: str, theirs: float, ours: float) -> str:
     return status
 
 
-def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], float | None]:
-    out, goal = [], None
+def rel_error(got: tuple[float, ...], exact: tuple[Any, ...]) -> float:
+    """Largest relative error of ``got`` against the exact indices (absolute where 0)."""
+    return max(abs(g - float(e)) / (float(e) or 1.0) for g, e in zip(got, exact, strict=True))
+
+
+def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], list[list[Any]], dict]:
+    out, flo, goal = [], [], {}
     rng = np.random.default_rng(7)
     for top in (10, 100):
         for n in sizes:
@@ -111,20 +127,32 @@ def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], float | None]
                     out.append([n, f"1..{top}", index, status, "", "", ""])
                     continue
                 r = PowerIndices(*got)
-                if top == 100 and n == 1000 and shapley:
-                    goal = secs
                 o_status, o_secs, o_got = run("old", weights, quota, shapley, limit)
                 same = "" if o_got is None else (" same" if o_got == got else " DIFFERENT")
                 row = [n, f"1..{top}", index, f"{secs:.3g}s",
                        ratio(o_status, o_secs, secs) + same]
                 exact = r.shapley_shubik if shapley else r.banzhaf_normalised
                 alt = None if shapley else r.banzhaf_absolute
+                px = None
                 for lib in ("powerindex", "powerindices"):
                     c_status, c_secs, c_got = competitor(lib, index, quota, weights, limit)
+                    px = px or (c_status, c_secs)
                     row.append(f"{ratio(c_status, c_secs, secs)}, "
                                f"{verdict(c_status, c_got, exact, alt)}")
                 out.append(row)
-    return out, goal
+                if not shapley:
+                    continue
+                f_status, f_secs, f_got = run("float", weights, quota, True, limit)
+                if f_status != "ok":
+                    flo.append([n, f"1..{top}", f_status, "", "", "", ""])
+                    continue
+                flo.append([n, f"1..{top}", f"{f_secs:.3g}s", f"{secs / f_secs:.3g}x",
+                            ratio(o_status, o_secs, f_secs), ratio(px[0], px[1], f_secs),
+                            f"{rel_error(f_got, exact):.1g}"])
+                if top == 100 and n == 1000:
+                    goal = {"exact": secs, "float": f_secs, "old": (o_status, o_secs),
+                            "powerindex": px}
+    return out, flo, goal
 
 
 def main() -> None:
@@ -134,15 +162,24 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [100, 300] if args.quick else [100, 300, 1000]
     limit = 30.0 if args.quick else args.limit
-    found, goal = rows(sizes, limit)
+    found, flo, goal = rows(sizes, limit)
     table("Exact power indices: new time, and each baseline's time as a multiple of it",
           ["n", "weights", "index", "new, exact (the unit)", "old / new", "powerindex / new",
            "powerindices / new"], found)
-    if goal is not None:
-        print(f"\nGoal (Shapley-Shubik, weights 1..100, n = 1,000, exact, under "
-              f"{GOAL_SECONDS:g} s): new / goal = {goal / GOAL_SECONDS:.3g}x "
-              f"({'met' if goal <= GOAL_SECONDS else 'missed'})")
-
+    table("Shapley-Shubik in floating point (shapley_shubik_float): its time, and each "
+          "baseline's as a multiple of it",
+          ["n", "weights", "float (the unit)", "new exact / float", "old exact / float",
+           "powerindex / float", "max relative error vs exact"], flo)
+    if goal:
+        print(f"\nGoal (Shapley-Shubik, weights 1..100, n = 1,000, under {GOAL_SECONDS:g} s):")
+        for road in ("exact", "float"):
+            secs = goal[road]
+            print(f"  {road}: {secs:.3g} s, {secs / GOAL_SECONDS:.3g}x the goal "
+                  f"({'met' if secs <= GOAL_SECONDS else 'missed'})")
+        print(f"  float against the same run: new exact / float = "
+              f"{goal['exact'] / goal['float']:.3g}x, old exact / float = "
+              f"{ratio(*goal['old'], goal['float'])}, powerindex / float = "
+              f"{ratio(*goal['powerindex'], goal['float'])}")
 
 if __name__ == "__main__":
     main()

@@ -16,11 +16,14 @@ from model.loader import builtin_ids, load_institution
 from simulations.compositions import Board
 from simulations.power import (
     PowerError,
+    _counts,
+    _moduli,
     _passes,
     body_power,
     brute_force,
     sampled_power,
     sampled_shapley,
+    shapley_shubik_float,
     weighted_game,
 )
 
@@ -39,6 +42,43 @@ def test_generating_functions_equal_brute_force(weights: list[int], data: st.Dat
     assert both == brute_force(weights, quota, vetoers)
     assert weighted_game(weights, quota, vetoers, shapley=False).banzhaf_swings == \
         both.banzhaf_swings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=12), st.data())
+def test_residues_rebuild_the_python_integer_counts(weights: list[int],
+                                                    data: st.DataObject) -> None:
+    """Differential, new against old: the counts by coalition size from residues (uint64
+    tables, Chinese remainder) equal the Python-integer ones.  Small primes (product
+    about 10^6 > 2^13, more than any count of 12 players) make the reductions, the
+    stretched prefix sums and Garner's steps all bite; then the moduli used at this size."""
+    total = sum(weights)
+    if total == 0:
+        return
+    quota = data.draw(st.integers(1, total))
+    vetoers = set(data.draw(st.lists(st.integers(0, len(weights) - 1), max_size=2,
+                                     unique=True)))
+    free = [w for i, w in enumerate(weights) if i not in vetoers]
+    need = quota - sum(weights[i] for i in vetoers)
+    keys = list(dict.fromkeys((w, i in vetoers) for i, w in enumerate(weights)))
+    light = [w for w in free if w < max(need, 1)]
+    old = _counts(light, need, keys, len(free), True, (None,))
+    for moduli in ((97, 101, 103), _moduli(len(free) + 1)):
+        new = _counts(light, need, keys, len(free), True, moduli)
+        assert new.keys() == old.keys()
+        for key, counts in old.items():
+            got = new[key]
+            assert (counts is None and got is None) or (
+                counts is not None and got is not None and list(got) == list(counts))
+
+
+def test_moduli_exceed_every_count() -> None:
+    """2^64 and then primes (below 2^56, pairwise coprime) until the product passes
+    2^bits: at 1,000 players, 64 + 17 * 56 > 1,001 bits, so 18 moduli."""
+    ms = _moduli(1001)
+    assert ms[0] == 0 and len(ms) == 18 and len(set(ms)) == 18
+    assert all(2 ** 55 < m < 2 ** 56 and pow(3, m - 1, m) == 1 for m in ms[1:])
+    assert math.prod(ms[1:]) * 2 ** 64 > 2 ** 1001 > math.prod(ms[1:-1]) * 2 ** 64
 
 
 def _pivots_by_orderings(weights: list[int], quota: int) -> tuple[Fraction, ...]:
@@ -155,11 +195,57 @@ def test_same_answers_as_powerindex() -> None:
                            atol=1e-12)
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=1, max_size=12), st.data())
+def test_float_shapley_equals_the_exact_one_on_small_games(weights: list[int],
+                                                           data: st.DataObject) -> None:
+    """Differential: the floating-point road (Owen's integral, FFT per node) against the
+    exact generating functions.  With n <= 12 the Gauss rule has >= n/2 nodes, so only
+    rounding and the proven 1e-20 tails separate the two."""
+    total = sum(weights)
+    if total == 0:
+        return
+    quota = data.draw(st.integers(1, total))
+    got = shapley_shubik_float(weights, quota)
+    want = weighted_game(weights, quota).shapley_shubik
+    assert got.exact_rule and got.tail_bound <= 1e-20
+    assert np.allclose(got.values, [float(x) for x in want], rtol=1e-12, atol=1e-14)
+
+
+def test_float_shapley_on_the_textbook_games() -> None:
+    """The values derived by hand in test_un_security_council and test_textbook_games."""
+    un = shapley_shubik_float([7] * 5 + [1] * 10, 39).values
+    assert np.allclose(un, [421 / 2145] * 5 + [4 / 2145] * 10, rtol=1e-13, atol=0)
+    eec = shapley_shubik_float([4, 4, 4, 2, 2, 1], 12).values
+    assert np.allclose(eec, [14 / 60] * 3 + [9 / 60] * 2 + [0], rtol=1e-13, atol=1e-15)
+
+
+def test_float_shapley_past_the_exact_rule() -> None:
+    """200 players of weights 1..60: 48 nodes are fewer than n/2 = 100, so the quadrature
+    is truncated, and the FFT (5,400 points) is shorter than the 6,718 possible total
+    weights, so the distribution is folded; it still agrees with the exact indices.  With
+    4 nodes the indices do not sum to 1, and the rule is doubled until they do."""
+    rng = np.random.default_rng(12)
+    w = [int(x) for x in rng.integers(1, 61, 200)]
+    q = sum(w) // 2 + 1
+    exact = [float(x) for x in weighted_game(w, q).shapley_shubik]
+    got = shapley_shubik_float(w, q)
+    assert not got.exact_rule and got.nodes == 48 and got.sum_defect <= 1e-12
+    assert np.allclose(got.values, exact, rtol=1e-12, atol=0)
+    few = shapley_shubik_float(w, q, nodes=4)
+    assert few.nodes > 4 and few.sum_defect <= 1e-12
+    assert np.allclose(few.values, exact, rtol=1e-11, atol=0)
+
+
 def test_errors_name_the_field() -> None:
     with pytest.raises(PowerError, match="quota"):
         weighted_game([1, 2], 9)
     with pytest.raises(PowerError, match="weights"):
         weighted_game([1.5, 2], 2)  # type: ignore[list-item]
+    with pytest.raises(PowerError, match="nodes"):
+        shapley_shubik_float([1, 2], 2, nodes=0)
+    with pytest.raises(PowerError, match="quota"):
+        shapley_shubik_float([1, 2], 0)
 
 
 @pytest.mark.parametrize("inst_id", builtin_ids())
