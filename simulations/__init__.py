@@ -24,6 +24,7 @@ from simulations.power import (
     TernaryPower,
     body_power,
     sampled_power,
+    shapley_shubik_float,
     weighted_game,
 )
 from simulations.readings import MAX_READINGS, ReadingError, reading_label, select_readings
@@ -38,7 +39,7 @@ __all__ = [
     "ORDERS", "MeetingBatch", "MeetingModel", "draw_meetings",
     "SimulationResult", "simulate", "simulate_institution",
     "BodyPower", "PowerError", "PowerIndices", "TernaryPower", "body_power", "sampled_power",
-    "weighted_game",
+    "shapley_shubik_float", "weighted_game",
     "MAX_READINGS", "ReadingError", "reading_label", "select_readings",
     "Seed", "as_generator",
     "SweepError", "SweepSpec", "load_sweep", "run_sweep", "write_table",
