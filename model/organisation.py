@@ -5,6 +5,8 @@ An organisation file (TOML or JSON; examples in ``model/examples/boards/``)::
     [organisation]
     id = "prefecture_board"
     name = "州医保局党组 (example)"
+    institution = "prefecture_medical_security_party_group"   # optional: whose board
+    body = "party_group"                                      # optional: the body it sits as
 
     [[members]]                    # the voting members; exactly one leader (一把手)
     id = "sec"
@@ -68,7 +70,7 @@ from model.rules import Institution
 from model.schema import Strict, check
 
 __all__ = ["OrganisationFileError", "Organisation", "OrgFile", "load_organisation",
-           "organisation_from_dict", "BOARDS_DIR", "Runners", "FourEyes", "SeparationRule",
+           "organisation_from_dict", "BOARDS_DIR", "example_organisation", "Runners", "FourEyes", "SeparationRule",
            "SeparationReading", "Violation", "RUNNERS", "separation_rule", "violations",
            "assignment_graph", "find_valid", "with_assignment", "recusing_members",
            "ATTENDANCE", "ImpactRow", "Impact", "impact", "Disabling", "smallest_disabling"]
@@ -85,6 +87,10 @@ class OrganisationFileError(QuorumlabError, ValueError):
 class _Header(Strict):
     id: str = Field(min_length=1)
     name: str = ""
+    institution: str = ""
+    """The institution (built-in id) whose example board this is (``quorumlab check`` reads it)."""
+    body: str = ""
+    """The body the board sits as."""
 
 
 class _MemberRow(Strict):
@@ -123,6 +129,8 @@ class Organisation:
     members: tuple[Member, ...]
     kin: Kinship
     source: str = ""
+    institution: str = ""
+    body: str = ""
 
     @property
     def leader(self) -> str:
@@ -163,7 +171,8 @@ def organisation_from_dict(data: object, file: str | None = None) -> Organisatio
                             [Tie(k.person, k.relation, k.of) for k in raw.kin])
     except KinshipError as err:
         raise OrganisationFileError(err.field, err.message, fix=err.fix, file=file) from None
-    return Organisation(raw.organisation.id, raw.organisation.name, members, kin, file or "")
+    return Organisation(raw.organisation.id, raw.organisation.name, members, kin, file or "",
+                        raw.organisation.institution, raw.organisation.body)
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -174,6 +183,23 @@ def load_organisation(path: str | Path) -> Organisation:
     """
     data = read_data_file(path, OrganisationFileError)
     return organisation_from_dict(data, file=display_name(path))
+
+
+def example_organisation(institution: str) -> tuple[Path, Organisation] | None:
+    """The example board of ``institution`` in :data:`BOARDS_DIR` (the file whose
+    ``[organisation]`` names it), or None.
+
+    >>> path, org = example_organisation("taobei_district_government")
+    >>> path.name, org.body, len(org.members)
+    ('taobei.toml', 'party_group', 7)
+    >>> example_organisation("nowhere") is None
+    True
+    """
+    for path in sorted(BOARDS_DIR.glob("*.toml")):
+        org = load_organisation(path)
+        if org.institution == institution:
+            return path, org
+    return None
 
 
 # ----------------------------------------------------------------- separation of duties
