@@ -363,7 +363,9 @@ def _stall(ctx: Context, who: str) -> Verdict:
     r, ws = replayable[0] if replayable else (stalled[0], ())
     how = "for ever" if r.verdict == "forever" else f"for at least {MEETINGS} meetings"
     facets = tuple(x.limit.name for x in stalled)
-    return Verdict("fails", value=lead, witnesses=ws, core=("deferral",), facets=facets,
+    why = {Outcome.NO_QUORUM: "quorum", Outcome.REJECTED: "passing"}
+    core = tuple(sorted({why.get(w.outcome, "deferral") for w in ws})) or ("deferral",)
+    return Verdict("fails", value=lead, witnesses=ws, core=core, facets=facets,
                    detail=f"on a board of {n}, {whom} keeps a majority-backed item from passing "
                    f"{how} (reading {r.limit.name}: {r.limit.note} [{r.limit.cite}]); stalled under "
                    f"{', '.join(facets)}",
