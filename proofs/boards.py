@@ -52,6 +52,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import z3
+
 from model.errors import QuorumlabError
 from model.kinship import RULES
 from model.meeting import MatterFacts, Meeting, Outcome, Vote
@@ -297,8 +299,12 @@ def _order_exists(ctx: Context) -> Verdict:
     path, org = found
     clashes = []
     for choice in order_readings(ctx.ruleset):
-        a = solve_order(order_problem(ctx.ruleset, org.members, choice, source=Path(path).name),
-                        _ms(ctx), count=False)
+        problem = order_problem(ctx.ruleset, org.members, choice, source=Path(path).name)
+        try:  # model.procedure calls Z3 itself (model/ does not import proofs.solve.ask)
+            a = solve_order(problem, _ms(ctx), count=False)
+        except z3.Z3Exception as err:
+            msg = err.value.decode(errors="replace") if isinstance(err.value, bytes) else err.value
+            raise SolverUnknown(f"solver error: {msg}") from None
         if a.status == "unknown":
             raise SolverUnknown(a.reason)
         if a.status == "unsat":

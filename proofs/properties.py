@@ -79,7 +79,7 @@ def register(prop: Property) -> Property:
 def _load() -> None:
     import proofs.catalogue  # noqa: F401  (registers the built-in properties)
     import proofs.parametric  # noqa: F401  (and the all-n ones)
-    import proofs.boards  # noqa: F401  (and those of the example boards)
+    from proofs import boards  # noqa: F401  (and those of the example boards)
 
 
 def all_properties() -> list[Property]:
