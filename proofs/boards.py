@@ -22,7 +22,8 @@ sizes: ``per_size=False``), and are ``n/a`` elsewhere:
   passing for :data:`MEETINGS` meetings by the chair / by the largest minority staying
   away, on a board of the example's size, under every reading of how often an item may be
   deferred (bounded model checking, :func:`proofs.history.longest_stall`; value: the
-  meetings stalled under the text's lead reading).
+  meetings, of the :data:`MEETINGS` followed, the item is kept from passing under the
+  text's lead reading).
 
 Every witness is a replayable meeting: a meeting on the board refers to the organisation
 file (``organisation = ...``, with the outsiders in ``persons_involved`` and the kinship
@@ -353,7 +354,7 @@ def _stall(ctx: Context, who: str) -> Verdict:
         if r.verdict == "unknown":
             raise SolverUnknown(r.answers[-1].reason)
         runs.append(r)
-    lead = runs[0].meetings
+    lead = MEETINGS if runs[0].verdict in ("forever", "at_least") else runs[0].meetings
     stalled = [r for r in runs if r.verdict in ("forever", "at_least")]
     whom = ("the chair" if who == "chair" else
             f"a minority of {q.n_minority} staying away or voting no")
