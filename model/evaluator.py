@@ -263,11 +263,12 @@ def _kin_reasons(meeting: Meeting, spec: RuleSpec) -> list[Reason]:
     out = []
     for r in meeting.kin:
         chain = r.path[0] + "".join(f" -{s}-> {p}" for s, p in zip(r.steps, r.path[1:], strict=True))
-        done = "recused" if r.member in meeting.recused else "did NOT recuse"
+        done = ("recused" if r.member in meeting.recused else "absent"
+                if r.member not in meeting.present else "did NOT recuse")
         out.append(Reason("recusal", r.cite, f"{r.member} must recuse: {r.person} is his "
                           f"{r.relation} ({r.category}; {chain}); {done} [reading {r.reading}]",
                           f"{r.member}须回避: {r.person}与其为{r.category}关系 ({chain}); "
-                          f"{'已回避' if r.member in meeting.recused else '未回避'} [解读 {r.reading}]"))
+                          f"{'已回避' if r.member in meeting.recused else '缺席' if r.member not in meeting.present else '未回避'} [解读 {r.reading}]"))
     return out
 
 

@@ -88,7 +88,9 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
         else:
             position = "silent" if where == "present" else "-"
         notes = [t for t, on in (("chair", x.id == m.chair_id), ("owns the portfolio", m.owns(x.id)),
-                                 ("involved", x.id in m.matter.persons_involved)) if on]
+                                 ("involved", x.id in m.matter.persons_involved),
+                                 ("related to an involved person", x.id in m.kin_members
+                                  and x.id not in m.matter.persons_involved)) if on]
         rows.append(f"<tr><td>{_e(names[x.id])}</td><td>{_e(x.role)}</td><td>{where}</td>"
                     f"<td>{_e(position)}</td><td class=num>{order.get(x.id, '')}</td>"
                     f"<td>{_e(', '.join(notes))}</td></tr>")
