@@ -89,6 +89,13 @@ def _example(institution: str) -> tuple[str, Organisation] | None:
     return None if found is None else (str(found[0]), found[1])
 
 
+def _register(pid: str, title: str, title_zh: str, statement: str, kind: str,
+              about: tuple[str, ...], prove: Any, scope: str = BOARD_SCOPE) -> None:
+    """Register one example-board property (size-free)."""
+    register(Property(pid, title, title_zh, statement, kind, about, prove, per_size=False,
+                      scope=scope))
+
+
 def board_for(ctx: Context) -> tuple[str, Organisation] | None:
     """The example board (path, organisation) that sits on ``ctx``'s rule set: the board's
     own body, or a rule set that body shares (the runner checks identical rule sets once)."""
@@ -195,12 +202,12 @@ def _duties_separable(ctx: Context) -> Verdict:
                        n for n, _ in failing) + ")")
 
 
-register(Property(
+_register(
     "duties_separable", "The example board can separate duties", "示例班子可以落实不直接分管",
     "on the institution's example board, the portfolios the leader may not run (四个/五个不直接"
     "分管) can be assigned so that every separation rule holds, under every reading of who must "
     "run them (Z3; fails with the clauses that clash; value: the most of them one member may "
-    "still hold)", "exists", ("leader_may_not_own",), _duties_separable, per_size=False, scope=BOARD_SCOPE))
+    "still hold)", "exists", ("leader_may_not_own",), _duties_separable)
 
 
 def _duties_kept(ctx: Context) -> Verdict:
@@ -222,12 +229,12 @@ def _duties_kept(ctx: Context) -> Verdict:
                    detail_zh=f"示例班子对{ctx.portfolio}的分工违反不直接分管的规定")
 
 
-register(Property(
+_register(
     "duties_kept", "The example board keeps its duties separate", "示例班子的分工符合不直接分管",
     "the institution's example board assigns the matter's portfolio as the separation rules "
     "require under every reading (the leader does not run it; someone who may run it does; two "
     "portfolios that need two hands are not one member's); fails names each breach and its "
-    "clause", "forall", ("leader_may_not_own",), _duties_kept, per_size=False, scope=BOARD_SCOPE))
+    "clause", "forall", ("leader_may_not_own",), _duties_kept)
 
 
 # --------------------------------------------------------------------------- kinship
@@ -280,14 +287,13 @@ def _recusal_cannot_disable(ctx: Context) -> Verdict:
                    "回避, 议题无法通过")
 
 
-register(Property(
+_register(
     "recusal_cannot_disable", "Related outsiders cannot disable the body",
     "亲属回避不会使机构瘫痪",
     "on the institution's example board, no set of related people who are not members, "
     "involved in an item, makes so many members recuse (本人或亲属 / 近亲属, each kinship reading; "
     "recused members staying or leaving) that the item cannot pass; value: the fewest such "
-    "outsiders", "forall", ("recusal",), _recusal_cannot_disable, per_size=False,
-    scope=BOARD_SCOPE))
+    "outsiders", "forall", ("recusal",), _recusal_cannot_disable)
 
 
 # ------------------------------------------------------------------- procedure order
@@ -327,12 +333,12 @@ def _order_exists(ctx: Context) -> Verdict:
                    detail_zh="示例班子不存在符合规定的发言顺序: 规定相互冲突")
 
 
-register(Property(
+_register(
     "order_exists", "A valid speaking order exists", "存在合规的议事发言顺序",
     "on the institution's example board, the steps the text lists and the speaking rules (the "
     "portfolio owner first, the leader last) admit an order, under every reading (Z3; fails with "
     "the minimal set of clauses that clash)", "exists", ("owner_speaks_first", "last_speaker"),
-    _order_exists, per_size=False, scope=BOARD_SCOPE))
+    _order_exists)
 
 
 # --------------------------------------------------------------------- meetings over time
@@ -395,24 +401,23 @@ def _replayed(ctx: Context, run: Any) -> tuple[Witness, ...] | None:
     return tuple(out) or None
 
 
-register(Property(
+_register(
     "no_chair_stall", "The chair cannot stall a majority-backed item",
     "主持人不能搁置多数支持的议题",
     f"on a board of the example's size, a majority (every member but the chair) backs the item at "
     f"every meeting; the chair (his call of the vote, his own position) cannot keep it from "
     f"passing for {MEETINGS} meetings, under every reading of how often an item may be deferred "
     "(bounded model checking; value: meetings stalled under the text's lead reading)",
-    "forall", ("deferral", "chair_calls_vote"), lambda ctx: _stall(ctx, "chair"), per_size=False,
-    scope=STALL_SCOPE))
+    "forall", ("deferral", "chair_calls_vote"), lambda ctx: _stall(ctx, "chair"), STALL_SCOPE)
 
-register(Property(
+_register(
     "no_minority_stall", "A minority cannot stall an item by staying away",
     "少数成员不能以缺席搁置议题",
     f"on a board of the example's size, the largest minority (staying away or voting no) cannot "
     f"keep an item the others back from passing for {MEETINGS} meetings, under every reading "
     "of how often an item may be deferred (bounded model checking; value: meetings stalled under "
     "the text's lead reading)", "forall", ("quorum", "deferral"),
-    lambda ctx: _stall(ctx, "minority"), per_size=False, scope=STALL_SCOPE))
+    lambda ctx: _stall(ctx, "minority"), STALL_SCOPE)
 
 
 # ------------------------------------------------------------------------- report files

@@ -286,3 +286,19 @@ def test_witness_files_replay(tmp_path: Path) -> None:
     m = load_meeting(tmp_path / "w.json")
     assert m.organisation == str(tmp_path / "w.board.toml")
     assert decide(m).outcome == v.witnesses[0].outcome
+
+
+
+def test_runners_come_from_the_rule_file(tmp_path: Path) -> None:
+    """[separation] is rule data: read as 'a deputy must run them', seed 001 第三条(五)'s
+    four portfolios on a board of the leader and two members have no valid assignment."""
+    from model.loader import INSTITUTIONS_DIR
+
+    text = (INSTITUTIONS_DIR / f"{PREF}.toml").read_text("utf-8")
+    f = tmp_path / "pref.toml"
+    f.write_text(text.replace('roles = ["deputy", "member"]', 'roles = ["deputy"]'), "utf-8")
+    rule = separation_rule(load_institution(str(f)))
+    assert rule.runners[0].roles == ("deputy",) and rule.runners[0].cite == "seed 001, 第三条(五)"
+    board = [Member("sec", "leader"), Member("a", "member"), Member("b", "member")]
+    assert find_valid(board, rule.readings()[0]) is None
+    assert find_valid(board, separation_rule(load_institution(PREF)).readings()[0]) is not None
