@@ -106,7 +106,10 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
             f"<tr><td>{_e(readings_text(c))}</td><td>{o.label}</td></tr>" for c, o in other)
         + "</table>")
     return (f"<p>{_e(m.institution)} / {_e(m.body)} / {_e(m.matter.category)}, "
-            f"{len(m.members)} members" + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
+            f"{len(m.members)} members"
+            + (f" (organisation file {_e(Path(m.organisation).name)}; involved: "
+               f"{_e(', '.join(m.matter.persons_involved) or '-')})" if m.organisation else "")
+            + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
             "<table><tr><th>member</th><th>role</th><th>attendance</th><th>position</th>"
             "<th>speaks</th><th>notes</th></tr>" + "".join(rows) + "</table>"
             f"<p class=outcome>outcome: {d.outcome.label} ({d.outcome.zh})</p><ul>{reasons}</ul>"

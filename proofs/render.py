@@ -120,7 +120,7 @@ def meeting_record(m: Meeting, lang: str = "en", reading: Mapping[str, str] | No
     present = sorted(m.present, key=ids.index)
     flags = meeting_flags(m, d)
     involved = ", ".join(names.get(i, i) for i in m.matter.persons_involved) or "-"
-    board = f" ({m.organisation.replace(chr(92), '/').rsplit('/', 1)[-1]})" if m.organisation else ""
+    board = f" ({Path(m.organisation).name})" if m.organisation else ""
     if lang == "zh":
         lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员{board}, "
                  f"主持人 {names[m.chair_id]}",

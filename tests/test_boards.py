@@ -302,3 +302,17 @@ def test_runners_come_from_the_rule_file(tmp_path: Path) -> None:
     board = [Member("sec", "leader"), Member("a", "member"), Member("b", "member")]
     assert find_valid(board, rule.readings()[0]) is None
     assert find_valid(board, separation_rule(load_institution(PREF)).readings()[0]) is not None
+
+
+def test_records_name_the_organisation_file() -> None:
+    """The text and HTML records of a board witness name the organisation file and the
+    outsiders involved (seed 003 四(二)5: cand is no member)."""
+    from proofs.html import meeting_table
+    from proofs.render import meeting_record
+
+    m = load_meeting(BOARDS_DIR.parent / "taobei_cadre_outsider.json")
+    text = meeting_record(m)
+    assert "7 members (taobei.toml)" in text and "involved: cand" in text
+    html = meeting_table(m)
+    assert "organisation file taobei.toml; involved: cand" in html
+    assert html.count("related to an involved person") == 3  # m1, m2, m3
