@@ -72,7 +72,7 @@ TOPICS: tuple[str, ...] = (
 )
 # rule fields of design v2 that may not be in model.rules.RULE_FIELDS yet, and the
 # non-field places a clause can be encoded in ("matters.<id>", "bodies.<id>" by prefix)
-EXTRA_FIELDS: tuple[str, ...] = ("positions_required", "unclear_matter", "routes")
+EXTRA_FIELDS: tuple[str, ...] = ("positions_required", "unclear_matter", "routes", "separation")
 _PREFIXED = re.compile(r"^(matters|bodies)\.[A-Za-z0-9_]+$")
 _CITE = re.compile(r"^seed (\d{3}), \S")
 _KEYS = ("cite", "text", "topic", "fields", "status", "why", "note")

@@ -206,6 +206,7 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
                           f"{r.rule.describe()} needs {need}",
                           f"到会{t['present']}人, 应到{n}人, {r.rule.describe_zh()}须{need}人: "
                           f"{'达到' if ok else '未达到'}法定人数"))
+    out.extend(_kin_reasons(meeting, spec))
     if not c["quorum_met"]:
         return out
     if meeting.speaking_order is None and (spec.last_speaker != "none" or spec.owner_speaks_first):
@@ -250,6 +251,24 @@ def _reasons(rs: RuleSet, spec: RuleSpec, choice: Mapping[str, str], ev: Evaluat
                               f"{p.share.describe()} of {p.base.value} ({base}): at least {need} needed",
                               f"赞成{t['yes']}票, 基数{base}, {p.share.describe_zh()}须{need}票: "
                               f"{'达到' if ok else '未达到'}"))
+    return out
+
+
+def _kin_reasons(meeting: Meeting, spec: RuleSpec) -> list[Reason]:
+    """Who must recuse through a family tie (a meeting that refers to an organisation file),
+    with the relation path, the clause and the kinship reading; only where the rule file
+    requires recusal on this matter."""
+    if spec.recusal != "required":
+        return []
+    out = []
+    for r in meeting.kin:
+        chain = r.path[0] + "".join(f" -{s}-> {p}" for s, p in zip(r.steps, r.path[1:], strict=True))
+        done = ("recused" if r.member in meeting.recused else "absent"
+                if r.member not in meeting.present else "did NOT recuse")
+        out.append(Reason("recusal", r.cite, f"{r.member} must recuse: {r.person} is his "
+                          f"{r.relation} ({r.category}; {chain}); {done} [reading {r.reading}]",
+                          f"{r.member}须回避: {r.person}与其为{r.category}关系 ({chain}); "
+                          f"{'已回避' if r.member in meeting.recused else '缺席' if r.member not in meeting.present else '未回避'} [解读 {r.reading}]"))
     return out
 
 

@@ -43,11 +43,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from model.datafile import STDIN, display_name, read_data_file
 from model.errors import MeetingFileError, QuorumlabError
+from model.kinship import recusals
 from model.limits import enforce
 from model.loader import builtin_ids
 from model.meeting import MatterFacts, Meeting, Member, Vote
@@ -80,8 +82,12 @@ def meeting_from_dict(data: Any, base_dir: Path | None = None) -> Meeting:
     read from ``base_dir`` (the meeting file's folder), or from the working folder when
     ``base_dir`` is None."""
     raw = check(MeetingFile, data, MeetingFileError)
-    enforce("board_members", len(raw.members), MeetingFileError, "members")
-    ids = [m.id for m in raw.members]
+    institution = _institution(raw.institution, base_dir)
+    board = _board(raw, institution, base_dir)
+    members = board.members if board else tuple(
+        Member(x.id, x.role, tuple(x.portfolios)) for x in raw.members)
+    enforce("board_members", len(members), MeetingFileError, "members")
+    ids = [m.id for m in members]
     if {"present", "absent"} <= raw.model_fields_set:
         raise MeetingFileError("absent", "give 'present' or 'absent', not both",
                                fix="keep one of the two lists")
@@ -95,11 +101,11 @@ def meeting_from_dict(data: Any, base_dir: Path | None = None) -> Meeting:
         present = frozenset(raw.present)
     m = raw.matter
     return Meeting(
-        institution=_institution(raw.institution, base_dir),
+        institution=institution,
         body=raw.body,
         matter=MatterFacts(m.category, m.amount, m.portfolio, tuple(m.persons_involved),
                            m.emergency, m.ad_hoc, m.unclear),
-        members=tuple(Member(x.id, x.role, tuple(x.portfolios)) for x in raw.members),
+        members=members,
         present=present,
         recused=frozenset(raw.recused),
         written_opinions=_votes(raw.written_opinions, "written_opinions"),
@@ -107,7 +113,81 @@ def meeting_from_dict(data: Any, base_dir: Path | None = None) -> Meeting:
         votes=_votes(raw.votes, "votes"),
         chair=raw.chair,
         vote_called=raw.vote_called,
+        **(board.fields() if board else {}),
     )
+
+
+@dataclass(frozen=True)
+class _Board:
+    """What an organisation file gives a meeting: its members, the related people who are
+    not members, and the members who must recuse through a family tie."""
+
+    path: str
+    members: tuple[Member, ...]
+    people: frozenset[str]
+    kin: tuple[Any, ...]
+    kin_reading: str | None
+
+    def fields(self) -> dict[str, Any]:
+        return {"organisation": self.path, "people": self.people, "kin": self.kin,
+                "kin_reading": self.kin_reading}
+
+
+def _board(raw: MeetingFile, institution: str, base_dir: Path | None) -> _Board | None:
+    """Read the organisation file the meeting refers to (relative to ``base_dir``, like a
+    rule file) and work out who must recuse through the seed's recusal relation."""
+    from model.kinship import RULES
+    from model.loader import load_institution
+    from model.organisation import load_organisation
+
+    if not raw.organisation:
+        if not raw.members:
+            raise MeetingFileError("members", "no members", fix='write "members": [{"id": "m1", '
+                                   '"role": "leader"}, ...], or "organisation": "board.toml"')
+        if raw.kinship_reading:
+            raise MeetingFileError("kinship_reading", "a kinship reading needs an organisation "
+                                   "file", fix='add "organisation": "board.toml", or leave out '
+                                   "kinship_reading")
+        return None
+    if raw.members:
+        raise MeetingFileError("organisation", "give 'members' or 'organisation', not both",
+                               fix="keep one of the two (the organisation file lists the members)")
+    ref = raw.organisation
+    path = base_dir / ref if base_dir is not None and not Path(ref).is_absolute() else Path(ref)
+    if not path.is_file():
+        folder = "the meeting file's folder" if base_dir is not None else "the working folder"
+        raise MeetingFileError("organisation", f"organisation file {str(path)!r} not found (a "
+                               f"relative path is read from {folder})", fix="correct the path")
+    try:
+        org = load_organisation(path)
+    except QuorumlabError as err:
+        where = f", field {err.field!r}" if err.field else ""
+        raise MeetingFileError("organisation", f"{path.name}{where}: {err.message}",
+                               fix=err.fix or "correct the organisation file") from None
+    known = {*org.member_ids, *org.outsiders}
+    for p in raw.matter.persons_involved:
+        if p not in known:
+            raise MeetingFileError("matter.persons_involved", f"unknown person {p!r} (not in "
+                                   f"the organisation file {str(path)!r})",
+                                   fix="name a member or a related person of that file: "
+                                   + ", ".join(sorted(known)))
+    inst_id = load_institution(institution).id
+    rule = RULES.get(inst_id)
+    if rule is None:
+        if raw.kinship_reading:
+            raise MeetingFileError("kinship_reading", f"{inst_id!r} has no recusal clause over "
+                                   "relatives", fix="leave out kinship_reading (use it with "
+                                   + " or ".join(RULES) + ")")
+        kin: tuple[Any, ...] = ()
+    else:
+        names = [r.name for r in rule.readings]
+        if raw.kinship_reading and raw.kinship_reading not in names:
+            raise MeetingFileError("kinship_reading", f"{inst_id!r} has no kinship reading "
+                                   f"{raw.kinship_reading!r}", fix=f"use one of {', '.join(names)}")
+        kin = tuple(recusals(org.kin, org.member_ids, raw.matter.persons_involved, rule,
+                             raw.kinship_reading or None, field="matter.persons_involved"))
+    return _Board(str(path), org.members, frozenset(org.outsiders), kin,
+                  raw.kinship_reading or None)
 
 
 def _votes(words: Mapping[str, str], key: str) -> dict[str, Vote]:
@@ -143,6 +223,7 @@ def meeting_to_dict(m: Meeting) -> dict[str, Any]:
                    "unclear": m.matter.unclear},
         "members": [{"id": x.id, "role": x.role, "portfolios": list(x.portfolios)}
                     for x in m.members],
+        **({"kinship_reading": m.kin_reading} if m.kin_reading else {}),
         "present": [i for i in order if i in m.present],
         "recused": [i for i in order if i in m.recused],
         "written_opinions": {i: m.written_opinions[i].name.lower()
@@ -154,6 +235,9 @@ def meeting_to_dict(m: Meeting) -> dict[str, Any]:
         out["speaking_order"] = list(m.speaking_order)
     if m.chair is not None:
         out["chair"] = m.chair
+    if m.organisation is not None:  # the organisation file lists the members
+        del out["members"]
+        out = {"organisation": m.organisation, **out}
     return out
 
 

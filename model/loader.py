@@ -42,6 +42,7 @@ from model.rules import (
     RULE_FIELDS,
     Base,
     Body,
+    FourEyes,
     Institution,
     Matter,
     OpenPoint,
@@ -50,6 +51,7 @@ from model.rules import (
     Requirement,
     Route,
     RuleSet,
+    Runners,
     Slot,
 )
 from model.thresholds import Ambiguous, Share
@@ -144,7 +146,37 @@ def _build(f: RuleFile, path: str) -> Institution:
         id=head.id, name=head.name, name_zh=head.name_zh, seed=head.seed, source=head.source,
         bodies=bodies, matters=matters, rulesets=rulesets, path=path,
         known_findings=dict(f.known_findings), routes=routes,
+        separation=_separation(f, rulesets),
     )
+
+
+def _separation(f: RuleFile, rulesets: Mapping[tuple[str, str], RuleSet]
+                ) -> tuple[tuple[Runners, ...], tuple[FourEyes, ...]] | None:
+    """``[separation]``: reading names unique, pairs of portfolios the leader may not run."""
+    sep = f.separation
+    if sep is None:
+        return None
+    forbidden = {p for rs in rulesets.values() for p in rs.values["leader_may_not_own"]}
+    if not forbidden:
+        raise RuleFileError("separation", "no body lists a portfolio its leader may not run",
+                            fix="set leader_may_not_own, or remove [separation]")
+    for key, rows in (("runners", sep.runners), ("four_eyes", sep.four_eyes)):
+        names = [r.name for r in rows]
+        for i, n in enumerate(names):
+            if names.index(n) != i:
+                raise RuleFileError(f"separation.{key}[{i}].name", f"reading {n!r} appears twice",
+                                    fix="give every reading a unique name")
+    for i, r in enumerate(sep.four_eyes):
+        for j, pair in enumerate(r.pairs):
+            for p in pair:
+                if p not in forbidden:
+                    raise RuleFileError(f"separation.four_eyes[{i}].pairs[{j}]", f"{p!r} is not a "
+                                        "portfolio the leader may not run",
+                                        fix=f"use one of {', '.join(sorted(forbidden))}")
+    return (tuple(Runners(r.name, None if r.roles is None else tuple(r.roles), r.cite, r.note)
+                  for r in sep.runners),
+            tuple(FourEyes(r.name, tuple((a, b) for a, b in r.pairs), r.cite, r.note)
+                  for r in sep.four_eyes))
 
 
 def _routes(f: RuleFile, matters: Mapping[str, Matter], bodies: Mapping[str, Body]

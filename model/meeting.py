@@ -22,9 +22,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from model.errors import MeetingFileError
+
+if TYPE_CHECKING:
+    from model.kinship import Recusal
 
 __all__ = ["Vote", "Outcome", "Member", "MatterFacts", "Meeting", "MeetingTerms", "ROLES",
            "VOTE_WORDS"]
@@ -146,6 +149,18 @@ class Meeting:
     chair: str | None = None
     vote_called: bool = True
     source: str = ""
+    organisation: str | None = None
+    """The organisation file the members come from (its path as the meeting file gives it,
+    read from the meeting file's folder), or None when the file lists them."""
+    people: frozenset[str] = frozenset()
+    """Related people of the organisation who are not members: ``persons_involved`` may
+    name them (an outsider relative)."""
+    kin: tuple[Recusal, ...] = ()
+    """The members who must recuse because of a family tie with a person involved (or being
+    involved themselves), each with its relation path, clause and reading (computed from
+    the organisation file through the seed's recusal relation, :mod:`model.kinship`)."""
+    kin_reading: str | None = None
+    """The named kinship reading the file asked for (None: the clause's default)."""
 
     def __post_init__(self) -> None:
         ids = [m.id for m in self.members]
@@ -176,7 +191,14 @@ class Meeting:
         check("recused", self.recused)
         check("written_opinions", self.written_opinions)
         check("votes", self.votes)
-        check("matter.persons_involved", self.matter.persons_involved)
+        for p in self.matter.persons_involved:
+            if p not in known and p not in self.people:
+                raise MeetingFileError("matter.persons_involved", f"unknown person {p!r}", fix=(
+                    "name a member or a related person of the organisation file: "
+                    + ", ".join(sorted(known | self.people))) if self.organisation else
+                    f"use one of {', '.join(ids)} (to name a relative who is not a member, "
+                    "refer to an organisation file: organisation = \"board.toml\")")
+        check("kin", [r.member for r in self.kin])
         check("speaking_order", self.speaking_order or ())
         for mid in self.votes:
             if mid not in self.present:
@@ -217,6 +239,11 @@ class Meeting:
         if self.chair_id not in self.present:
             raise MeetingFileError("chair", f"the chair {self.chair_id!r} is absent",
                                    fix="name a present member as chair (委托主持)")
+
+    @property
+    def kin_members(self) -> frozenset[str]:
+        """The members the item concerns through a family tie (:attr:`kin`)."""
+        return frozenset(r.member for r in self.kin)
 
     @property
     def leader_id(self) -> str:
@@ -268,7 +295,7 @@ class Meeting:
             leader=ids.index(self.leader_id),
             present=[i in self.present for i in ids],
             recused=[i in self.recused for i in ids],
-            interested=[i in self.matter.persons_involved for i in ids],
+            interested=[i in self.matter.persons_involved or i in self.kin_members for i in ids],
             owner=[self.owns(i) for i in ids],
             chair=[i == self.chair_id for i in ids],
             vote=[int(self.vote_of(i)) for i in ids],

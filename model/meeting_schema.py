@@ -87,7 +87,9 @@ class MatterSchema(Strict):
                                json_schema_extra={"fix": 'write "amount": 6000 (whole yuan)'})
     portfolio: str | None = Field(None, description="the portfolio (分管) the item belongs to")
     persons_involved: list[Id] = _ids('write "persons_involved": ["m3"]',
-                                      "members the item concerns (they must recuse)")
+                                      "people the item concerns: members (they must recuse) "
+                                      "or, with an organisation file, related people who are "
+                                      "not members (their relatives on the board must recuse)")
     emergency: bool = Field(False, description="an emergency (紧急情况)")
     ad_hoc: bool = Field(False, description="raised without notice (临时动议)")
     unclear: bool = Field(False, description="a major question is still unclear (重大问题尚不清楚)")
@@ -107,15 +109,26 @@ class MemberSchema(Strict):
 class MeetingFile(Strict):
     """A meeting file: the body, the item, the members and what each did."""
 
-    model_config = ConfigDict(json_schema_extra={"not": {"required": ["present", "absent"]}})
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"not": {"required": ["present", "absent"]}},
+        {"oneOf": [{"required": ["members"]}, {"required": ["organisation"]}]}]})
 
     institution: Id = Field(description="a built-in institution id, or a rule-file path "
                             "(relative to the meeting file's folder)")
     body: Id = Field(description="the body that meets, as the rule file names it")
     matter: MatterSchema = Field(description="the item on the agenda")
     members: list[MemberSchema] = Field(
-        min_length=1, description="the voting members",
+        default_factory=list, min_length=1, description="the voting members (give this or organisation)",
         json_schema_extra={"fix": 'write "members": [{"id": "m1", "role": "leader"}, ...]'})
+    organisation: Id = Field(
+        "", description="an organisation file (members, portfolios, relatives; relative to "
+        "the meeting file's folder) instead of members",
+        json_schema_extra={"fix": 'write "organisation": "board.toml"'})
+    kinship_reading: Id = Field(
+        "", description="with an organisation file: the named reading of the seed's "
+        "relatives (亲属 / 近亲属) that decides who must recuse (default: the clause's first)",
+        json_schema_extra={"fix": 'write "kinship_reading": "civil_code" (see quorumlab board '
+                           'recusal)'})
     present: list[Id] = _ids('write "present": ["m1", "m2"]',
                              "members present (give this or absent, not both)")
     absent: list[Id] = _ids('write "absent": ["m3"]', "members absent (all others are present)")
@@ -139,7 +152,7 @@ def meeting_file_json_schema() -> dict[str, Any]:
 
     >>> s = meeting_file_json_schema()
     >>> s["title"], s["additionalProperties"], sorted(s["required"])
-    ('quorumlab meeting file', False, ['body', 'institution', 'matter', 'members'])
+    ('quorumlab meeting file', False, ['body', 'institution', 'matter'])
     """
     return {**json_schema(MeetingFile, "quorumlab meeting file"),
             "$id": "https://quorumlab.invalid/schemas/meeting-file.schema.json"}

@@ -5,6 +5,8 @@ An organisation file (TOML or JSON; examples in ``model/examples/boards/``)::
     [organisation]
     id = "prefecture_board"
     name = "州医保局党组 (example)"
+    institution = "prefecture_medical_security_party_group"   # optional: whose board
+    body = "party_group"                                      # optional: the body it sits as
 
     [[members]]                    # the voting members; exactly one leader (一把手)
     id = "sec"
@@ -23,8 +25,8 @@ Two questions are answered here, both against an institution's rule file:
 
 * **Separation of duties** (四个/五个不直接分管): :func:`separation_rule` reads the portfolios
   the leader may not run from the rule file's ``leader_may_not_own`` field (never a second
-  list) and adds what the seeds say about who must run them instead (:data:`RUNNERS`, named
-  readings with citations); :func:`violations` checks one assignment in plain Python (the
+  list) and who must run them instead from its ``[separation]`` table (named readings with
+  citations, :class:`~model.rules.Runners` and :class:`~model.rules.FourEyes`); :func:`violations` checks one assignment in plain Python (the
   reference that :mod:`proofs.assignment` re-checks every Z3 answer against).
 * **Recusal over kinship** (回避): :func:`recusing_members` names the members who must leave
   an item (:mod:`model.kinship`); :func:`impact` decides the most favourable meeting left
@@ -64,12 +66,12 @@ from model.evaluator import decide
 from model.kinship import Kinship, KinshipError, Recusal, RecusalRule, Tie, recusals
 from model.limits import enforce
 from model.meeting import MatterFacts, Meeting, Member, Outcome, Vote
-from model.rules import Institution
+from model.rules import FourEyes, Institution, Runners
 from model.schema import Strict, check
 
 __all__ = ["OrganisationFileError", "Organisation", "OrgFile", "load_organisation",
-           "organisation_from_dict", "BOARDS_DIR", "Runners", "FourEyes", "SeparationRule",
-           "SeparationReading", "Violation", "RUNNERS", "separation_rule", "violations",
+           "organisation_from_dict", "BOARDS_DIR", "example_organisation", "Runners", "FourEyes", "SeparationRule",
+           "SeparationReading", "Violation", "separation_rule", "violations",
            "assignment_graph", "find_valid", "with_assignment", "recusing_members",
            "ATTENDANCE", "ImpactRow", "Impact", "impact", "Disabling", "smallest_disabling"]
 
@@ -85,6 +87,10 @@ class OrganisationFileError(QuorumlabError, ValueError):
 class _Header(Strict):
     id: str = Field(min_length=1)
     name: str = ""
+    institution: str = ""
+    """The institution (built-in id) whose example board this is (``quorumlab check`` reads it)."""
+    body: str = ""
+    """The body the board sits as."""
 
 
 class _MemberRow(Strict):
@@ -123,6 +129,8 @@ class Organisation:
     members: tuple[Member, ...]
     kin: Kinship
     source: str = ""
+    institution: str = ""
+    body: str = ""
 
     @property
     def leader(self) -> str:
@@ -163,7 +171,8 @@ def organisation_from_dict(data: object, file: str | None = None) -> Organisatio
                             [Tie(k.person, k.relation, k.of) for k in raw.kin])
     except KinshipError as err:
         raise OrganisationFileError(err.field, err.message, fix=err.fix, file=file) from None
-    return Organisation(raw.organisation.id, raw.organisation.name, members, kin, file or "")
+    return Organisation(raw.organisation.id, raw.organisation.name, members, kin, file or "",
+                        raw.organisation.institution, raw.organisation.body)
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -176,54 +185,24 @@ def load_organisation(path: str | Path) -> Organisation:
     return organisation_from_dict(data, file=display_name(path))
 
 
+def example_organisation(institution: str) -> tuple[Path, Organisation] | None:
+    """The example board of ``institution`` in :data:`BOARDS_DIR` (the file whose
+    ``[organisation]`` names it), or None.
+
+    >>> path, org = example_organisation("taobei_district_government")
+    >>> path.name, org.body, len(org.members)
+    ('taobei.toml', 'party_group', 7)
+    >>> example_organisation("nowhere") is None
+    True
+    """
+    for path in sorted(BOARDS_DIR.glob("*.toml")):
+        org = load_organisation(path)
+        if org.institution == institution:
+            return path, org
+    return None
+
+
 # ----------------------------------------------------------------- separation of duties
-@dataclass(frozen=True)
-class Runners:
-    """A reading of who must run each portfolio the leader may not run: a member of one of
-    ``roles`` (None: the text requires nobody to run it)."""
-
-    name: str
-    roles: tuple[str, ...] | None
-    cite: str
-    note: str
-
-
-@dataclass(frozen=True)
-class FourEyes:
-    """A reading of which pairs of those portfolios two different members must run."""
-
-    name: str
-    pairs: tuple[tuple[str, str], ...]
-    cite: str
-    note: str
-
-
-RUNNERS: dict[str, tuple[tuple[Runners, ...], tuple[FourEyes, ...]]] = {
-    "prefecture_medical_security_party_group": (
-        (Runners("non_leader", ("deputy", "member"), "seed 001, 第三条(五)",
-                 "不直接分管 read as: the work is run directly by another member"),
-         Runners("not_required", None, "seed 001, 第三条(五)",
-                 "the text forbids the leader only; it names nobody who must run the work")),
-        (FourEyes("none", (), "seed 001, 第三条(五)", "no clause pairs two portfolios"),)),
-    "xiuzhou_district": (
-        (Runners("leader_in_charge", ("deputy", "member"), "seed 002, 附件1 一、1-5",
-                 "确定由分管领导具体负责: any member but the 一把手"),
-         Runners("deputy", ("deputy",), "seed 002, 附件1 一、1-5",
-                 "分管领导 read as a deputy (副职)")),
-        (FourEyes("none", (), "seed 002, 附件1 一、1-5", "no clause pairs two portfolios"),)),
-    "city_medical_security_bureau": (
-        (Runners("deputy", ("deputy",), "seed 004, 五个不直接分管 二、1(1)-(5)",
-                 "由分管副职提出意见并具体实施 / 由分管副职签字审批 / 由分管副职具体实施 / 均由副职分管 / "
-                 "明确一名副职分管"),),
-        (FourEyes("distinct", (("construction", "finance"),), "seed 004, 五个不直接分管 二、1(4)",
-                  "工程款…交分管副职审核,再由分管财务的副职签批: two signatures by two deputies"),
-         FourEyes("may_coincide", (), "seed 004, 五个不直接分管 二、1(4)",
-                  "the two signatures may be one deputy's when he runs both"))),
-}
-"""Who must run the portfolios the leader may not run, by institution: named readings with
-citations (the first is the default).  The portfolios themselves come from the rule file."""
-
-
 @dataclass(frozen=True)
 class SeparationReading:
     """One concrete reading of an institution's separation of duties."""
@@ -263,22 +242,23 @@ class SeparationRule:
 
 
 def separation_rule(inst: Institution) -> SeparationRule:
-    """The separation of duties of ``inst``: ``leader_may_not_own`` from its rule file plus
-    :data:`RUNNERS`; an institution without such a list is a one-line error."""
+    """The separation of duties of ``inst``: ``leader_may_not_own`` and ``[separation]`` (who
+    must run those portfolios) from its rule file; an institution without them is a one-line
+    error."""
     values = {(tuple(rs.values["leader_may_not_own"]), rs.cite["leader_may_not_own"])
               for rs in inst.rulesets.values()}
-    ok = f"use one of {', '.join(RUNNERS)}"
+    ok = "use a rule file with leader_may_not_own and [separation]"
     if all(not forbidden for forbidden, _ in values):
         cites = "; ".join(sorted({c for _, c in values}))
         raise QuorumlabError("--institution", f"{inst.id!r} has no 不直接分管 list [{cites}]", fix=ok)
     if len(values) != 1:
         raise QuorumlabError("--institution", f"the bodies of {inst.id!r} list different "
                              "portfolios their leader may not run", fix=ok)
-    if inst.id not in RUNNERS:
+    if inst.separation is None:
         raise QuorumlabError("--institution", f"who must run {inst.id!r}'s forbidden portfolios "
-                             "is not recorded (RUNNERS)", fix=ok)
+                             "is not recorded", fix="add a [separation] table to its rule file")
     ((forbidden, cite),) = values
-    runners, eyes = RUNNERS[inst.id]
+    runners, eyes = inst.separation
     return SeparationRule(inst.id, forbidden, cite, runners, eyes)
 
 

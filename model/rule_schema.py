@@ -561,6 +561,37 @@ class RouteEntry(_Deferred):
         return self
 
 
+class RunnersEntry(_Deferred):
+    """A reading of who must run each portfolio the leader may not run."""
+
+    name: Name
+    roles: list[Literal["deputy", "member"]] | None = Field(None, min_length=1, json_schema_extra={
+        "fix": 'write roles = ["deputy"] (leave it out: nobody is required to run them)'})
+    cite: Cite
+    note: str = ""
+
+
+class FourEyesEntry(_Deferred):
+    """A reading of which pairs of those portfolios two different members must run."""
+
+    name: Name
+    pairs: list[Annotated[list[str], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, json_schema_extra={"fix": 'write pairs = [["construction", '
+                                                 '"finance"]]'})
+    cite: Cite
+    note: str = ""
+
+
+class SeparationEntry(_Deferred):
+    """``[separation]``: who must run the portfolios of ``leader_may_not_own`` (四个/五个不直接
+    分管), as named readings with citations (the first is the default)."""
+
+    runners: list[RunnersEntry] = Field(min_length=1, json_schema_extra={
+        "fix": 'write runners = [{ name = "deputy", roles = ["deputy"], cite = "..." }]'})
+    four_eyes: list[FourEyesEntry] = Field(min_length=1, json_schema_extra={
+        "fix": 'write four_eyes = [{ name = "none", cite = "..." }]'})
+
+
 class RuleFile(_Deferred):
     """A whole rule file."""
 
@@ -572,6 +603,7 @@ class RuleFile(_Deferred):
         "fix": "define at least one [bodies.ID] with name, name_zh and cite"})
     routes: list[RouteEntry] = []
     known_findings: dict[str, Literal[EXPECTATIONS]] = {}  # type: ignore[valid-type]
+    separation: SeparationEntry | None = None
 
 
 def parse_rule_file(data: Any, file: str | None = None) -> RuleFile:

@@ -38,6 +38,8 @@ from typing import Any
 from model.thresholds import Bound, Share
 
 __all__ = [
+    "Runners",
+    "FourEyes",
     "Base",
     "Requirement",
     "Route",
@@ -103,6 +105,29 @@ class Requirement:
 
     def describe(self) -> str:
         return f"{self.rule.describe()} ({self.cite})"
+
+
+@dataclass(frozen=True)
+class Runners:
+    """A reading of who must run each portfolio the leader may not run: a member of one of
+    ``roles`` (None: the text requires nobody to run it).  From a rule file's
+    ``[separation] runners``."""
+
+    name: str
+    roles: tuple[str, ...] | None
+    cite: str
+    note: str
+
+
+@dataclass(frozen=True)
+class FourEyes:
+    """A reading of which pairs of those portfolios two different members must run.  From a
+    rule file's ``[separation] four_eyes``."""
+
+    name: str
+    pairs: tuple[tuple[str, str], ...]
+    cite: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -417,6 +442,9 @@ class Institution:
     path: str = ""
     known_findings: Mapping[str, str] = field(default_factory=dict)
     routes: tuple[Route, ...] = ()
+    separation: tuple[tuple[Runners, ...], tuple[FourEyes, ...]] | None = None
+    """Who must run the portfolios of ``leader_may_not_own`` (``[separation]``: readings,
+    the first the default), or None where the rule file does not say."""
 
     def ruleset(self, body: str, matter: str) -> RuleSet:
         from model.errors import RuleFileError

@@ -65,6 +65,7 @@ from proofs.counterexample import Witness, confirm
 from proofs.decode import MeetingLabel, decode
 from proofs.encode import encode
 from proofs.options import Scope
+from proofs.solve import ask
 from proofs.symbolic import SymbolicMeeting, symbolic_meeting, well_formed
 
 __all__ = ["DeferLimit", "DEFER_LIMITS", "defer_limits", "Amendment", "GOVERNS",
@@ -260,7 +261,6 @@ def stall(q: StallQuestion, meetings: int, limit: DeferLimit, timeout_ms: int = 
     if meetings < 1:
         raise QuorumlabError("--meetings", f"{meetings} meetings", fix="ask about 1 or more")
     s = z3.Solver()
-    s.set("timeout", timeout_ms)
     pf = q.ruleset.info.portfolio if q.ruleset.info else None
     sms = [symbolic_meeting(q.n, pf, tag=f"@{j}") for j in range(meetings)]
     outcomes: list[Any] = []
@@ -280,13 +280,12 @@ def stall(q: StallQuestion, meetings: int, limit: DeferLimit, timeout_ms: int = 
         outcomes.append(outcome)
         s.add(z3.Implies(active[j], outcome != int(Outcome.PASSED)))
         active.append(z3.And(active[j], outcome != int(Outcome.REJECTED)))
-    r = s.check()
-    if r == z3.unknown:
-        return StallAnswer("unknown", meetings, limit, reason=f"solver: {s.reason_unknown()} "
-                           f"(timeout {timeout_ms} ms)")
-    if r == z3.unsat:
+    a = ask(s, [], timeout_ms)
+    if a.status == "unknown":
+        return StallAnswer("unknown", meetings, limit, reason=a.reason)
+    if a.status == "unsat":
         return StallAnswer("passes", meetings, limit)
-    return _decode(q, s.model(), sms, outcomes, meetings, limit)
+    return _decode(q, a.model, sms, outcomes, meetings, limit)
 
 
 def _decode(q: StallQuestion, model: Any, sms: Sequence[SymbolicMeeting], outcomes: list[Any],

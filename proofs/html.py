@@ -88,7 +88,9 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
         else:
             position = "silent" if where == "present" else "-"
         notes = [t for t, on in (("chair", x.id == m.chair_id), ("owns the portfolio", m.owns(x.id)),
-                                 ("involved", x.id in m.matter.persons_involved)) if on]
+                                 ("involved", x.id in m.matter.persons_involved),
+                                 ("related to an involved person", x.id in m.kin_members
+                                  and x.id not in m.matter.persons_involved)) if on]
         rows.append(f"<tr><td>{_e(names[x.id])}</td><td>{_e(x.role)}</td><td>{where}</td>"
                     f"<td>{_e(position)}</td><td class=num>{order.get(x.id, '')}</td>"
                     f"<td>{_e(', '.join(notes))}</td></tr>")
@@ -104,7 +106,10 @@ def meeting_table(m: Meeting, reading: Mapping[str, str] | None = None) -> str:
             f"<tr><td>{_e(readings_text(c))}</td><td>{o.label}</td></tr>" for c, o in other)
         + "</table>")
     return (f"<p>{_e(m.institution)} / {_e(m.body)} / {_e(m.matter.category)}, "
-            f"{len(m.members)} members" + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
+            f"{len(m.members)} members"
+            + (f" (organisation file {_e(Path(m.organisation).name)}; involved: "
+               f"{_e(', '.join(m.matter.persons_involved) or '-')})" if m.organisation else "")
+            + (f"; {_e(', '.join(flags))}" if flags else "") + "</p>"
             "<table><tr><th>member</th><th>role</th><th>attendance</th><th>position</th>"
             "<th>speaks</th><th>notes</th></tr>" + "".join(rows) + "</table>"
             f"<p class=outcome>outcome: {d.outcome.label} ({d.outcome.zh})</p><ul>{reasons}</ul>"

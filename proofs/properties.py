@@ -58,6 +58,8 @@ class Property:
     prove: Callable[[Any], Any]
     oracle: Callable[[Any], tuple[str, int | None]] | None = None
     per_size: bool = True
+    scope: str = ""
+    """What a size-free result is about (default: "every board size")."""
 
     def check(self, ctx: Context) -> Verdict:
         """Run :attr:`prove` on ``ctx`` under one deadline of ``ctx.options.timeout_s`` for
@@ -77,6 +79,7 @@ def register(prop: Property) -> Property:
 def _load() -> None:
     import proofs.catalogue  # noqa: F401  (registers the built-in properties)
     import proofs.parametric  # noqa: F401  (and the all-n ones)
+    from proofs import boards  # noqa: F401  (and those of the example boards)
 
 
 def all_properties() -> list[Property]:

@@ -119,9 +119,10 @@ def meeting_record(m: Meeting, lang: str = "en", reading: Mapping[str, str] | No
     silent = [i for i in ids if i in m.present and i not in m.recused and i not in m.stated]
     present = sorted(m.present, key=ids.index)
     flags = meeting_flags(m, d)
-    involved = ls(i for i in m.matter.persons_involved if i in names)
+    involved = ", ".join(names.get(i, i) for i in m.matter.persons_involved) or "-"
+    board = f" ({Path(m.organisation).name})" if m.organisation else ""
     if lang == "zh":
-        lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员, "
+        lines = [f"会议: {m.institution} / {m.body} / {m.matter.category}, 共{len(ids)}名成员{board}, "
                  f"主持人 {names[m.chair_id]}",
                  f"到会: {ls(present)} | 缺席: {ls(absent)} | 回避: {ls(sorted(m.recused))}",
                  f"发言顺序: {ls(m.speakers, ' > ')}",
@@ -132,7 +133,7 @@ def meeting_record(m: Meeting, lang: str = "en", reading: Mapping[str, str] | No
         lines += [f"  - {named(r.zh, names)}" + (f" [{r.cite}]" if r.cite else "")
                   for r in d.reasons]
     else:
-        lines = [f"meeting: {m.institution} / {m.body} / {m.matter.category}, {len(ids)} members, "
+        lines = [f"meeting: {m.institution} / {m.body} / {m.matter.category}, {len(ids)} members{board}, "
                  f"chair {names[m.chair_id]}",
                  f"present: {ls(present)} | absent: {ls(absent)} | recused: "
                  f"{ls(sorted(m.recused))}",

@@ -329,7 +329,7 @@ def judge(rs: Sequence[PropertyResult], sizes: Sequence[int], exp: Expectation |
 
 def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: float
            ) -> PropertyResult:
-    scope = f"n={n}" if n is not None else "every board size"
+    scope = f"n={n}" if n is not None else prop.scope or "every board size"
     if ctx.options.scope.pinned:
         scope += " (pinned setting)"
     return PropertyResult(

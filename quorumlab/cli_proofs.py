@@ -181,6 +181,7 @@ def _write_report(d: Path, rep: Any) -> None:
     """The report files and one counterexample meeting per distinct finding, in the
     (staging) folder ``d``."""
     from model.io import dump_meeting
+    from proofs.boards import BOARD_PROPERTIES, witness_files
     from proofs.findings import distinct_findings
     from proofs.html import report_html
 
@@ -190,6 +191,10 @@ def _write_report(d: Path, rep: Any) -> None:
             continue
         name = f"counterexamples/{f.witness_id}.json"
         files[f.id] = name
+        if f.result.property_id in BOARD_PROPERTIES:  # with the board file, every meeting
+            for fname, bm in witness_files(d / "counterexamples", f.witness_id, f.result.witnesses):
+                _text(d / "counterexamples" / fname, dump_meeting(bm) + "\n")
+            continue
         m = f.witness.meeting
         if m.institution.endswith(".toml"):  # a meeting file reads a rule file from its
             # folder; the staging folder sits beside the report folder, so the path holds

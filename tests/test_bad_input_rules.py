@@ -129,6 +129,13 @@ CASES = [
      '[{ name = "a", set = { recusal = { value = "none" } } }, { name = "b", set = { recusal = '
      '{ value = "required" } } }]\n[bodies.party_group.overrides.cadre]\n',
      "bodies.party_group.overrides.cadre.points.quorum", ("rule field",)),
+    ("separation-pair-not-forbidden", 'four_eyes = [\n  { name = "none",',
+     'four_eyes = [\n  { name = "none", pairs = [["finance", "overall"]],',
+     "separation.four_eyes[0].pairs[0]", ("'overall'", "personnel")),
+    ("separation-reading-twice", '{ name = "not_required",', '{ name = "non_leader",',
+     "separation.runners[1].name", ("'non_leader' appears twice",)),
+    ("separation-role-leader", 'roles = ["deputy", "member"]', 'roles = ["leader"]',
+     "separation.runners[0].roles[0]", ("'leader'",)),
 ]
 
 

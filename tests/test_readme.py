@@ -65,3 +65,38 @@ def test_tour_commands_run_as_written(command: str, tmp_path: Path) -> None:
     done = subprocess.run(argv, cwd=root, input=stdin, capture_output=True, timeout=300,
                           env={**__import__("os").environ, "MPLBACKEND": "Agg"})
     assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+
+def _blocks_after(marker: str) -> list[str]:
+    """The plain code blocks of the README's section ``marker`` (up to the next heading)."""
+    section = README.split(marker, 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    return [body for lang, body in re.findall(r"^```(\w*)\n(.*?)^```", section, re.S | re.M)
+            if not lang]
+
+
+def test_example_board_findings_appear_as_shown() -> None:
+    """README "Example boards in the catalogue": each excerpt is what `check` prints for
+    those findings (finding numbers aside: they count the whole run's findings)."""
+    blocks = _blocks_after("### Example boards in the catalogue")
+    assert len(blocks) == 3
+    r = CliRunner().invoke(main, ["check", "city_medical_security_bureau",
+                                  "taobei_district_government", "xiuzhou_district",
+                                  "--property", "duties_kept", "--property",
+                                  "recusal_cannot_disable", "--property", "no_chair_stall",
+                                  "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    out = re.sub(r"\bF\d+\b", "F", r.output)
+    for block in blocks:
+        for line in block.splitlines():
+            assert re.sub(r"\bF\d+\b", "F", line) in out.splitlines(), line
+
+
+def test_meeting_with_an_organisation_file_decides_as_shown() -> None:
+    """README "Meeting files": the recusal lines of the organisation-file example."""
+    block = next(b for b in _blocks_after("## Meeting files") if b.startswith("$ quorumlab"))
+    command, *shown = block.splitlines()
+    r = CliRunner().invoke(main, command.split()[2:])
+    assert r.exit_code == 0, r.output
+    for line in shown:
+        if line != "...":
+            assert line in r.output.splitlines(), line
