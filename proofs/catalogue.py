@@ -35,7 +35,7 @@ from model.meeting import Outcome, Vote
 from model.rules import CUMULATIVE
 from proofs import oracle as O
 from proofs.context import Context
-from proofs.encode import Encoded, encode
+from proofs.encode import Encoded, encode, instantiate
 from proofs.properties import Property, get_property, register
 from proofs.requirements import field_report
 from proofs.results import Verdict
@@ -44,6 +44,7 @@ from proofs.symbolic import (
     CONDUCT,
     SymbolicMeeting,
     conduct_ranges,
+    setting_symmetry,
     symbolic_meeting,
     symmetry_breaking,
 )
@@ -59,7 +60,7 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
             ) -> tuple[str, Answer, Query, SymbolicMeeting, Encoded]:
     """Is ``premise and goal`` satisfiable?  Returns ``sat``, ``unsat`` or ``vacuous`` (the
     premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a query is unanswered."""
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
@@ -121,6 +122,8 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
     premise = [_bool(enc.checks["quorum_met"]), *[z3.Not(t) for t in obstacles]]
     premise.append(z3.Or(*sm.recused) if recusal else z3.Not(z3.Or(*sm.recused)))
     outer.track("premise", z3.And(*premise))
+    if ctx.symmetric:  # the question names no member: sort the settings of m1..m{n-1}
+        outer.track_all(("symmetry", c) for _, c in setting_symmetry(sm))
     inner = ctx.query(cores=False)
     ienc = ctx.setup(inner, sm)
     goal = z3.Bool(f"goal!{id(inner)}")
@@ -139,8 +142,8 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
 
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"r{rounds[0]}",
-                   track=outer.cores, budget=ctx.budget)
+        e = instantiate(enc, _conduct_pairs(sm, conduct), tag=f"r{rounds[0]}",
+                        track=outer.cores)
         return [*e.definitions, ("goal", e.outcome != PASSED)]
 
     def refine(model: Any) -> list[tuple[str, Any]]:
@@ -190,8 +193,9 @@ def _exists_forall_witness(ctx: Context, found: tuple[Query, Any, Any, Any],
     w = show(model)
     try:  # the setting and its best conduct (a copy of the conduct variables) together
         alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
-        smc = sm.with_conduct({k: getattr(alt, k) for k in CONDUCT})
-        e = encode(ctx.spec, smc.terms(), tag="_regular", track=False, budget=ctx.budget)
+        copy = {k: getattr(alt, k) for k in CONDUCT}
+        smc = sm.with_conduct(copy)
+        e = instantiate(enc, _conduct_pairs(sm, copy), track=False)
         outer.push()
         outer.add(*[c for _, c in conduct_ranges(smc)])
         better = polish_exists_forall(outer, inner, ask, refine, model, irregular(sm, enc, conduct=False)
@@ -206,7 +210,7 @@ def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
     """Conduct as terms over the setting (everyone votes yes, the vote is called, the owner
     speaks first and the chair or the leader last).  Instantiating a forall-conduct
     property at such terms is sound for any choice; these converge the refinement fast."""
-    n = ctx.n
+    n = sm.n  # entries (a counted meeting's classes are one entry each)
     yes = tuple(int(Vote.YES) for _ in range(n))
     out = []
     for last, owner_first in (("chair", False), ("leader", False), ("chair", True)):
@@ -217,6 +221,16 @@ def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
             pos = tuple(z3.If(lastly[i], 2 * n, z3.If(sm.owner[i], 0, 1 + i)) for i in range(n))
         out.append({"vote": yes, "opinion": yes, "vote_called": True,
                     "pos": sm.pos if ctx.pinned else pos})
+    return out
+
+
+def _conduct_pairs(sm: SymbolicMeeting, conduct: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(raw variable, value) for each conduct variable ``conduct`` sets (for
+    :func:`~proofs.encode.instantiate`: the same as encoding ``sm.with_conduct(conduct)``)."""
+    out: list[tuple[Any, Any]] = []
+    for k, value in conduct.items():
+        var = getattr(sm, k)
+        out += zip(var, value, strict=True) if isinstance(var, tuple) else [(var, value)]
     return out
 
 
@@ -254,7 +268,7 @@ register(Property(
 # ------------------------------------------------------------------------ thresholds --------
 
 def _min_yes(ctx: Context) -> Verdict:
-    q, sm = ctx.query(cores=False), ctx.meeting()
+    q, sm = ctx.query(cores=False), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     yes = enc.tally["yes"]
     cons = [*q.solver.assertions(), enc.outcome == PASSED]
@@ -559,7 +573,7 @@ register(Property(
 
 
 def _chair_veto(ctx: Context) -> Verdict:
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     sm2 = sm.with_conduct({"vote_called": False})
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
@@ -614,6 +628,8 @@ def _speaking_order(ctx: Context) -> Verdict:
         return Verdict("holds", detail="no speaking-order rule applies", detail_zh="无发言顺序规定")
     q_met = enc.checks["quorum_met"]
     outer.track("premise", q_met if not isinstance(q_met, bool) else z3.BoolVal(q_met))
+    if ctx.symmetric:  # the speaking rules name the leader and roles, no other member
+        outer.track_all(("symmetry", c) for _, c in setting_symmetry(sm))
     vacuity = outer.solve()
     if vacuity.status == "unsat":
         return Verdict("vacuous", core=vacuity.core, detail="no meeting meets the quorum",
@@ -635,8 +651,8 @@ def _speaking_order(ctx: Context) -> Verdict:
 
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"o{rounds[0]}",
-                   track=outer.cores, budget=ctx.budget)
+        e = instantiate(enc, _conduct_pairs(sm, conduct), tag=f"o{rounds[0]}",
+                        track=outer.cores)
         bad = [_bool(e.checks[k]) for k in names]
         return [*e.definitions, ("goal", z3.Or(*bad))]
 
@@ -675,7 +691,7 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     points = [p for p in ctx.ruleset.points if p.kind in kinds]
     if not points:
         return Verdict("n/a", detail="no such open point", detail_zh="无此类待定条款")
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     ctx.setup(q, sm, symmetric=True)
     witnesses, lines, lines_zh, facets, core = [], [], [], [], set()
     unanswered: SolverUnknown | None = None
@@ -762,7 +778,7 @@ register(Property(
 def _completeness(ctx: Context) -> Verdict:
     from model.semantics import CHECK_FIELDS, DEFERRALS, VIOLATIONS
 
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     c = enc.checks
 
