@@ -19,11 +19,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QUORUMLAB_LIMIT_CHECK_SIZE", "100000")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import proofs.catalogue as cat  # noqa: E402
 import proofs.runner as runner  # noqa: E402

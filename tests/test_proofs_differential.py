@@ -115,9 +115,11 @@ def test_full_scope_n4_unsampled(ref: str, body: str, matter: str) -> None:
 
 
 # The properties that ask a counted meeting from ``count_from`` members on (their questions
-# read members other than the leader only through counts and roles).
+# read members other than the leader only through counts and roles; m1, the stand-in for
+# "any other member" of monotonic and the power properties, is a single member).
 COUNTED = ("quorum_reachable", "min_yes_to_pass", "no_chair_veto", "clauses_agree",
-           "vague_readings_agree", "complete", "separation_of_duties")
+           "vague_readings_agree", "complete", "separation_of_duties", "monotonic",
+           "no_dictator", "no_veto_player", "min_stay_away_block", "min_no_vote_block")
 
 
 @pytest.mark.slow
@@ -153,3 +155,17 @@ def test_counted_witness_is_a_whole_board() -> None:
     assert (v.status, v.value) == ("holds", 51)
     assert len(v.witnesses[0].meeting.members) == 100
     assert sum(1 for x in v.witnesses[0].meeting.votes.values() if x.name == "YES") == 51
+
+
+def test_blocking_coalitions_of_a_thousand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 001 第二十一条(四) at n = 1000: 三分之二以上 must attend (3 * present >= 2000, so
+    present >= 667), so 334 members staying away block every item; 赞成票超过应到会党组成员半数
+    needs 501 yes votes, so 500 members voting no block it."""
+    monkeypatch.setenv("QUORUMLAB_LIMIT_CHECK_SIZE", "1000")
+    inst = load_institution("prefecture_medical_security_party_group")
+    for pid, k in (("min_stay_away_block", 334), ("min_no_vote_block", 500)):
+        ctx = Context.make(inst, "party_group", "ordinary", 1000,
+                           CheckOptions(sizes=(3,), timeout_s=120))
+        v = get_property(pid).check(ctx)
+        assert (v.status, v.value) == ("holds", k), pid
+        assert len(v.witnesses[0].meeting.members) == 1000
