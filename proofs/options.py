@@ -88,7 +88,7 @@ class CheckOptions:
     parametric: bool = True
     cross_check: bool = False
     smtlib_dir: Path | None = None
-    count_from: int = 64
+    count_from: int = 20
 
     def __post_init__(self) -> None:
         check_timeout(self.timeout_s)
