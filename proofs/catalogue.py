@@ -6,7 +6,11 @@ re-decided by the reference evaluator.  Members ``m1..m{n-1}`` are interchangeab
 the full scope (the semantics singles out only the leader, and the roles owner, chair,
 deputy and involved person are variables), so "any non-leader member" is checked on
 ``m1``, and a question that names no other member sorts ``m2..m{n-1}``
-(``setup(..., symmetric=True)``).
+(``setup(..., symmetric=True)``); the outer settings of the exists-forall questions sort
+``m1..m{n-1}`` (:func:`~proofs.symbolic.setting_symmetry`).  A question that reads the
+other members only through counts and roles asks ``ctx.meeting(counted=True)``: from
+``count_from`` members on, a counted meeting (:func:`~proofs.symbolic.counted_meeting`)
+whose size does not grow with n.
 
 Examples
 --------
@@ -30,12 +34,13 @@ from typing import Any
 
 import z3
 
+from model.backend import Z3Backend
 from model.errors import InternalDisagreement
 from model.meeting import Outcome, Vote
 from model.rules import CUMULATIVE
 from proofs import oracle as O
 from proofs.context import Context
-from proofs.encode import Encoded, encode
+from proofs.encode import Encoded, encode, instantiate
 from proofs.properties import Property, get_property, register
 from proofs.requirements import field_report
 from proofs.results import Verdict
@@ -44,6 +49,7 @@ from proofs.symbolic import (
     CONDUCT,
     SymbolicMeeting,
     conduct_ranges,
+    setting_symmetry,
     symbolic_meeting,
     symmetry_breaking,
 )
@@ -52,6 +58,7 @@ from proofs.witness import irregular, polish, polish_exists_forall
 __all__ = ["get_property"]
 
 PASSED, REJECTED = int(Outcome.PASSED), int(Outcome.REJECTED)
+Z3 = Z3Backend()
 
 
 def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | None,
@@ -59,7 +66,7 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
             ) -> tuple[str, Answer, Query, SymbolicMeeting, Encoded]:
     """Is ``premise and goal`` satisfiable?  Returns ``sat``, ``unsat`` or ``vacuous`` (the
     premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a query is unanswered."""
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
@@ -121,6 +128,8 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
     premise = [_bool(enc.checks["quorum_met"]), *[z3.Not(t) for t in obstacles]]
     premise.append(z3.Or(*sm.recused) if recusal else z3.Not(z3.Or(*sm.recused)))
     outer.track("premise", z3.And(*premise))
+    if ctx.symmetric:  # the question names no member: sort the settings of m1..m{n-1}
+        outer.track_all(("symmetry", c) for _, c in setting_symmetry(sm))
     inner = ctx.query(cores=False)
     ienc = ctx.setup(inner, sm)
     goal = z3.Bool(f"goal!{id(inner)}")
@@ -139,8 +148,8 @@ def _dead_zone(ctx: Context, recusal: bool) -> Verdict:
 
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"r{rounds[0]}",
-                   track=outer.cores, budget=ctx.budget)
+        e = instantiate(enc, _conduct_pairs(sm, conduct), tag=f"r{rounds[0]}",
+                        track=outer.cores)
         return [*e.definitions, ("goal", e.outcome != PASSED)]
 
     def refine(model: Any) -> list[tuple[str, Any]]:
@@ -190,8 +199,9 @@ def _exists_forall_witness(ctx: Context, found: tuple[Query, Any, Any, Any],
     w = show(model)
     try:  # the setting and its best conduct (a copy of the conduct variables) together
         alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
-        smc = sm.with_conduct({k: getattr(alt, k) for k in CONDUCT})
-        e = encode(ctx.spec, smc.terms(), tag="_regular", track=False, budget=ctx.budget)
+        copy = {k: getattr(alt, k) for k in CONDUCT}
+        smc = sm.with_conduct(copy)
+        e = instantiate(enc, _conduct_pairs(sm, copy), track=False)
         outer.push()
         outer.add(*[c for _, c in conduct_ranges(smc)])
         better = polish_exists_forall(outer, inner, ask, refine, model, irregular(sm, enc, conduct=False)
@@ -206,7 +216,7 @@ def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
     """Conduct as terms over the setting (everyone votes yes, the vote is called, the owner
     speaks first and the chair or the leader last).  Instantiating a forall-conduct
     property at such terms is sound for any choice; these converge the refinement fast."""
-    n = ctx.n
+    n = sm.n  # entries (a counted meeting's classes are one entry each)
     yes = tuple(int(Vote.YES) for _ in range(n))
     out = []
     for last, owner_first in (("chair", False), ("leader", False), ("chair", True)):
@@ -217,6 +227,16 @@ def _candidates(ctx: Context, sm: SymbolicMeeting) -> list[dict[str, Any]]:
             pos = tuple(z3.If(lastly[i], 2 * n, z3.If(sm.owner[i], 0, 1 + i)) for i in range(n))
         out.append({"vote": yes, "opinion": yes, "vote_called": True,
                     "pos": sm.pos if ctx.pinned else pos})
+    return out
+
+
+def _conduct_pairs(sm: SymbolicMeeting, conduct: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(raw variable, value) for each conduct variable ``conduct`` sets (for
+    :func:`~proofs.encode.instantiate`: the same as encoding ``sm.with_conduct(conduct)``)."""
+    out: list[tuple[Any, Any]] = []
+    for k, value in conduct.items():
+        var = getattr(sm, k)
+        out += zip(var, value, strict=True) if isinstance(var, tuple) else [(var, value)]
     return out
 
 
@@ -254,7 +274,7 @@ register(Property(
 # ------------------------------------------------------------------------ thresholds --------
 
 def _min_yes(ctx: Context) -> Verdict:
-    q, sm = ctx.query(cores=False), ctx.meeting()
+    q, sm = ctx.query(cores=False), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     yes = enc.tally["yes"]
     cons = [*q.solver.assertions(), enc.outcome == PASSED]
@@ -294,9 +314,78 @@ register(Property(
     "all members", "measure", ("passing", "quorum", "absentee_opinions"), _min_yes, O.min_yes))
 
 
+def _acts(sm: SymbolicMeeting, i: int, mode: str) -> Any:
+    """Entry ``i`` stays away (``mode`` absent) or states no."""
+    if mode == "absent":
+        return z3.Not(sm.present[i])
+    return z3.And(sm.present[i], z3.Not(sm.recused[i]), sm.vote[i] == int(Vote.NO))
+
+
+def _block_verdict(ctx: Context, mode: str, k: int, names: str, core: tuple[str, ...],
+                   w: Any) -> Verdict:
+    verb = "staying away" if mode == "absent" else "voting no"
+    verb_zh = "缺席" if mode == "absent" else "投反对票"
+    return Verdict("fails" if k <= 1 else "holds", value=k, witnesses=(w,), core=core,
+                   detail=f"the smallest coalition that blocks every meeting by {verb} has "
+                   f"{k} member(s): {names}",
+                   detail_zh=f"最少{k}人({names}){verb_zh}即可阻止任何决定通过")
+
+
+def _min_block_counted(ctx: Context, sm: SymbolicMeeting, mode: str) -> Verdict:
+    """The same on a counted meeting.  By symmetry a coalition is the leader or not (``c0``)
+    and ``k`` other members; "the coalition acts" is "the leader acts (if in it) and at
+    least ``k`` others act".  Whether a passing meeting lets it act is downward closed in
+    ``k``, whether the coalition can act at all upward closed; so for each ``c0`` the
+    smallest blocking ``k`` is one more than the most others acting in a passing meeting
+    (exact, by :func:`~proofs.solve.minimize`), if that many can act; the answer is the
+    smaller coalition of the two."""
+    n = ctx.n
+    base = ctx.query(cores=False)
+    enc = ctx.setup(base, sm)
+    wf = list(base.solver.assertions())
+    others = Z3.count([_acts(sm, i, mode) for i in range(1, sm.n)], sm.weight[1:])
+    best: tuple[int, bool, int] | None = None
+    for c0 in (False, True):
+        lead = [_acts(sm, 0, mode)] if c0 else []
+        a, most = minimize([*wf, *lead, enc.outcome == PASSED], (n - 1) - others,
+                           ctx.options.timeout_ms, ctx.budget)
+        k = 0 if most is None else n - most  # (n - 1) - most others, plus one
+        if k > n - 1:
+            continue  # every other member acting still lets an item pass
+        able = ctx.query(cores=False)
+        able.add(*wf, *lead, others >= k)
+        if able.solve().status == "unsat":
+            continue  # the coalition cannot act at all (nobody present is no meeting)
+        if best is None or int(c0) + k < best[0]:
+            best = (int(c0) + k, c0, k)
+    if best is None:
+        return Verdict("holds", detail="no coalition can block every meeting this way",
+                       detail_zh="任何联合都无法以此方式阻止通过")
+    size, c0, k = best
+    q = ctx.query()
+    enc = ctx.setup(q, sm)
+    q.track("coalition", z3.And(*([_acts(sm, 0, mode)] if c0 else []), others >= k))
+    st, b = _goal(q, enc.outcome == PASSED)
+    if st != "unsat":
+        raise InternalDisagreement(f"{mode} block of {size}: the coalition's query answers {st}")
+    if size == 0:
+        return Verdict("vacuous", value=0, core=b.core, detail="no meeting passes the item at "
+                       "all", detail_zh="没有可以通过的会议")
+    illus = q.solve()
+    illus = replace(illus, model=polish(q, illus.model, irregular(sm, enc)))
+    w = ctx.witness(illus.model, sm, enc, "counterexample" if size <= 1 else "example",
+                    "the coalition acts: the item cannot pass")
+    acting = [m.id for m in w.meeting.members if (m.id not in w.meeting.present)
+              == (mode == "absent") and (mode == "absent" or w.meeting.votes.get(m.id) == Vote.NO)]
+    names = ", ".join((["m0"] if c0 else []) + [i for i in acting if i != "m0"][:k])
+    return _block_verdict(ctx, mode, size, names, b.core, w)
+
+
 def _min_block(ctx: Context, mode: str) -> Verdict:
     """Implicit hitting set: the smallest coalition that blocks every passing meeting."""
-    inner, sm = ctx.query(), ctx.meeting()
+    inner, sm = ctx.query(), ctx.meeting(counted=True)
+    if sm.weight:
+        return _min_block_counted(ctx, sm, mode)
     enc = ctx.setup(inner, sm)
     n = ctx.n
     c = [z3.Bool(f"coalition_{i}") for i in range(n)]
@@ -305,9 +394,7 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         hitting += [z3.Implies(c[i + 1], c[i]) for i in range(1, n - 1)]
 
     def acts(i: int) -> Any:
-        if mode == "absent":
-            return z3.Not(sm.present[i])
-        return z3.And(sm.present[i], z3.Not(sm.recused[i]), sm.vote[i] == int(Vote.NO))
+        return _acts(sm, i, mode)
 
     while True:
         a, _ = minimize(hitting, z3.Sum([z3.If(x, 1, 0) for x in c]), ctx.options.timeout_ms,
@@ -353,17 +440,12 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
         k = len(members)
         names = ", ".join(f"m{i}" for i in members) or "nobody"
         verb = "staying away" if mode == "absent" else "voting no"
-        verb_zh = "缺席" if mode == "absent" else "投反对票"
         if k == 0:
             return Verdict("vacuous", value=0, core=core, detail="no meeting passes the item at all",
                            detail_zh="没有可以通过的会议")
         w = ctx.witness(illus.model, sm, enc, "counterexample" if k <= 1 else "example",
                         f"{names} {verb}: the item cannot pass")
-        status = "fails" if k <= 1 else "holds"
-        return Verdict(status, value=k, witnesses=(w,), core=core,
-                       detail=f"the smallest coalition that blocks every meeting by {verb} has "
-                       f"{k} member(s): {names}",
-                       detail_zh=f"最少{k}人({names}){verb_zh}即可阻止任何决定通过")
+        return _block_verdict(ctx, mode, k, names, core, w)
 
 
 register(Property(
@@ -411,13 +493,13 @@ register(Property(
 def _monotonic(ctx: Context) -> Verdict:
     """For each member who might switch his stated position to yes (in the full scope: the
     leader and m1, who stand for every member by symmetry), search a pass the switch undoes."""
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)  # m0, m1 and the roles: single members
     enc = ctx.setup(q, sm, symmetric=True)
     n = ctx.n
     core: set[str] = set()
     met = False  # some member's premise (a pass while he states other than yes) can hold
     for who in (range(min(n, 2)) if ctx.symmetric else range(n)):
-        v2 = tuple(int(Vote.YES) if i == who else sm.vote[i] for i in range(n))
+        v2 = tuple(int(Vote.YES) if i == who else sm.vote[i] for i in range(sm.n))
         sm2 = sm.with_conduct({"vote": v2})
         q.push()
         q.track("premise", z3.And(sm.present[who], z3.Not(sm.recused[who]),
@@ -470,16 +552,17 @@ def _subjects(ctx: Context) -> list[tuple[str, Callable[[SymbolicMeeting], Any],
         out.append((f"m{i}" + (" (leader)" if i == 0 else ""),
                     lambda sm, i=i: _speaks_yes(sm, i), lambda sm: True, i))
     out.append(("the chair", lambda sm: z3.Or(*[z3.And(sm.chair[i], _speaks_yes(sm, i))
-                                                for i in range(n)]), lambda sm: True, "chair"))
+                                                for i in range(sm.n)]), lambda sm: True, "chair"))
     if ctx.portfolio is not None:
         out.append(("the portfolio owner",
-                    lambda sm: z3.Or(*[z3.And(sm.owner[i], _speaks_yes(sm, i)) for i in range(n)]),
+                    lambda sm: z3.Or(*[z3.And(sm.owner[i], _speaks_yes(sm, i))
+                                       for i in range(sm.n)]),
                     lambda sm: z3.Or(*sm.owner), "owner"))
     return out
 
 
 def _flip_to_no(ctx: Context, model: Any, sm: SymbolicMeeting, who: Any) -> SymbolicMeeting:
-    n = ctx.n
+    n = sm.n  # entries
 
     def is_it(i: int) -> bool:
         if isinstance(who, int):
@@ -492,7 +575,7 @@ def _flip_to_no(ctx: Context, model: Any, sm: SymbolicMeeting, who: Any) -> Symb
 
 
 def _power(ctx: Context, dictator: bool) -> Verdict:
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)  # m0, m1 and the roles: single members
     enc = ctx.setup(q, sm, symmetric=True)
     decided = z3.Or(enc.outcome == PASSED, enc.outcome == REJECTED)
     found, examples = [], []
@@ -559,7 +642,7 @@ register(Property(
 
 
 def _chair_veto(ctx: Context) -> Verdict:
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     sm2 = sm.with_conduct({"vote_called": False})
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
@@ -614,6 +697,8 @@ def _speaking_order(ctx: Context) -> Verdict:
         return Verdict("holds", detail="no speaking-order rule applies", detail_zh="无发言顺序规定")
     q_met = enc.checks["quorum_met"]
     outer.track("premise", q_met if not isinstance(q_met, bool) else z3.BoolVal(q_met))
+    if ctx.symmetric:  # the speaking rules name the leader and roles, no other member
+        outer.track_all(("symmetry", c) for _, c in setting_symmetry(sm))
     vacuity = outer.solve()
     if vacuity.status == "unsat":
         return Verdict("vacuous", core=vacuity.core, detail="no meeting meets the quorum",
@@ -635,8 +720,8 @@ def _speaking_order(ctx: Context) -> Verdict:
 
     def instance(conduct: dict[str, Any]) -> list[tuple[str, Any]]:
         rounds[0] += 1
-        e = encode(ctx.spec, sm.with_conduct(conduct).terms(), tag=f"o{rounds[0]}",
-                   track=outer.cores, budget=ctx.budget)
+        e = instantiate(enc, _conduct_pairs(sm, conduct), tag=f"o{rounds[0]}",
+                        track=outer.cores)
         bad = [_bool(e.checks[k]) for k in names]
         return [*e.definitions, ("goal", z3.Or(*bad))]
 
@@ -675,7 +760,7 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
     points = [p for p in ctx.ruleset.points if p.kind in kinds]
     if not points:
         return Verdict("n/a", detail="no such open point", detail_zh="无此类待定条款")
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     ctx.setup(q, sm, symmetric=True)
     witnesses, lines, lines_zh, facets, core = [], [], [], [], set()
     unanswered: SolverUnknown | None = None
@@ -762,7 +847,7 @@ register(Property(
 def _completeness(ctx: Context) -> Verdict:
     from model.semantics import CHECK_FIELDS, DEFERRALS, VIOLATIONS
 
-    q, sm = ctx.query(), ctx.meeting()
+    q, sm = ctx.query(), ctx.meeting(counted=True)
     enc = ctx.setup(q, sm, symmetric=True)
     c = enc.checks
 

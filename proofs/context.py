@@ -36,7 +36,13 @@ from proofs.decode import MeetingLabel, decode
 from proofs.encode import Encoded, encode, free_constants
 from proofs.options import CheckOptions, check_sizes
 from proofs.solve import Budget, Query
-from proofs.symbolic import SymbolicMeeting, symbolic_meeting, symmetry_breaking, well_formed
+from proofs.symbolic import (
+    SymbolicMeeting,
+    counted_meeting,
+    symbolic_meeting,
+    symmetry_breaking,
+    well_formed,
+)
 
 __all__ = ["Context", "institution_ref"]
 
@@ -98,11 +104,19 @@ class Context:
         """Members m1..m{n-1} are interchangeable (full scope, no attendance patterns)."""
         return not self.options.scope.pinned and self.options.scope.patterns is None
 
-    def meeting(self, tag: str = "") -> SymbolicMeeting:
-        """The symbolic meeting named ``tag`` (shared by the checks that share ``memo``)."""
-        key = ("meeting", self.n, self.portfolio, tag)
+    def meeting(self, tag: str = "", counted: bool = False) -> SymbolicMeeting:
+        """The symbolic meeting named ``tag`` (shared by the checks that share ``memo``).
+
+        ``counted``: the question reads the members other than the leader only through
+        counts and roles (no member named, no per-member coalition), so from
+        ``options.count_from`` members on, in the full scope, it may be asked of a counted
+        meeting (:func:`~proofs.symbolic.counted_meeting`), whose size does not grow with n."""
+        counted = (counted and self.symmetric and 0 < self.options.count_from <= self.n)
+        key = ("meeting", self.n, self.portfolio, tag, counted)
         if key not in self.memo:
-            self.memo[key] = symbolic_meeting(self.n, self.portfolio, tag)
+            self.memo[key] = counted_meeting(
+                self.n, self.portfolio, [self.ruleset.spec(c) for c in self.ruleset.choices()],
+                tag) if counted else symbolic_meeting(self.n, self.portfolio, tag)
         return self.memo[key]  # type: ignore[no-any-return]
 
     def query(self, cores: bool | None = None) -> Query:
@@ -123,7 +137,10 @@ class Context:
             if symmetric and self.symmetric:
                 q.track_all(("symmetry", c) for _, c in symmetry_breaking(sm))
         spec = spec or self.spec
-        ekey = ("enc", id(sm), spec, tag, q.cores)
+        # one encoding per (meeting, spec): every property and every pair of readings that
+        # asks about the same spec shares it; ``tag`` names the first one's check Booleans
+        # (callers give different specs different tags, so names never clash)
+        ekey = ("enc", id(sm), spec, q.cores)
         if ekey not in self.memo:  # sm is kept alive in the key's value, so id() stays unique
             self.memo[ekey] = (sm, encode(spec, sm.terms(), tag=tag, track=q.cores,
                                           budget=self.budget))

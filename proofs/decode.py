@@ -66,6 +66,7 @@ def decode(model: Any, sm: SymbolicMeeting, label: MeetingLabel,
            portfolio: str | None | bool = True) -> Meeting:
     """The meeting ``model`` assigns to ``sm`` (validated by the Meeting constructor)."""
     pf = sm.portfolio if portfolio is True else portfolio
+    sm = sm.expanded(model)  # a counted meeting: each class as its members
     n = sm.n
     ids = [f"m{i}" for i in range(n)]
     present = [_b(model, sm.present[i]) for i in range(n)]

@@ -36,7 +36,7 @@ from model.rules import RuleSpec
 from model.semantics import CHECK_FIELDS, evaluate
 from proofs.solve import Budget
 
-__all__ = ["Encoded", "encode", "free_constants"]
+__all__ = ["Encoded", "encode", "instantiate", "free_constants"]
 
 _Z3 = Z3Backend()
 
@@ -88,13 +88,45 @@ def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool 
     With a ``budget``, building the terms raises :exc:`~proofs.solve.DeadlineExceeded` once
     its deadline has passed."""
     ev = evaluate(spec, terms, _Z3 if budget is None else _TimedZ3(budget))
-    raw = _z3val(ev.outcome)
+    return _named(_z3val(ev.outcome), ev.checks, ev.tally, tag, track)
+
+
+def instantiate(enc: Encoded, variables: Sequence[tuple[Any, Any]], tag: str = "",
+                track: bool = True) -> Encoded:
+    """``enc`` with some variables replaced (pairs of variable and value or term): what
+    :func:`encode` gives on the meeting with those values, without running the semantics
+    again (a substitution in Z3, linear in the size of the terms).
+
+    >>> from model.loader import load_institution
+    >>> from proofs.symbolic import symbolic_meeting
+    >>> spec = load_institution("prefecture_medical_security_party_group").ruleset(
+    ...     "party_group", "ordinary").default()
+    >>> sm = symbolic_meeting(3, None)
+    >>> e = instantiate(encode(spec, sm.terms()), [(v, 1) for v in sm.vote], tag="y")
+    >>> again = encode(spec, sm.with_conduct({"vote": (1, 1, 1)}).terms(), track=False)
+    >>> s = z3.Solver(); s.add(*[c for _, c in e.definitions])
+    >>> s.add(e.outcome != again.outcome)   # the same outcome on every meeting
+    >>> s.check()
+    unsat
+    """
+    pairs = [(v, _z3val(x)) for v, x in variables if not (z3.is_expr(x) and x.eq(v))]
+
+    def sub(t: Any) -> Any:
+        return z3.substitute(t, *pairs) if pairs and z3.is_expr(t) else t
+
+    return _named(sub(enc.raw_outcome), {k: sub(t) for k, t in enc.checks.items()},
+                  {k: sub(t) for k, t in enc.tally.items()}, tag, track)
+
+
+def _named(raw: Any, checks: dict[str, Any], tally: dict[str, Any], tag: str, track: bool
+           ) -> Encoded:
+    """The outcome ``raw`` rewritten over one fresh Boolean per non-constant check."""
     if not track:
-        return Encoded(raw, raw, ev.checks, ev.tally, ())
+        return Encoded(raw, raw, checks, tally, ())
     pairs: list[tuple[Any, Any]] = []
     defs: list[tuple[str, Any]] = []
     seen: dict[int, Any] = {}
-    for name, term in ev.checks.items():
+    for name, term in checks.items():
         if isinstance(term, bool) or not z3.is_bool(term):
             continue
         key = term.get_id()
@@ -106,7 +138,7 @@ def encode(spec: RuleSpec, terms: MeetingTerms[Any], tag: str = "", track: bool 
         pairs.append((term, fresh))
         defs.append((CHECK_FIELDS[name], fresh == term))
     outcome = z3.substitute(raw, *pairs) if pairs and z3.is_expr(raw) else raw
-    return Encoded(outcome, raw, ev.checks, ev.tally, tuple(defs))
+    return Encoded(outcome, raw, checks, tally, tuple(defs))
 
 
 def _z3val(x: Any) -> Any:

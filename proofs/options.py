@@ -78,6 +78,10 @@ class CheckOptions:
     cross_check : re-ask every query behind a ``holds`` or ``vacuous`` of cvc5
         (:mod:`proofs.crosscheck`); cvc5 saying ``sat`` is an internal error.
     smtlib_dir : write those queries there as SMT-LIB 2 files (``None``: do not).
+    count_from : board size from which the properties that read members only through
+        counts, the leader and the roles use a counted meeting
+        (:func:`proofs.symbolic.counted_meeting`: single members plus weighted classes, a
+        size that does not grow with n) in the full scope; 0: never.
     """
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
@@ -87,6 +91,7 @@ class CheckOptions:
     parametric: bool = True
     cross_check: bool = False
     smtlib_dir: Path | None = None
+    count_from: int = 20
 
     def __post_init__(self) -> None:
         check_timeout(self.timeout_s)

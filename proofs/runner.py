@@ -22,8 +22,9 @@ size both runs checked is a **regression** (exit status 1), named with before an
 and the result (with its meetings) at the first size that changed; ``unknown`` where
 something is expected is **inconclusive** (exit status 1 too: never read as a pass).
 
-Rule sets that read the same (same values, open points, portfolio and money limit) are
-checked once and their witnesses relabelled and re-confirmed for each (body, matter).
+Rule sets that read the same (:func:`_share_key`: the same thresholds and rules under every
+reading, whatever their citations, names and money limits) are checked once and their
+witnesses relabelled and re-confirmed for each (body, matter).
 
 Examples
 --------
@@ -50,7 +51,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -58,8 +59,9 @@ from pydantic import Field
 
 from model.errors import RuleFileError
 from model.loader import load_institution
-from model.rules import Institution, RuleSet
+from model.rules import Institution, Requirement, RuleSet
 from model.schema import Strict, check
+from proofs.boards import BOARD_PROPERTIES
 from proofs.context import Context, institution_ref
 from proofs.counterexample import Witness, confirm
 from proofs.options import CheckOptions
@@ -340,11 +342,19 @@ def _label(v: Verdict, prop: Property, ctx: Context, n: int | None, seconds: flo
 
 def _relabel(r: PropertyResult, inst: Institution, rs: RuleSet, choice: dict[str, str]
              ) -> PropertyResult:
-    """The result of an identical rule set, moved to another (body, matter) and re-confirmed."""
+    """The result of an identical rule set, moved to another (body, matter) and re-confirmed
+    (a witness's portfolio renamed to this matter's: the semantics reads only whether the
+    leader may run it, which :func:`_share_key` keeps equal)."""
+    pf = inst.matters[rs.matter].portfolio
     ws = []
     for w in r.witnesses:
-        m = replace(w.meeting, institution=institution_ref(inst), body=rs.body,
-                    matter=replace(w.meeting.matter, category=rs.matter))
+        mt = w.meeting
+        old = mt.matter.portfolio
+        members = mt.members if old == pf else tuple(
+            replace(x, portfolios=tuple(pf if p == old else p for p in x.portfolios))
+            for x in mt.members)
+        m = replace(mt, institution=institution_ref(inst), body=rs.body, members=members,
+                    matter=replace(mt.matter, category=rs.matter, portfolio=pf))
         ws.append(confirm(m, rs, w.reading, w.outcome, w.label, w.note))
     ctx = Context(inst, rs, choice, r.n or 1)
     core = tuple(c.split(":", 1)[0] for c in r.citations)
@@ -352,10 +362,51 @@ def _relabel(r: PropertyResult, inst: Institution, rs: RuleSet, choice: dict[str
                    witnesses=tuple(ws), citations=ctx.citations(core))
 
 
+def _meaning(x: Any) -> Any:
+    """``x`` (a rule value) without what the semantics never reads: citations and notes.
+
+    >>> from model.thresholds import Share
+    >>> _meaning(Requirement(Share(1, 2, strict=True), "seed 001, 第二十一条")) == _meaning(
+    ...     Requirement(Share(1, 2, strict=True), "seed 004, 四(二)"))
+    True
+    """
+    if isinstance(x, Requirement):
+        return _meaning(x.rule)
+    if isinstance(x, tuple):
+        return tuple(_meaning(v) for v in x)
+    if is_dataclass(x) and not isinstance(x, type):
+        return (type(x).__name__, *[_meaning(getattr(x, f.name)) for f in fields(x)])
+    return x
+
+
 def _share_key(inst: Institution, rs: RuleSet) -> tuple[Any, ...]:
+    """What the checks read of a rule set: its open points (field, kind, reading names) and,
+    under every choice of readings, the spec as :func:`model.semantics.evaluate` reads it --
+    thresholds without citations, the routes as (amount, does it name this body), whether
+    the matter has a portfolio and whether the leader may not run it.  Not read: body,
+    matter and portfolio names, citations, the money limit (only the properties in
+    :data:`NAMED` read a name or the limit; they are checked for every rule set)."""
     m = inst.matters[rs.matter]
-    return (repr(sorted(rs.values.items(), key=lambda kv: kv[0])), repr(rs.points),
-            m.portfolio, repr(m.amount))
+    out: list[Any] = [tuple((p.field, p.kind, tuple(r.name for r in p.readings))
+                            for p in rs.points), m.portfolio is None]
+    for choice in rs.choices():
+        spec = rs.spec(choice)
+        out.append((
+            *[_meaning(getattr(spec, f.name)) for f in fields(spec)
+              if f.name not in ("body", "routes", "leader_may_not_own")],
+            tuple((r.amount, r.body == spec.body) for r in spec.routes if r.body is not None),
+            m.portfolio is not None and m.portfolio in spec.leader_may_not_own))
+    return tuple(out)
+
+
+NAMED: dict[str, tuple[str, ...]] = {
+    "separation_of_duties": ("portfolio",), "no_split_evasion": ("amount", "amount_cite"),
+    **{p: () for p in BOARD_PROPERTIES}}
+"""Properties whose results read a name or limit of the matter (the portfolio's name in
+the text, the money limit): checked for each rule set of a shared group whose matter
+differs there from the first's, not relabelled.  ``()``: always checked again -- the
+example-board properties (:mod:`proofs.boards`) read who on the board owns the matter's
+portfolio and who is related to whom, which no rule set says."""
 
 
 def distinct_pairs(refs: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -397,16 +448,25 @@ def check_pair(inst: Institution, body: str, matter: str, options: CheckOptions,
 def _task(ref: str, pairs: list[tuple[str, str]], options: CheckOptions,
           property_ids: list[str] | None, sizes: list[int], size_free: bool
           ) -> list[PropertyResult]:
-    """Worker: check the first pair of a group of identical rule sets, relabel for the rest."""
+    """Worker: check the first pair of a group of identical rule sets, relabel for the rest
+    (checking again the properties of :data:`NAMED` where the name or limit they read
+    differs)."""
     inst = load_institution(ref)
     body, matter = pairs[0]
     results = check_pair(inst, body, matter, options, property_ids, sizes=sizes,
                          size_free=size_free)
     out = list(results)
+    first = inst.matters[matter]
     for b, m in pairs[1:]:
         rs = inst.ruleset(b, m)
         choice = next(iter(rs.choices()))
-        out += [_relabel(r, inst, rs, choice) for r in results]
+        here = inst.matters[m]
+        again = [p for p, what in NAMED.items()
+                 if (not what or any(getattr(here, a) != getattr(first, a) for a in what))
+                 and (property_ids is None or p in property_ids)]
+        out += [_relabel(r, inst, rs, choice) for r in results if r.property_id not in again]
+        if again:
+            out += check_pair(inst, b, m, options, again, sizes=sizes, size_free=size_free)
     return out
 
 

@@ -37,7 +37,7 @@ from model.loader import builtin_ids, load_institution
 from proofs.context import Context
 from proofs.options import CheckOptions, Scope
 from proofs.oracle import ROLE_DIMS, build_table, table_size
-from proofs.properties import all_properties
+from proofs.properties import all_properties, get_property
 from proofs.runner import distinct_pairs
 
 PROPS = [p for p in all_properties() if p.oracle is not None]
@@ -112,3 +112,60 @@ def _small_full(n: int) -> list[tuple[str, str, str]]:
 def test_full_scope_n4_unsampled(ref: str, body: str, matter: str) -> None:
     bad = _compare(ref, body, matter, 4, Scope())
     assert not bad, f"{ref} {body}/{matter} n=4: " + "; ".join(bad)
+
+
+# The properties that ask a counted meeting from ``count_from`` members on (their questions
+# read members other than the leader only through counts and roles; m1, the stand-in for
+# "any other member" of monotonic and the power properties, is a single member).
+COUNTED = ("quorum_reachable", "min_yes_to_pass", "no_chair_veto", "clauses_agree",
+           "vague_readings_agree", "complete", "separation_of_duties", "monotonic",
+           "no_dictator", "no_veto_player", "min_stay_away_block", "min_no_vote_block")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ref,body,matter", PAIRS[::12])
+def test_counted_meeting_agrees_with_per_member(ref: str, body: str, matter: str) -> None:
+    """The counted meeting (4 single members, weighted classes) gives the verdict, value and
+    failing readings of the per-member meeting (itself compared with the oracle above), at
+    n = 5 (the smallest board with a class), full scope."""
+    inst = load_institution(ref)
+    for n in (5,):
+        for pid in COUNTED:
+            got = []
+            for count_from in (0, 5):
+                ctx = Context.make(inst, body, matter, n, CheckOptions(
+                    sizes=(n,), timeout_s=60, count_from=count_from))
+                v = get_property(pid).check(ctx)
+                got.append((v.status, v.value, v.facets))
+                counted = any(k[0] == "meeting" and k[-1] for k in ctx.memo)
+                assert counted == (count_from == 5 and v.status != "n/a"), pid
+            assert got[0] == got[1], f"{pid} n={n}: per member {got[0]}, counted {got[1]}"
+
+
+def test_counted_witness_is_a_whole_board() -> None:
+    """At n = 100 the counted meeting's witness expands to 100 members and is re-decided
+    by the reference evaluator (inside the check): the party group of seed 001 passes an
+    item with 51 yes votes at the least (赞成票超过应到会党组成员半数, 第二十一条(四); by the
+    default reading recused_counted the base is all 100)."""
+    inst = load_institution("prefecture_medical_security_party_group")
+    ctx = Context.make(inst, "party_group", "ordinary", 100,
+                       CheckOptions(sizes=(3,), timeout_s=120))
+    v = get_property("min_yes_to_pass").check(ctx)
+    assert any(k[0] == "meeting" and k[-1] for k in ctx.memo)  # counted
+    assert (v.status, v.value) == ("holds", 51)
+    assert len(v.witnesses[0].meeting.members) == 100
+    assert sum(1 for x in v.witnesses[0].meeting.votes.values() if x.name == "YES") == 51
+
+
+def test_blocking_coalitions_of_a_thousand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 001 第二十一条(四) at n = 1000: 三分之二以上 must attend (3 * present >= 2000, so
+    present >= 667), so 334 members staying away block every item; 赞成票超过应到会党组成员半数
+    needs 501 yes votes, so 500 members voting no block it."""
+    monkeypatch.setenv("QUORUMLAB_LIMIT_CHECK_SIZE", "1000")
+    inst = load_institution("prefecture_medical_security_party_group")
+    for pid, k in (("min_stay_away_block", 334), ("min_no_vote_block", 500)):
+        ctx = Context.make(inst, "party_group", "ordinary", 1000,
+                           CheckOptions(sizes=(3,), timeout_s=120))
+        v = get_property(pid).check(ctx)
+        assert (v.status, v.value) == ("holds", k), pid
+        assert len(v.witnesses[0].meeting.members) == 1000

@@ -119,3 +119,49 @@ def test_diff_and_write_expectations_for_several_rule_files(tmp_path: Path) -> N
     r = CliRunner().invoke(check_cmd, args)
     assert r.exit_code == 0, r.output
     assert (tmp_path / "diff.md").read_text(encoding="utf-8").endswith("none\n")
+
+
+def test_rule_sets_that_read_alike_share_one_check() -> None:
+    """Budget, construction and procurement items of the prefecture party group differ only
+    in citations and portfolio names (the rule file gives each matter its portfolio; the
+    leader may run none of the three, seed 001 四个不直接分管): one check, relabelled."""
+    from proofs.runner import _share_key, distinct_pairs
+
+    inst = load_institution(PREF)
+    keys = {m: _share_key(inst, inst.ruleset("party_group", m))
+            for m in ("budget", "construction_project", "procurement", "ordinary")}
+    assert keys["budget"] == keys["construction_project"] == keys["procurement"]
+    assert keys["ordinary"] != keys["budget"]  # no portfolio: no owner to read
+    pairs = distinct_pairs([PREF])
+    assert ("party_group", "construction_project") not in [(b, m) for _, b, m in pairs]
+
+
+def test_relabelled_witness_runs_the_other_portfolio() -> None:
+    from dataclasses import replace
+
+    from proofs.counterexample import confirm
+
+    inst = load_institution(PREF)
+    res = check_pair(inst, "party_group", "budget", CheckOptions(sizes=(4,)),
+                     ["quorum_reachable"])[0]
+    w = res.witnesses[0]
+    # m1 runs the finance portfolio in the witness (the semantics reads only that he is
+    # the owner, and that the leader is not)
+    owned = replace(w.meeting, members=tuple(
+        replace(m, portfolios=("finance",) if m.id == "m1" else ()) for m in w.meeting.members))
+    w = confirm(owned, inst.ruleset("party_group", "budget"), w.reading, w.outcome, w.label)
+    rs = inst.ruleset("party_group", "construction_project")
+    moved = _relabel(replace(res, witnesses=(w,)), inst, rs, next(iter(rs.choices())))
+    assert moved.witnesses[0].meeting.members[1].portfolios == ("construction",)
+    for w in moved.witnesses:
+        assert w.meeting.matter.portfolio == "construction"
+        assert {p for m in w.meeting.members for p in m.portfolios} <= {"construction"}
+        assert decide(w.meeting).outcome == w.outcome
+
+
+def test_a_property_that_names_the_portfolio_is_checked_for_each_matter() -> None:
+    rep = run_suite([PREF], CheckOptions(sizes=(4,)), ["separation_of_duties"])
+    by = {r.matter: r for r in rep.results}
+    assert "'finance'" in by["budget"].detail and "'construction'" in by[
+        "construction_project"].detail
+    assert not rep.regressions
