@@ -259,11 +259,17 @@ def _involved(r: PropertyResult) -> tuple[Clause, ...]:
 
 def _compared(facets: Iterable[str]) -> dict[str, set[str]]:
     """The open points a comparison of readings found apart, with the readings compared
-    (from facet names ``"field: r1 vs r2"``)."""
+    (from facet names ``"field: r1 vs r2"``; other facets, such as the readings under
+    which an example board fails, compare nothing).
+
+    >>> {k: sorted(v) for k, v in _compared(["quorum: a vs b", "kin/recused_leave"]).items()}
+    {'quorum': ['a', 'b']}
+    """
     out: dict[str, set[str]] = {}
     for name in facets:
-        field, pair = name.split(": ", 1)
-        out.setdefault(field, set()).update(pair.split(" vs "))
+        field, sep, pair = name.partition(": ")
+        if sep and " vs " in pair:
+            out.setdefault(field, set()).update(pair.split(" vs "))
     return out
 
 

@@ -25,10 +25,13 @@ from proofs.runner import run_suite
 from proofs.solve import Query, optimize
 
 WITNESSED = {"quorum_reachable", "complete", "speaking_order_exists", "no_dictator",
-             "no_veto_player", "requirements_agree"}
+             "no_veto_player", "requirements_agree", "order_exists", "duties_separable",
+             "duties_kept", "recusal_cannot_disable"}
 """Properties whose ``holds`` can rest on no unsat answer: a satisfiable query per case
-(a meeting reaching each rule step; an order; a non-decisive member for each subject) or
-no solver at all (requirements_agree); see the table in proofs/solve.py."""
+(a meeting reaching each rule step; an order; a non-decisive member for each subject; a
+valid portfolio assignment of the example board) or no solver at all (requirements_agree;
+the example board's own assignment read against the rules; the exact search over related
+outsiders, each case decided by the evaluator); see the table in proofs/solve.py."""
 
 
 def _plain(text: str) -> None:
