@@ -145,6 +145,18 @@ CASES = [("prefecture_medical_security_party_group", "party_group", "ordinary"),
          ("taobei_district_government", None, None)]
 
 
+def _both_paths_agree_with_exact(spec: RuleSpec, board: Board, model: MeetingModel,
+                                 meetings: int, seed: int) -> None:
+    """Each path's estimates lie within five standard errors (of the exact value) of exact
+    mode: a miss has probability below 1e-6."""
+    exact = exact_probabilities(spec, board, model).probabilities
+    for method in ("counts", "members"):
+        got = simulate(spec, board, model, meetings, seed=seed, method=method).probabilities()
+        for key, e in got.items():
+            se = math.sqrt(max(exact[key].value * (1 - exact[key].value), 1e-9) / e.trials)
+            assert abs(e.value - exact[key].value) <= 5 * se + 1e-12, (method, key)
+
+
 @pytest.mark.parametrize(("inst_id", "body", "matter"), CASES)
 @pytest.mark.parametrize("n", [15, 175])
 def test_both_paths_agree_with_exact_mode(inst_id: str, body: str | None, matter: str | None,
@@ -156,13 +168,7 @@ def test_both_paths_agree_with_exact_mode(inst_id: str, body: str | None, matter
     # all five states at n = 15; at n = 175 yes and no (fewer exact count cells)
     board = Board.uniform(n, attendance=0.75, abstain=0.05 if n < 100 else 0.0)
     model = model_for(inst, matter, spec, **({"p_silent": 0.05, "p_defer": 0.1} if n < 100 else {}))
-    exact = exact_probabilities(spec, board, model).probabilities
-    for method in ("counts", "members"):
-        got = simulate(spec, board, model, 100_000, seed=n, method=method).probabilities()
-        for key, e in got.items():
-            # five standard errors (of the exact value): a miss has probability below 1e-6
-            se = math.sqrt(max(exact[key].value * (1 - exact[key].value), 1e-9) / e.trials)
-            assert abs(e.value - exact[key].value) <= 5 * se + 1e-12, (method, key)
+    _both_paths_agree_with_exact(spec, board, model, 100_000, seed=n)
 
 
 @pytest.mark.parametrize(("n", "attendance", "model_args", "chief"), [
@@ -176,12 +182,7 @@ def test_edge_boards_agree_with_exact_mode(n: int, attendance: float, model_args
                                            chief: bool) -> None:
     spec = RuleSpec(decision_mode="chief_decides" if chief else "vote")
     board, model = Board.uniform(n, attendance=attendance), MeetingModel(**model_args)
-    exact = exact_probabilities(spec, board, model).probabilities
-    for method in ("counts", "members"):
-        got = simulate(spec, board, model, 50_000, seed=n, method=method).probabilities()
-        for key, e in got.items():
-            se = math.sqrt(max(exact[key].value * (1 - exact[key].value), 1e-9) / e.trials)
-            assert abs(e.value - exact[key].value) <= 5 * se + 1e-12, (method, key)
+    _both_paths_agree_with_exact(spec, board, model, 50_000, seed=n)
 
 
 def test_results_name_the_path_that_ran() -> None:
