@@ -89,9 +89,10 @@ def test_schemas_document_every_key() -> None:
             for k, sub in enumerate(node):
                 walk(sub, f"{where}[{k}]")
 
-    for command in ("list", "show", "validate", "decide", "route", "coverage"):
+    for command in ("list", "show", "validate", "decide", "route", "coverage", "order", "stall"):
         schema = json.loads((SCHEMAS / f"{command}.schema.json").read_text(encoding="utf-8"))
         assert schema["description"] and schema["title"] == f"quorumlab {command} --json"
+        jsonschema.Draft202012Validator.check_schema(schema)
         walk(schema, command)
 
 
