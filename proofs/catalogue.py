@@ -53,7 +53,7 @@ from proofs.symbolic import (
     symbolic_meeting,
     symmetry_breaking,
 )
-from proofs.witness import irregular, polish, polish_exists_forall
+from proofs.witness import Irregular, irregular, polish, polish_exists_forall, polishes
 
 __all__ = ["get_property"]
 
@@ -70,11 +70,12 @@ def _search(ctx: Context, premise: Callable[[SymbolicMeeting, Encoded], Any] | N
     enc = ctx.setup(q, sm, symmetric=True)
     if premise is not None:
         q.track("premise", premise(sm, enc))
-    st, a = _goal(q, goal(sm, enc), irregular(sm, enc))  # sat: the most regular such meeting
+    st, a = _goal(q, goal(sm, enc), lambda: irregular(sm, enc))  # sat: the most regular such meeting
     return st, a, q, sm, enc
 
 
-def _goal(q: Query, goal: Any, features: Any = None) -> tuple[str, Answer]:
+def _goal(q: Query, goal: Any, features: Callable[[], Irregular] | None = None
+          ) -> tuple[str, Answer]:
     """Ask ``goal`` on top of the premise already in ``q``: ``sat``, ``unsat`` or
     ``vacuous`` (the premise alone is unsatisfiable); raises :exc:`SolverUnknown` when a
     query is unanswered, so an unanswered vacuity check is ``unknown``, never ``holds``.
@@ -190,13 +191,15 @@ def _exists_forall_witness(ctx: Context, found: tuple[Query, Any, Any, Any],
         inner.add(*fix(setting))
         b = inner.solve()
         if b.status == "sat":
-            b = replace(b, model=polish(inner, b.model, irregular(sm, ienc, setting=False)))
+            b = replace(b, model=polish(inner, b.model, lambda: irregular(sm, ienc, setting=False)))
         inner.pop()
         if b.status != "sat":
             raise SolverUnknown("the setting found has no conduct to show (solver inconsistency)")
         return ctx.witness(b.model, sm, ienc, "counterexample", note)
 
     w = show(model)
+    if not polishes():
+        return w
     try:  # the setting and its best conduct (a copy of the conduct variables) together
         alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
         copy = {k: getattr(alt, k) for k in CONDUCT}
@@ -204,7 +207,7 @@ def _exists_forall_witness(ctx: Context, found: tuple[Query, Any, Any, Any],
         e = instantiate(enc, _conduct_pairs(sm, copy), track=False)
         outer.push()
         outer.add(*[c for _, c in conduct_ranges(smc)])
-        better = polish_exists_forall(outer, inner, ask, refine, model, irregular(sm, enc, conduct=False)
+        better = polish_exists_forall(outer, inner, ask, refine, model, lambda: irregular(sm, enc, conduct=False)
                                       + irregular(smc, e, setting=False))
         outer.pop()
         return w if better is model else show(better)
@@ -286,7 +289,7 @@ def _min_yes(ctx: Context) -> Verdict:
     try:  # the most regular meeting with this many yes votes
         pq = ctx.query(cores=False)
         pq.add(*cons, yes == value)
-        model = polish(pq, model, irregular(sm, enc))
+        model = polish(pq, model, lambda: irregular(sm, enc))
     except SolverUnknown:
         pass
     w = ctx.witness(model, sm, enc, "counterexample" if 2 * (value or 0) <= n else "example",
@@ -372,7 +375,7 @@ def _min_block_counted(ctx: Context, sm: SymbolicMeeting, mode: str) -> Verdict:
         return Verdict("vacuous", value=0, core=b.core, detail="no meeting passes the item at "
                        "all", detail_zh="没有可以通过的会议")
     illus = q.solve()
-    illus = replace(illus, model=polish(q, illus.model, irregular(sm, enc)))
+    illus = replace(illus, model=polish(q, illus.model, lambda: irregular(sm, enc)))
     w = ctx.witness(illus.model, sm, enc, "counterexample" if size <= 1 else "example",
                     "the coalition acts: the item cannot pass")
     acting = [m.id for m in w.meeting.members if (m.id not in w.meeting.present)
@@ -431,7 +434,7 @@ def _min_block(ctx: Context, mode: str) -> Verdict:
             others = []
             illus = inner.solve()
         if illus.status == "sat":
-            illus = replace(illus, model=polish(inner, illus.model, irregular(sm, enc), others))
+            illus = replace(illus, model=polish(inner, illus.model, lambda: irregular(sm, enc), others))
         inner.pop()
         if illus.status == "unsat":  # the coalition cannot act at all (everybody absent is
             # no meeting): it blocks nothing; rule it and its supersets out
@@ -471,7 +474,7 @@ def _absentee(ctx: Context) -> Verdict:
     q.track("well-formedness", z3.And(*[z3.And(x >= 0, x <= int(Vote.DEFER)) for x in o2]))
     enc2 = ctx.setup(q, sm2, tag="2", wf=False)
     q.track("premise", z3.Or(*[z3.Not(p) for p in sm.present]))
-    st, a = _goal(q, enc.outcome != enc2.outcome, irregular(sm, enc))
+    st, a = _goal(q, enc.outcome != enc2.outcome, lambda: irregular(sm, enc))
     if st == "vacuous":
         return Verdict("vacuous", core=a.core, detail="no meeting has an absent member",
                        detail_zh=_VACUOUS_ZH)
@@ -510,7 +513,7 @@ def _monotonic(ctx: Context) -> Verdict:
         q.track("goal", enc2.outcome != PASSED)
         a = q.solve()
         if a.status == "sat":
-            a = replace(a, model=polish(q, a.model, irregular(sm, enc)
+            a = replace(a, model=polish(q, a.model, lambda sm2=sm2, enc2=enc2: irregular(sm, enc)
                                         + irregular(sm2, enc2, setting=False)))
         q.pop()
         st = a.status
@@ -598,7 +601,7 @@ def _power(ctx: Context, dictator: bool) -> Verdict:
         shown = [says_yes(sm), enc.outcome == PASSED]
         p = q.solve(shown)
         if p.status == "sat":
-            p = replace(p, model=polish(q, p.model, irregular(sm, enc), shown))
+            p = replace(p, model=polish(q, p.model, lambda: irregular(sm, enc), shown))
         q.pop()
         if p.status == "unsat":
             continue
@@ -651,7 +654,7 @@ def _chair_veto(ctx: Context) -> Verdict:
     q.track("premise", z3.And(sm.vote_called, enc.outcome == PASSED))
     st, a = _goal(q, z3.And(enc2.outcome != PASSED,
                             enc2.outcome != int(Outcome.PROCEDURE_VIOLATION)),
-                  irregular(sm, enc) + irregular(sm2, enc2, setting=False))
+                  lambda: irregular(sm, enc) + irregular(sm2, enc2, setting=False))
     if st == "vacuous":
         return Verdict("vacuous", core=a.core, detail="no meeting passes the item when the vote "
                        "is called", detail_zh=_VACUOUS_ZH)
@@ -774,7 +777,7 @@ def _readings(ctx: Context, kinds: tuple[str, ...]) -> Verdict:
             try:
                 a = q.solve()
                 if a.status == "sat":
-                    a = replace(a, model=polish(q, a.model, irregular(sm, e1)
+                    a = replace(a, model=polish(q, a.model, lambda e1=e1, e2=e2: irregular(sm, e1)
                                                 + irregular(sm, e2, setting=False)))
             except SolverUnknown as err:  # another pair may still fail, with a witness
                 unanswered = err

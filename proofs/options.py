@@ -82,6 +82,9 @@ class CheckOptions:
         counts, the leader and the roles use a counted meeting
         (:func:`proofs.symbolic.counted_meeting`: single members plus weighted classes, a
         size that does not grow with n) in the full scope; 0: never.
+    polish : polish each witness to the fewest irregular features
+        (:func:`proofs.witness.polish`); off, a witness is the first model found, still
+        confirmed by the reference evaluator.  Verdicts and values never depend on it.
     """
 
     sizes: tuple[int, ...] = DEFAULT_SIZES
@@ -92,6 +95,7 @@ class CheckOptions:
     cross_check: bool = False
     smtlib_dir: Path | None = None
     count_from: int = 20
+    polish: bool = True
 
     def __post_init__(self) -> None:
         check_timeout(self.timeout_s)

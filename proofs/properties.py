@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from model.errors import QuorumlabError
 from proofs.crosscheck import cross_checked
 from proofs.solve import Budget, settled
+from proofs.witness import polishing
 
 if TYPE_CHECKING:
     from proofs.context import Context
@@ -65,7 +66,8 @@ class Property:
         """Run :attr:`prove` on ``ctx`` under one deadline of ``ctx.options.timeout_s`` for
         the encoding and every query; an unanswered step makes the verdict ``unknown``."""
         ctx.budget = Budget(ctx.options.timeout_s)
-        return cross_checked(self, ctx, lambda: settled(lambda: self.prove(ctx)))
+        with polishing(ctx.options.polish):
+            return cross_checked(self, ctx, lambda: settled(lambda: self.prove(ctx)))
 
 
 def register(prop: Property) -> Property:

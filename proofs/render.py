@@ -243,9 +243,10 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False,
                 out += [f"  differs at n={sizes_text(list(ns))}: {'; '.join(names)}"
                         for ns, names, _ in facet_witnesses(rep, s)]
     for s in rep.summaries:  # the result that shows each regression, with its meetings
+        if s.evidence is None:
+            continue
         for r in rep.results:
-            if s.evidence is not None and (r.institution, r.key) == (s.institution, s.key) \
-                    and (r.n or 0) == s.evidence:
+            if (r.institution, r.key) == (s.institution, s.key) and (r.n or 0) == s.evidence:
                 out.append(result_text(r, lang, force_witnesses=True))
     findings = distinct_findings(rep)
     for inst in dict.fromkeys(s.institution for s in rep.summaries):
@@ -253,8 +254,10 @@ def report_text(rep: SuiteReport, lang: str = "en", verbose: bool = False,
         out.append(f"{inst}: {counts_text(status_counts(rep, inst))}; "
                    f"{len(mine)} distinct findings")
         out += [finding_text(f, lang, meetings, finding_verdict(rep, f)) for f in mine]
+    cached = "" if rep.cached is None else \
+        f" ({rep.cached[0]} of {rep.cached[1]} tasks from the cache)"
     out.append(f"total: {counts_text(status_counts(rep))}; {len(findings)} distinct findings; "
-               f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s")
+               f"{len(rep.regressions)} regressions/inconclusive; {rep.seconds:.1f} s{cached}")
     return "\n".join(out)
 
 
@@ -286,6 +289,7 @@ def report_dict(rep: SuiteReport) -> dict[str, Any]:
     insts = list(dict.fromkeys(s.institution for s in rep.summaries))
     return {
         "seconds": round(rep.seconds, 3), "exit_code": rep.exit_code,
+        "cache": None if rep.cached is None else {"hits": rep.cached[0], "tasks": rep.cached[1]},
         "totals": status_counts(rep),
         "institutions": [{"institution": i} | status_counts(rep, i) for i in insts],
         "findings": findings,

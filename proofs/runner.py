@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
@@ -62,6 +62,7 @@ from model.loader import load_institution
 from model.rules import Institution, Requirement, RuleSet
 from model.schema import Strict, check
 from proofs.boards import BOARD_PROPERTIES
+from proofs.cache import ResultCache
 from proofs.context import Context, institution_ref
 from proofs.counterexample import Witness, confirm
 from proofs.options import CheckOptions
@@ -226,6 +227,9 @@ class SuiteReport:
     summaries: tuple[Summary, ...]
     seconds: float
     strict: bool = False
+    cached: tuple[int, int] | None = None
+    """(tasks whose results came from the cache, tasks), if a cache was used
+    (:mod:`proofs.cache`)."""
 
     @property
     def regressions(self) -> list[Summary]:
@@ -472,43 +476,151 @@ def _task(ref: str, pairs: list[tuple[str, str]], options: CheckOptions,
 
 def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence[str] | None = None,
               jobs: int = 1, strict: bool = False,
-              progress: Callable[[int, int], None] | None = None) -> SuiteReport:
-    """Check every (body, matter) of every institution in ``refs``; judge the expectations."""
+              progress: Callable[[int, int], None] | None = None,
+              cache: ResultCache | None = None) -> SuiteReport:
+    """Check every (body, matter) of every institution in ``refs``; judge the expectations.
+
+    With ``options.polish``, witnesses are polished in a first pass only at the smallest
+    size (and in the size-free results); of the other results, those a report shows
+    (:func:`shown`) are checked again, polished.  Polishing is most of the time of a failing
+    check, and the witnesses no report shows need not be the most regular.  A second run
+    that disagrees with the first keeps the first.
+
+    ``cache``: read the results of unchanged tasks from it, and keep the new ones there
+    (:mod:`proofs.cache`; not when SMT-LIB files are asked for)."""
+    if options.smtlib_dir is not None:
+        cache = None
     t0 = time.perf_counter()
     insts = {ref: load_institution(ref) for ref in refs}
     exps = {ref: expectations(inst) for ref, inst in insts.items()}
     pids = list(property_ids) if property_ids else None
-    tasks: list[tuple[str, list[tuple[str, str]], list[int], bool]] = []
-    for ref, inst in insts.items():
-        groups: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
-        for b, m in inst.pairs():
-            groups.setdefault(_share_key(inst, inst.ruleset(b, m)), []).append((b, m))
-        for pairs in groups.values():
-            # one task per board size, largest first; size-free properties with the first
-            for k, n in enumerate(sorted(options.sizes, reverse=True)):
-                tasks.append((ref, pairs, [n], k == 0))
-    tasks.sort(key=lambda t: -t[2][0])
-    results: list[PropertyResult] = []
-    done = 0
+    groups, tasks = plan(insts, options.sizes, pids)
+    results = _run(tasks, options, jobs, cache, progress)
+    summaries = _summaries(insts, exps, results, pids, options.sizes)
+    again: list[_Task] = []
+    if options.polish:
+        again = _polish_tasks(groups, shown(summaries), min(options.sizes))
+        better = {_where(r): r for r in _run(again, options, jobs, cache)}
+        results = [r2 if (r2 := better.get(_where(r))) is not None and _same(r, r2) else r
+                   for r in results]
+    return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict,
+                       (cache.hits, len(tasks) + len(again)) if cache else None)
 
-    def collect(rs: list[PropertyResult]) -> None:
-        nonlocal done
-        results.extend(rs)
+
+def plan(insts: Mapping[str, Institution], sizes: Sequence[int], pids: list[str] | None
+         ) -> tuple[list[tuple[str, list[tuple[str, str]]]], list[_Task]]:
+    """The groups of rule sets that read alike (:func:`_share_key`), and one task per group
+    and board size, largest first.  The size-free properties go with a group's smallest
+    size, and only there are witnesses polished in the first pass of :func:`run_suite` (a
+    finding shows its smallest failing size, which is mostly the smallest checked)."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for ref, inst in insts.items():
+        by_key: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+        for b, m in inst.pairs():
+            by_key.setdefault(_share_key(inst, inst.ruleset(b, m)), []).append((b, m))
+        groups += [(ref, pairs) for pairs in by_key.values()]
+    tasks = [_Task(ref, pairs, [n], pids, n == min(sizes), n == min(sizes))
+             for ref, pairs in groups for n in sorted(sizes, reverse=True)]
+    tasks.sort(key=lambda t: -t.sizes[0])
+    return groups, tasks
+
+
+@dataclass(frozen=True)
+class _Task:
+    """One worker's job: ``properties`` (all: ``None``) of a group of rule sets that read
+    alike, at ``sizes``, and the size-free properties if ``size_free``; its witnesses are
+    polished if ``polish`` and the run's options say so."""
+
+    ref: str
+    pairs: list[tuple[str, str]]
+    sizes: list[int]
+    properties: list[str] | None
+    size_free: bool
+    polish: bool = True
+
+
+def _run(tasks: Sequence[_Task], options: CheckOptions, jobs: int, cache: ResultCache | None,
+         progress: Callable[[int, int], None] | None = None) -> list[PropertyResult]:
+    """The results of ``tasks``: from ``cache`` where it has them, else checked (in ``jobs``
+    worker processes) and kept there."""
+    calls = [(t.ref, t.pairs, replace(options, polish=options.polish and t.polish),
+              t.properties, t.sizes, t.size_free) for t in tasks]
+    keys = [cache.key(*c) for c in calls] if cache else []
+    results: list[PropertyResult] = []
+    todo = []
+    for k in range(len(calls)):
+        kept = cache.get(keys[k]) if cache else None
+        if kept is None:
+            todo.append(k)
+        else:
+            results += kept
+    done = len(calls) - len(todo)
+    for k, rs in zip(todo, _results([calls[k] for k in todo], jobs), strict=True):
+        results += rs
+        if cache:
+            cache.put(keys[k], rs)
         done += 1
         if progress:
             progress(done, len(tasks))
+    return results
 
-    if jobs > 1 and len(tasks) > 1:
+
+def _results(calls: Sequence[tuple[Any, ...]], jobs: int) -> Iterator[list[PropertyResult]]:
+    if jobs > 1 and len(calls) > 1:
         import multiprocessing as mp
 
         with ProcessPoolExecutor(jobs, mp_context=mp.get_context("spawn")) as pool:
-            futs = [pool.submit(_task, ref, p, options, pids, sizes, free)
-                    for ref, p, sizes, free in tasks]
-            for f in futs:
-                collect(f.result())
+            futs = [pool.submit(_task, *c) for c in calls]
+            yield from (f.result() for f in futs)
     else:
-        for ref, p, sizes, free in tasks:
-            collect(_task(ref, p, options, pids, sizes, free))
+        yield from (_task(*c) for c in calls)
+
+
+def _where(r: PropertyResult) -> tuple[str, str, str, str, int | None]:
+    return (r.institution, r.body, r.matter, r.property_id, r.n)
+
+
+def _same(a: PropertyResult, b: PropertyResult) -> bool:
+    """The same verdict, value and failing parts (a polished re-run may replace ``a``)."""
+    return (a.status, a.value, a.facets) == (b.status, b.value, b.facets)
+
+
+def shown(summaries: Iterable[Summary]) -> set[tuple[str, str, str, str, int | None]]:
+    """The results whose witnesses a report shows: each failing key's smallest failing size
+    (its finding's meeting), the first size of each pattern of its failing parts (``check
+    -v``), and the size that shows a regression (``None``: the size-free result)."""
+    out = set()
+    for s in summaries:
+        at: set[int | None] = set()
+        if s.status == "fails":
+            at.add(s.failing_sizes[0] if s.failing_sizes else None)
+            at.update(ns[0] for _, ns in s.facets if ns)
+        if s.evidence is not None:
+            at.add(s.evidence or None)
+        out.update((s.institution, s.body, s.matter, s.property_id, n) for n in at)
+    return out
+
+
+def _polish_tasks(groups: Sequence[tuple[str, list[tuple[str, str]]]],
+                  wanted: set[tuple[str, str, str, str, int | None]], polished: int
+                  ) -> list[_Task]:
+    """The tasks that check again the results in ``wanted`` that the first pass did not
+    polish (sizes above ``polished``), for every rule set of a group as the first pass did."""
+    ids = {ref: institution_ref(load_institution(ref)) for ref, _ in groups}
+    out = []
+    for ref, pairs in groups:
+        at: dict[int, set[str]] = {}
+        for inst, b, m, pid, n in wanted:
+            if inst == ids[ref] and (b, m) in pairs and n is not None and n > polished:
+                at.setdefault(n, set()).add(pid)
+        out += [_Task(ref, pairs, [n], sorted(p), False) for n, p in at.items()]
+    return out
+
+
+def _summaries(insts: Mapping[str, Institution], exps: Mapping[str, dict[str, Expectation]],
+               results: list[PropertyResult], pids: Sequence[str] | None,
+               sizes: Sequence[int]) -> list[Summary]:
+    """Sort ``results`` (in place) and judge each key against its expectation."""
     order = {p.id: k for k, p in enumerate(all_properties())}
     by_ref = {institution_ref(inst): ref for ref, inst in insts.items()}
     pair_index = {(ref, bm): k for ref, inst in insts.items() for k, bm in enumerate(inst.pairs())}
@@ -524,14 +636,14 @@ def run_suite(refs: Sequence[str], options: CheckOptions, property_ids: Sequence
             for prop in ([get_property(p) for p in pids] if pids else all_properties()):
                 rs = grouped.get((ref, b, m, prop.id), [])
                 exp = _expected(exps[ref], prop.id, b, m)
-                verdict, now, diffs, first = judge(rs, options.sizes, exp)
+                verdict, now, diffs, first = judge(rs, sizes, exp)
                 summaries.append(Summary(
                     institution_ref(inst), prop.id, b, m, now.status,
                     exp.status if exp else None, verdict, now.fails_at,
                     tuple(r.n for r in rs if r.status == "unknown" and r.n is not None),
                     now.sizes or (), now.vacuous_at, now.values, now.value, diffs, first,
                     now.facets or ()))
-    return SuiteReport(tuple(results), tuple(summaries), time.perf_counter() - t0, strict)
+    return summaries
 
 
 def facet_witnesses(rep: SuiteReport, s: Summary

@@ -53,7 +53,7 @@ from proofs.solve import Answer, Budget, Query, SolverUnknown, exists_forall, lo
 from proofs.symbolic import SymbolicMeeting
 
 __all__ = ["features", "irregularities", "cost", "Irregular", "irregular", "polish",
-           "polish_exists_forall", "POLISH_SECONDS", "POLISHING"]
+           "polish_exists_forall", "polishing", "polishes", "POLISH_SECONDS", "POLISHING"]
 
 _Z3 = Z3Backend()
 
@@ -142,11 +142,39 @@ the best witness found so far stands."""
 POLISHING: ContextVar[bool] = ContextVar("polishing", default=False)
 """True while a witness is polished: what the solver answers then bears on no verdict."""
 
+_POLISH: ContextVar[bool] = ContextVar("polish", default=True)
+
+
+def polishes() -> bool:
+    """Whether witnesses are polished here (see :func:`polishing`)."""
+    return _POLISH.get()
+
+
+@contextmanager
+def polishing(on: bool) -> Iterator[None]:
+    """Polish witnesses in the ``with`` block (``on``) or keep the first model found (off:
+    the witness is still confirmed by the reference evaluator, only not the most regular).
+    :func:`proofs.runner.run_suite` checks with polishing off, then checks again with it on
+    only the results a report shows (:class:`~proofs.options.CheckOptions` ``polish``).
+
+    >>> with polishing(False):
+    ...     polish(Query(1000), "the first model", lambda: Irregular(0, 0))
+    'the first model'
+    """
+    token = _POLISH.set(on)
+    try:
+        yield
+    finally:
+        _POLISH.reset(token)
+
 
 @contextmanager
 def _capped(*queries: Query) -> Iterator[bool]:
     """Give ``queries`` a deadline of :data:`POLISH_SECONDS` (or the check's, if sooner) for
     the ``with`` block, marked :data:`POLISHING`; yields whether any time is left at all."""
+    if not polishes():
+        yield False
+        return
     saved = [q.budget for q in queries]
     left = min([POLISH_SECONDS] + [b.deadline - time.monotonic() for b in saved if b is not None])
     if left <= 0:
@@ -164,19 +192,20 @@ def _capped(*queries: Query) -> Iterator[bool]:
             q.budget = b
 
 
-def polish(q: Query, model: Any, objective: Irregular, assumptions: Sequence[Any] = ()) -> Any:
-    """A model of ``q`` (under ``assumptions``) with the least ``objective`` (setting first,
+def polish(q: Query, model: Any, objective: Callable[[], Irregular],
+           assumptions: Sequence[Any] = ()) -> Any:
+    """A model of ``q`` (under ``assumptions``) with the least ``objective()`` (setting first,
     then conduct), starting from ``model``: ``model`` itself or a better one if some question
-    is unanswered in time."""
+    is unanswered in time.  ``objective`` is built only when there is time to polish."""
     with _capped(q) as ok:
         if not ok:
             return model
-        return _lexicographic(lambda bound: q.check([*assumptions, bound]), model, objective)
+        return _lexicographic(lambda bound: q.check([*assumptions, bound]), model, objective())
 
 
 def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer],
                          refine: Callable[[Any], Iterable[tuple[str, Any]]], model: Any,
-                         objective: Irregular) -> Any:
+                         objective: Callable[[], Irregular]) -> Any:
     """The same for a witness of :func:`~proofs.solve.exists_forall` (``outer`` and
     ``inner`` the queries that ``ask`` and ``refine`` use): an outer model, for which ``ask``
     has no answer, with the least ``objective``, starting from ``model``."""
@@ -187,4 +216,4 @@ def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer
             return Answer("unknown", reason=err.reason)
 
     with _capped(outer, inner) as ok:
-        return _lexicographic(step, model, objective) if ok else model
+        return _lexicographic(step, model, objective()) if ok else model

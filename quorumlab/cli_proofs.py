@@ -37,6 +37,7 @@ import click
 
 from model.errors import QuorumlabError
 from model.loader import builtin_ids, load_institution
+from proofs.cache import ResultCache, default_cache_dir
 from proofs.compare import Side, compare, default_pair
 from proofs.context import institution_ref
 from proofs.crosscheck import cross_check_summary
@@ -93,12 +94,17 @@ __all__ = ["register"]
 @click.option("--smtlib", "smtlib_dir", type=OUT_DIR,
               help="Write the SMT-LIB 2 query behind every proof here "
               "(<institution>__<property>__<body>__<matter>__n<N>_<k>.smt2; re-run with cvc5 or z3).")
+@click.option("--no-cache", is_flag=True,
+              help="Solve everything again, reading and keeping no cached results.  The "
+              "cache ($QUORUMLAB_CACHE, else $XDG_CACHE_HOME/quorumlab or ~/.cache/quorumlab) "
+              "keys each result on the code, the rule file's bytes, the options and Z3's "
+              "version, and never keeps an unknown.")
 @user_errors
 def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
               props: tuple[str, ...], timeout: float, jobs: int, pinned: bool, strict: bool,
               as_json: bool, zh: bool, verbose: bool, junit: Path | None, markdown: Path | None,
               report_dir: Path | None, expect_file: Path | None, diff_file: Path | None,
-              cross_check: bool, smtlib_dir: Path | None) -> None:
+              cross_check: bool, smtlib_dir: Path | None, no_cache: bool) -> None:
     """Prove the property catalogue on rule files (ids or paths); exit 1 on regressions,
     2 on a user error.  Every file written is named in the output ("wrote ...", or the
     JSON key "files"); files are written only when the whole run succeeds.
@@ -121,7 +127,8 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
                             cross_check=cross_check, smtlib_dir=smt)
         with progress(0, "checking") as update:
             rep = run_suite(refs, opts, list(props) or None, jobs=jobs, strict=strict,
-                            progress=update)
+                            progress=update,
+                            cache=None if no_cache else ResultCache(default_cache_dir()))
         if junit:
             _text(out.file(junit, "--junit"), report_junit(rep))
         if markdown:

@@ -39,3 +39,11 @@ def inst_taobei() -> Institution:
 def inst_city() -> Institution:
     """seed 004: city Medical Security Bureau rule compilation."""
     return load_institution("city_medical_security_bureau")
+
+
+@pytest.fixture(autouse=True)
+def _own_result_cache(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test reads and writes its own, empty result cache (``quorumlab check`` keeps one
+    by default, in the user's cache folder): no test passes on another run's results."""
+    monkeypatch.setenv("QUORUMLAB_CACHE", str(tmp_path_factory.mktemp("cache")))
