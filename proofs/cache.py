@@ -99,6 +99,8 @@ class ResultCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self.unwritable: str | None = None
+        """Why results could not be kept (the first error), if they could not."""
 
     def key(self, ref: str, pairs: Sequence[tuple[str, str]], options: CheckOptions,
             properties: Sequence[str] | None, sizes: Sequence[int], size_free: bool) -> str:
@@ -126,14 +128,18 @@ class ResultCache:
         return out
 
     def put(self, key: str, results: Sequence[PropertyResult]) -> None:
-        """Keep ``results`` (not if any is ``unknown``); written whole or not at all."""
-        if any(r.status == "unknown" for r in results):
+        """Keep ``results`` (not if any is ``unknown``); written whole or not at all.  A
+        folder that cannot be written is noted in :attr:`unwritable`, not raised."""
+        if any(r.status == "unknown" for r in results) or self.unwritable:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({
+        text = json.dumps({
             "results": [r.to_dict() for r in results], "seconds": [r.seconds for r in results],
-            "sources": [[w.meeting.source for w in r.witnesses] for r in results]}),
-            encoding="utf-8")
-        tmp.replace(path)
+            "sources": [[w.meeting.source for w in r.witnesses] for r in results]})
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)
+        except OSError as err:  # a read-only or full disk: the run goes on, uncached
+            self.unwritable = f"{err.strerror or err} ({err.filename or self.folder})"

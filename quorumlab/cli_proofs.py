@@ -125,10 +125,13 @@ def check_cmd(institutions: tuple[str, ...], all_: bool, sizes: tuple[int, ...],
         smt = out.folder(smtlib_dir, "--smtlib") if smtlib_dir else None
         opts = CheckOptions(sizes=sizes, timeout_s=timeout, scope=Scope(pinned=pinned),
                             cross_check=cross_check, smtlib_dir=smt)
+        cache = None if no_cache else ResultCache(default_cache_dir())
         with progress(0, "checking") as update:
             rep = run_suite(refs, opts, list(props) or None, jobs=jobs, strict=strict,
-                            progress=update,
-                            cache=None if no_cache else ResultCache(default_cache_dir()))
+                            progress=update, cache=cache)
+        if cache and cache.unwritable:
+            click.echo(f"note: results not cached: {cache.unwritable} (set QUORUMLAB_CACHE "
+                       "to a writable folder, or pass --no-cache)", err=True)
         if junit:
             _text(out.file(junit, "--junit"), report_junit(rep))
         if markdown:

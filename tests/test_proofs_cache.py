@@ -11,6 +11,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from model.loader import load_institution
@@ -112,3 +113,15 @@ def test_check_says_how_much_came_from_the_cache(tmp_path: Path) -> None:
     assert f"({tasks} of {tasks} tasks from the cache)" in second.output and int(tasks) > 0
     plain = CliRunner().invoke(main, [*args, "--no-cache"])
     assert "from the cache" not in plain.output
+
+
+def test_a_cache_folder_that_cannot_be_written_is_a_note(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("QUORUMLAB_CACHE", str(blocked / "cache"))
+    r = CliRunner().invoke(main, ["check", PREF, "--sizes", "3", "--property",
+                                  "quorum_reachable", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert "note: results not cached:" in r.stderr and "QUORUMLAB_CACHE" in r.stderr
+    assert "0 regressions" in r.stdout
