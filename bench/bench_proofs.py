@@ -10,8 +10,9 @@ Prints (and with ``--out`` writes as Markdown):
    outer settings.  Verdicts and values must be identical; the ratio is what counts.
 2. the largest n (on a ladder up to ``--max-n``) at which each per-size property answers
    within 10 s on one rule set (prefecture party group, ordinary matter), with the
-   counted meeting (:func:`proofs.symbolic.counted_meeting`) where the property reads
-   members only through counts, and without it (``count_from = 0``) for comparison.
+   counted meeting (:func:`proofs.symbolic.counted_meeting`; for the exists-forall
+   properties with the setting counted apart from the conduct, :class:`proofs.conduct.Split`),
+   and without it (``count_from = 0``) for comparison.
 """
 
 from __future__ import annotations

@@ -290,13 +290,14 @@ class Meeting:
         """This meeting as concrete per-member terms."""
         order = {mid: k for k, mid in enumerate(self.speakers)}
         ids = [m.id for m in self.members]
+        pf = self.matter.portfolio
         return MeetingTerms(
             n=len(ids),
             leader=ids.index(self.leader_id),
             present=[i in self.present for i in ids],
             recused=[i in self.recused for i in ids],
             interested=[i in self.matter.persons_involved or i in self.kin_members for i in ids],
-            owner=[self.owns(i) for i in ids],
+            owner=[pf is not None and pf in m.portfolios for m in self.members],  # owns(), O(n)
             chair=[i == self.chair_id for i in ids],
             vote=[int(self.vote_of(i)) for i in ids],
             opinion=[int(self.written_opinions.get(i, Vote.NONE)) for i in ids],

@@ -89,6 +89,8 @@ class SymbolicMeeting:
     (:func:`counted_meeting`): ``n`` is then the number of entries, :attr:`size` the board."""
     size: int = 0
     """The board size (0: ``n``)."""
+    classes: tuple[tuple[str, int, bool, int], ...] = ()
+    """The state (:func:`class_states`) of each class entry after the single members."""
 
     @property
     def board(self) -> int:
@@ -117,7 +119,7 @@ class SymbolicMeeting:
         per = {k: tuple(getattr(self, k)[i] for i in idx)
                for k in ("present", "recused", "interested", "owner", "chair", "deputy",
                          "vote", "opinion", "pos")}
-        return replace(self, n=len(idx), weight=(), size=0, **per)
+        return replace(self, n=len(idx), weight=(), size=0, classes=(), **per)
 
     @property
     def speaker(self) -> list[Any]:
@@ -246,8 +248,9 @@ def counted_meeting(n: int, portfolio: str | None, specs: Sequence[RuleSpec], ta
     (:meth:`model.backend.Backend.count`) and reads it otherwise as its members; every
     model expands back to ``n`` members (:meth:`SymbolicMeeting.expanded`).  Sound for
     questions that read the meeting only through the semantics' outcome, checks and tally
-    and the leader and roles; not for exists-forall questions, where a class would have one
-    conduct for all its members.
+    and the leader and roles.  An exists-forall question must not take a class as one
+    member's setting (a class has one conduct for all its members): it counts the setting
+    apart and splits each count over the classes (:class:`proofs.conduct.Split`).
 
     >>> from model.rules import RuleSpec
     >>> cm = counted_meeting(1000, None, [RuleSpec()])
@@ -262,7 +265,7 @@ def counted_meeting(n: int, portfolio: str | None, specs: Sequence[RuleSpec], ta
     here = tuple(x > 0 for x in w)
     no = (_NO,) * len(states)
     return replace(
-        sm, n=k + len(states), size=n, weight=(1,) * k + w,
+        sm, n=k + len(states), size=n, weight=(1,) * k + w, classes=tuple(states),
         present=sm.present + tuple(h if a != "absent" else _NO
                                    for h, (a, _, _, _) in zip(here, states, strict=True)),
         recused=sm.recused + tuple(h if a == "recused" else _NO

@@ -30,6 +30,7 @@ flag of those patterns is still enumerated), so the two verdicts stay comparable
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
@@ -117,9 +118,13 @@ def test_full_scope_n4_unsampled(ref: str, body: str, matter: str) -> None:
 # The properties that ask a counted meeting from ``count_from`` members on (their questions
 # read members other than the leader only through counts and roles; m1, the stand-in for
 # "any other member" of monotonic and the power properties, is a single member).
+# The exists-forall ones ask it with the setting counted apart from the conduct
+# (proofs.conduct.Split); absentee_opinions_irrelevant with a second split of the absent.
 COUNTED = ("quorum_reachable", "min_yes_to_pass", "no_chair_veto", "clauses_agree",
            "vague_readings_agree", "complete", "separation_of_duties", "monotonic",
-           "no_dictator", "no_veto_player", "min_stay_away_block", "min_no_vote_block")
+           "no_dictator", "no_veto_player", "min_stay_away_block", "min_no_vote_block",
+           "no_dead_zone", "recusal_keeps_decidable", "speaking_order_exists",
+           "absentee_opinions_irrelevant")
 
 
 @pytest.mark.slow
@@ -169,3 +174,67 @@ def test_blocking_coalitions_of_a_thousand(monkeypatch: pytest.MonkeyPatch) -> N
         v = get_property(pid).check(ctx)
         assert (v.status, v.value) == ("holds", k), pid
         assert len(v.witnesses[0].meeting.members) == 1000
+
+
+ALXA, PREFECTURE = "alxa_medical_security_bureau", "prefecture_medical_security_party_group"
+EXISTS_FORALL = ("no_dead_zone", "recusal_keeps_decidable", "speaking_order_exists",
+                 "absentee_opinions_irrelevant")
+
+
+@pytest.mark.parametrize("ref,body,matter,choice", [
+    (ALXA, "leadership", "cadre", {"absentee_opinions": "counted"}),
+    (ALXA, "leadership", "cadre", {"passing": "more_yes_than_no", "recusal": "required"}),
+    (PREFECTURE, "party_group", "ordinary", {"recused_in_base": "recused_excluded"}),
+])
+def test_counted_exists_forall_agrees_with_per_member(ref: str, body: str, matter: str,
+                                                       choice: dict[str, str]) -> None:
+    """The exists-forall properties (and the absentee pair) counted from 5 members give the
+    verdict of the per-member question at n = 5, under readings other than the defaults
+    the slow test above uses (written opinions counted; passing by more yes than no;
+    recused members out of the base)."""
+    inst = load_institution(ref)
+    for n in (5,):
+        for pid in EXISTS_FORALL:
+            got = [get_property(pid).check(Context.make(inst, body, matter, n, CheckOptions(
+                sizes=(n,), timeout_s=60, count_from=cf), choice)) for cf in (0, 5)]
+            assert [(v.status, v.value) for v in got] == [(got[0].status, got[0].value)] * 2, (
+                f"{pid} n={n}: per member {got[0].status}, counted {got[1].status}")
+            assert got[0].status != "unknown", pid
+
+
+def _thousand(ref: str, body: str, matter: str, pid: str,
+              choice: dict[str, str] | None = None) -> Any:
+    ctx = Context.make(load_institution(ref), body, matter, 1000,
+                       CheckOptions(sizes=(3,), timeout_s=120), choice)
+    v = get_property(pid).check(ctx)
+    assert any(k[0] == "meeting" and k[-1] for k in ctx.memo), pid  # counted
+    assert all(len(w.meeting.members) == 1000 for w in v.witnesses), pid
+    return v
+
+
+def test_exists_forall_of_a_thousand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 001 第二十一条(四) at n = 1000: 三分之二以上 must attend (present >= 667) and
+    赞成票超过应到会党组成员半数 needs 501 yes votes, recused members counted in the base.
+    Nobody recused, 667 members present can all vote yes: no dead zone.  With recusals,
+    only present members who have not recused vote: a quorate meeting with at most 500 of
+    them can pass nothing (a recusal dead zone).  Seed 000 第三条(二) at n = 1000: the
+    portfolio owner (分管领导) states first and the leader last (一把手最后发表), and every
+    member speaks: when the leader runs the portfolio and anyone else speaks, no order keeps
+    both.  With written opinions counted (a reading of 第三条(一)), an absent member's
+    written yes can decide (passing: yes > 500)."""
+    monkeypatch.setenv("QUORUMLAB_LIMIT_CHECK_SIZE", "1000")
+    assert _thousand(PREFECTURE, "party_group", "ordinary", "no_dead_zone").status == "holds"
+    v = _thousand(PREFECTURE, "party_group", "ordinary", "recusal_keeps_decidable")
+    m = v.witnesses[0].meeting
+    assert v.status == "fails" and v.witnesses[0].outcome.label != "passed"
+    assert 3 * len(m.present) >= 2000 and m.recused and len(m.present - m.recused) <= 500
+    v = _thousand(ALXA, "leadership", "cadre", "speaking_order_exists")
+    m = v.witnesses[0].meeting
+    assert v.status == "fails" and m.members[0].portfolios and "m0" in m.present
+    assert len(m.present - m.recused) >= 2
+    v = _thousand(ALXA, "leadership", "cadre", "absentee_opinions_irrelevant",
+                  {"absentee_opinions": "counted"})
+    (a, b) = (w.meeting for w in v.witnesses)
+    assert v.status == "fails" and v.witnesses[0].outcome != v.witnesses[1].outcome
+    assert (a.present, a.recused, a.votes) == (b.present, b.recused, b.votes)
+    assert a.written_opinions != b.written_opinions
