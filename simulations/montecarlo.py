@@ -69,6 +69,7 @@ from model.rules import Institution, RuleSet, RuleSpec
 from simulations.compositions import Board, BoardFileError
 from simulations.counts import CountSampler, sampler_problem
 from simulations.estimates import Estimate, proportion
+from simulations.herding import HerdSampler, herd_problem
 from simulations.meetings import MeetingModel, draw_meetings
 from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
@@ -81,7 +82,7 @@ __all__ = ["OUTCOME_KEYS", "QUALITY_KEYS", "SimulationResult", "Tally", "simulat
 OUTCOME_KEYS = tuple(o.label for o in Outcome)
 QUALITY_KEYS = ("correct", "leader_followed")
 BATCH: int | None = None  # None: about 2^20 member-rows per batch, 2^13..2^16 meetings
-METHODS = ("auto", "counts", "members")
+METHODS = ("auto", "counts", "herding", "members")
 
 
 def batch_size(n: int, batch: int | None = None) -> int:
@@ -184,29 +185,37 @@ def model_for(inst: Institution, matter: str, spec: RuleSpec, order: str = "last
 
 def choose_method(spec: RuleSpec, board: Board, model: MeetingModel, method: str = "auto") -> str:
     """The path that draws the meetings: ``"counts"`` where ``method`` is ``"auto"`` or
-    ``"counts"`` and :func:`~simulations.counts.sampler_problem` finds none, else
-    ``"members"`` (``"counts"`` where it does not apply is an error).
+    ``"counts"`` and :func:`~simulations.counts.sampler_problem` finds none; else
+    ``"herding"`` where ``method`` is ``"auto"`` or ``"herding"`` and
+    :func:`~simulations.herding.herd_problem` finds none; else ``"members"`` (a path
+    named where it does not apply is an error).
 
     >>> from model.rules import RuleSpec
     >>> choose_method(RuleSpec(), Board.uniform(5), MeetingModel()), choose_method(
     ...     RuleSpec(), Board.uniform(5), MeetingModel(order="random"))
     ('counts', 'members')
+    >>> choose_method(RuleSpec(), Board.uniform(5, conformity=0.5), MeetingModel())
+    'herding'
     >>> choose_method(RuleSpec(), Board.uniform(5, conformity=0.5), MeetingModel(), "counts")
     Traceback (most recent call last):
     ...
-    simulations.compositions.BoardFileError: field 'conformity': members who conform are not independent (fix: use method 'members' or 'auto'; or use the Monte Carlo (simulate), or set every conformity to 0)
+    simulations.compositions.BoardFileError: field 'conformity': members who conform are not independent (fix: use method 'herding', 'members' or 'auto'; or use the Monte Carlo (simulate), or set every conformity to 0)
     """
     if method not in METHODS:
         raise BoardFileError("method", f"unknown method {method!r}",
                              fix=f"use one of {', '.join(METHODS)}")
     if method == "members":
         return method
-    problem = sampler_problem(spec, board, model)
-    if problem is None:
-        return "counts"
-    if method == "counts":
-        where, message, fix = problem
-        raise BoardFileError(where, message, fix=f"use method 'members' or 'auto'; or {fix}")
+    for path, find in (("counts", sampler_problem), ("herding", herd_problem)):
+        if method not in ("auto", path):
+            continue
+        problem = find(spec, board, model)
+        if problem is None:
+            return path
+        if method == path:
+            where, message, fix = problem
+            others = ", ".join(repr(m) for m in METHODS if m not in ("auto", path))
+            raise BoardFileError(where, message, fix=f"use method {others} or 'auto'; or {fix}")
     return "members"
 
 
@@ -220,7 +229,9 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
     path = choose_method(spec, board, model, method)
     tally = Tally(board.n, path)
     goal = meetings if half_width is None else max_meetings
-    sampler = CountSampler.of(spec, board, model) if path == "counts" else None
+    sampler: CountSampler | HerdSampler | None = (
+        CountSampler.of(spec, board, model) if path == "counts"
+        else HerdSampler.of(spec, board, model) if path == "herding" else None)
     memo = sampler.memo() if sampler is not None else None
     step = batch_size(sampler.stand.board.n if sampler else board.n, batch)
     while tally.meetings < goal:
