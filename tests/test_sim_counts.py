@@ -82,9 +82,10 @@ def test_two_sample_rejects_a_shift() -> None:
     assert same > 0.5 and shifted < 1e-10
 
 
-def assert_same(t1: Tally, t2: Tally, where: object) -> None:
-    """Outcomes, margins, correct and leader-followed counts of two runs agree."""
-    assert (t1.method, t2.method) == ("counts", "members"), where
+def assert_same(t1: Tally, t2: Tally, where: object, path: str = "counts") -> None:
+    """Outcomes, margins, correct and leader-followed counts of two runs (``path`` and
+    the per-member path) agree."""
+    assert (t1.method, t2.method) == (path, "members"), where
     assert t1.margins is not None and t2.margins is not None
     tests = {"outcome": (t1.by_outcome, t2.by_outcome), "margin": (t1.margins, t2.margins)}
     for key in ("correct", "leader_followed"):
@@ -192,7 +193,7 @@ def test_results_name_the_path_that_ran() -> None:
     assert r.method == "counts" and {row["method"] for row in r.rows()} == {"counts"}
     [herd] = simulate_institution(inst, board=Board.uniform(9, conformity=0.5), meetings=2000,
                                   seed=1, reading=_pairs(inst)[0][2])
-    assert herd.method == "members"
+    assert herd.method == "herding"
     [forced] = simulate_institution(inst, board=Board.uniform(9), meetings=2000, seed=1,
                                     reading=_pairs(inst)[0][2], method="members")
     assert forced.method == "members"
@@ -203,14 +204,18 @@ def test_method_is_chosen_only_where_the_members_are_independent_and_alike() -> 
     assert choose_method(spec, Board.uniform(7), model) == "counts"
     mixed = Board.uniform(7)
     mixed = Board((*mixed.members[:-1], BoardMember("m6", competence=0.9)))
-    for board, m in ((Board.uniform(7, conformity=0.2), model),
-                     (Board.uniform(7, attendance_correlation=0.3), model),
+    for board, m in ((Board.uniform(7, attendance_correlation=0.3), model),
                      (Board.uniform(7), MeetingModel(order="random")),
                      (Board.uniform(7), MeetingModel(p_interested=0.1)),
                      (mixed, model)):
         assert choose_method(spec, board, m) == "members"
-        with pytest.raises(BoardFileError):
-            choose_method(spec, board, m, "counts")
+        for path in ("counts", "herding"):
+            with pytest.raises(BoardFileError):
+                choose_method(spec, board, m, path)
+    herding = Board.uniform(7, conformity=0.2)  # not independent: the herding path
+    assert choose_method(spec, herding, model) == "herding"
+    with pytest.raises(BoardFileError, match="conformity"):
+        choose_method(spec, herding, model, "counts")
     with pytest.raises(BoardFileError, match="unknown method"):
         choose_method(spec, Board.uniform(7), model, "fast")
 
