@@ -14,16 +14,21 @@ pass ``as_if_allowed=True``: the spec's speaking-order rules are then switched o
 (``dataclasses.replace(spec, last_speaker="none", owner_speaks_first=False)``) and the
 result says so (``spec_note``).
 
-Two ways of drawing a meeting, one semantics.  Where the members are independent with a
-fixed speaking order and the ordinary members (all but the leader, the deputies and the
+Three ways of drawing a meeting, one semantics.  Where the members are independent with
+a fixed speaking order and the ordinary members (all but the leader, the deputies and the
 portfolio owners) are alike (:func:`simulations.counts.sampler_problem`), ``method="auto"``
 (the default) draws the special members one by one and the ordinary members as counts
-(``"counts"``, :class:`simulations.counts.CountSampler`); otherwise it draws each member
-(``"members"``, :func:`simulations.meetings.draw_meetings`).  Both give the same
-distribution of outcomes (tests/test_sim_counts.py) and decide through the same
-:func:`model.semantics.evaluate`; every result names the path that ran (``method``).
-``seed`` makes a run reproducible: the same seed gives the same results on the same path
-(the two paths use the random stream differently).
+(``"counts"``, :class:`simulations.counts.CountSampler`); where members conform (herding)
+but the ordinary ones are alike, conformity included, and the order is fixed up to a
+random order within each class (:func:`simulations.herding.herd_problem`), it runs the
+cascade speaking position by speaking position over a block of meetings, the ordinary
+members as counts (``"herding"``, :class:`simulations.herding.HerdSampler`); otherwise
+it draws each member (``"members"``, :func:`simulations.meetings.draw_meetings`).  All
+give the same distribution of outcomes (tests/test_sim_counts.py,
+tests/test_sim_herding.py) and decide through the same :func:`model.semantics.evaluate`;
+every result names the path that ran (``method``).  ``seed`` makes a run reproducible:
+the same seed gives the same results on the same path (the paths use the random stream
+differently).
 
 :func:`simulate_institution` runs every combination of readings of the rule set's open
 points (or those named, see :mod:`simulations.readings`), each on the same simulated
@@ -96,7 +101,7 @@ class Tally:
     """Running counts over batches (mutable accumulator, internal to a run)."""
 
     n: int
-    method: str = "members"  # the path that drew the meetings: "counts" or "members"
+    method: str = "members"  # the path that drew the meetings: "counts", "herding" or "members"
     meetings: int = 0
     by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(len(Outcome) + 1, dtype=np.int64))
     correct: int = 0
@@ -138,7 +143,7 @@ class SimulationResult:
     spec_note: str = ""
     reading: Mapping[str, str] = field(default_factory=dict)
     assumption: str = ""
-    method: str = "members"  # how meetings were drawn: "counts" or "members" (see the module)
+    method: str = "members"  # how meetings were drawn: "counts", "herding" or "members" (see the module)
 
     @property
     def reading_label(self) -> str:
