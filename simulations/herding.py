@@ -59,7 +59,7 @@ True
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -132,17 +132,18 @@ def _special_pre(a: float, sil: float, r: float, s: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Pre:
-    """How one state of the world draws the special members before the cascade: from a
-    table of their joint pre-states where small (``joint``, whose columns ``cols``
-    describe), else member by member (``each``, over (signal no) * 5 + pre-state)."""
+    """How one state of the world draws the special members before the cascade: their
+    joint pre-states (``combos``, (special, states); the leader's ``signal``; ``prob``)
+    where few, and member by member (``each``, over (signal no) * 5 + pre-state)."""
 
-    joint: counts._Table | None
-    cols: _Specials | None
+    combos: np.ndarray | None
+    signal: np.ndarray
+    prob: np.ndarray
     each: tuple[counts._Table, ...]
+    table: counts._Table | None
 
     @classmethod
-    def of(cls, dists: list[np.ndarray], lay: _Layout) -> _Pre:
-        leader = lay.leader_col
+    def of(cls, dists: list[np.ndarray], leader: int) -> _Pre:
         # the leader keeps his signal; for the others it matters only when they state
         per = [d.ravel() if c == leader else np.concatenate([d.sum(axis=0)[:3], d[0, 3:4],
                                                               d[1, 4:5]])
@@ -150,47 +151,59 @@ class _Pre:
         each = tuple(counts._Table.of(d.ravel()) for d in dists)
         support = [np.flatnonzero(p > 0) for p in per]
         if np.prod([len(x) for x in support], dtype=float) > counts.TABLE_LIMIT:
-            return cls(None, None, each)
+            return cls(None, np.zeros(0, bool), np.zeros(0), each, None)
         idx = np.array(list(itertools.product(*support)), dtype=np.int64).reshape(-1, len(per))
         prob = np.prod([per[c][idx[:, c]] for c in range(len(per))], axis=0)
         combos = np.array([idx[:, c] % 5 for c in range(len(per))], dtype=np.int8)
-        return cls(counts._Table.of(prob), lay.specials(combos, idx[:, leader] < 5), each)
+        return cls(combos, idx[:, leader] < 5, prob, each, counts._Table.of(prob))
 
-    def draw(self, size: int, g: np.random.Generator, lay: _Layout) -> tuple[np.ndarray, _Specials]:
-        """Column of each meeting in the returned :class:`_Specials`."""
-        if self.joint is not None and self.cols is not None:
-            return self.joint.draw(g.random(size)), self.cols
+    def draw(self, size: int, g: np.random.Generator,
+             leader: int) -> tuple[np.ndarray, np.ndarray]:
+        """(pre-states (special, size), the leader's signal (size,))."""
+        if self.combos is not None and self.table is not None:
+            at = self.table.draw(g.random(size))
+            return self.combos[:, at], self.signal[at]
         out = np.empty((len(self.each), size), dtype=np.int8)
         signal = np.zeros(size, dtype=bool)
         for c, table in enumerate(self.each):
             code = table.draw(g.random(size))
-            if c == lay.leader_col:
+            if c == leader:
                 signal = code < 5
             out[c] = code % 5
-        return np.arange(size), lay.specials(out, signal)
+        return out, signal
 
 
 @dataclass(frozen=True)
-class _Specials:
-    """What the cascade needs of joint pre-states of the special members (one column per
-    joint state): the leader's signal, who states yes or no, his speaker type (as an
-    offset into the chance table), his final state if he says no or states nothing, and
-    where he speaks: his class's first place (``start``, plus the ordinary speakers where
-    his class comes ``after`` the middle one), the special speakers of his class placed
-    before him (``prior``), whether his class is the ``middle`` one, and (``same``, i < j)
-    whether two speak in one class."""
+class _Columns:
+    """What the cascade needs of draws before it (one column per joint draw of the
+    special members' pre-states and the ordinary members' counts): the leader's signal;
+    per special member his speaker type (as an offset into the chance table, 0 if he
+    states nothing), his final state if he says no or states nothing, the first place he
+    may take (his class's first place, the ordinary speakers before it included) and the
+    number of places in his class he may take when inserted (``slots``); per pair of
+    special members (``pairs``) whether they speak in one class; the number of speakers;
+    whether an ordinary member chairs (no special member present, some ordinary one
+    present, the chair speaks last / first); the ordinary voters, abstainers and silent."""
 
     signal: np.ndarray
-    speak: np.ndarray
     kind: np.ndarray
     fixed: np.ndarray
-    start: np.ndarray
-    after: np.ndarray
-    prior: np.ndarray
-    middle: np.ndarray
+    base: np.ndarray
+    slots: np.ndarray
     same: np.ndarray
-    speakers: np.ndarray
-    nobody: np.ndarray
+    total: np.ndarray
+    pinnable: np.ndarray
+    voters: np.ndarray
+    abst: np.ndarray
+    quiet: np.ndarray
+
+    def take(self, idx: np.ndarray) -> _Columns:
+        return _Columns(*(np.take(getattr(self, f.name), idx, axis=-1) for f in fields(self)))
+
+    @staticmethod
+    def concat(parts: list[_Columns]) -> _Columns:
+        return _Columns(*(np.concatenate([getattr(p, f.name) for p in parts], axis=-1)
+                          for f in fields(_Columns)))
 
 
 @dataclass(frozen=True)
@@ -198,17 +211,20 @@ class _Layout:
     """The speaking classes of a board: the leader's column, the special members' columns
     in chair priority, who owns the portfolio and must speak first, the places of the
     owners' class, the middle class (with the ordinary members) and the class of who
-    speaks last (order "last") or first, and whether that is the chair."""
+    speaks last (order "last") or first, whether that is the chair, the cascade states
+    per speaker type, and the pairs of special members who may share a class."""
 
     leader_col: int
     chair_cols: list[int]
     owner_first: np.ndarray
     groups: tuple[int, int, int]
     by_chair: bool
-    states: int  # cascade states per speaker type
+    states: int
+    pairs: list[tuple[int, int]]
 
-    def specials(self, pre: np.ndarray, signal: np.ndarray) -> _Specials:
+    def columns(self, pre: np.ndarray, signal: np.ndarray, ordinary: np.ndarray) -> _Columns:
         nsp, k = pre.shape
+        voters, abst, quiet = ordinary
         speak = pre >= _SAYS_Y
         chair = np.full(k, -1, dtype=np.int64)
         for c in reversed(self.chair_cols):
@@ -220,17 +236,19 @@ class _Layout:
         grp = np.where(speak, grp, -1)
         size = np.array([(grp == g).sum(axis=0) for g in range(3)])  # (3, k)
         first = np.array([np.zeros(k, np.int64), size[0], size[0] + size[1]])
-        on = np.where(speak, grp, 0)
-        same = np.zeros((nsp, nsp, k), dtype=bool)
-        for i in range(nsp):
-            for j in range(i + 1, nsp):
-                same[i, j] = speak[i] & (grp[i] == grp[j])
-        prior = same.sum(axis=0).astype(np.int32)
+        same = np.array([speak[i] & (grp[i] == grp[j]) for i, j in self.pairs],
+                        dtype=bool).reshape(len(self.pairs), k)
+        prior = np.zeros((nsp, k), dtype=np.int64)
+        for (_, j), both in zip(self.pairs, same, strict=True):
+            prior[j] += both
+        base = np.take_along_axis(first, np.where(speak, grp, 0), axis=0) + (grp > g_mid) * voters
         kind = np.where(speak, (3 + 2 * cols + (pre == _SAYS_N)) * self.states, 0)
-        return _Specials(signal, speak, kind.astype(np.int32), _FIXED[pre],
-                         np.take_along_axis(first, on, axis=0).astype(np.int32),
-                         speak & (grp > g_mid), prior, speak & (grp == g_mid), same,
-                         speak.sum(axis=0).astype(np.int32), (pre == _GONE).all(axis=0))
+        here = voters + abst + quiet
+        return _Columns(signal, kind.astype(np.int32), _FIXED[pre], base.astype(np.int32),
+                        (prior + 1 + (grp == g_mid) * voters).astype(np.int32), same,
+                        (speak.sum(axis=0) + voters).astype(np.int32),
+                        (pre == _GONE).all(axis=0) & (here > 0) & self.by_chair,
+                        voters.astype(np.int32), abst.astype(np.int32), quiet.astype(np.int32))
 
 
 @dataclass(frozen=True)
@@ -296,6 +314,7 @@ class HerdSampler:
     move: np.ndarray  # (types * states,) int32: at type * states + said, the state's change
     width: int  # cascade states per ordinary yes count (the running sums)
     keying: _Keying
+    joint: tuple[tuple[counts._Table, counts._Table], _Columns] | None  # see _joint
 
     @classmethod
     def of(cls, spec: RuleSpec, board: Board, model: MeetingModel) -> HerdSampler:
@@ -321,21 +340,48 @@ class HerdSampler:
         chance, move, width = cls._cascade_tables(board, model, s, leader_col, k)
         owners = board.owners(model.portfolio)
         prio = board.chair_priority()
-        lay = _Layout(leader_col,
-                      sorted(range(len(s.special)), key=lambda c: prio.index(s.special[c])),
+        nsp = len(s.special)
+        lay = _Layout(leader_col, sorted(range(nsp), key=lambda c: prio.index(s.special[c])),
                       np.array([owners[i] and model.owner_speaks_first for i in s.special]),
                       (0, 1, 2) if model.order == "last" else (1, 2, 0), model.last == "chair",
-                      width * (k + 1))
+                      width * (k + 1), [(i, j) for j in range(nsp) for i in range(j)])
         pre = {right: _Pre.of([_special_pre(board.members[i].attendance, sil,
                                             board.members[i].abstain,
                                             board.members[i].competence if right
                                             else 1 - board.members[i].competence)
-                               for i in s.special], lay)
+                               for i in s.special], leader_col)
                for right in (True, False)}
         gone = [ABSENT, YES, NO] + [SILENT] * (sil > 0) + [DEFER] * (model.p_defer > 0) + [
             ABSTAIN] * any(board.members[i].abstain > 0 for i in s.special)
         return cls(board, model, s, StandIn.of(board, s), lay, pre, ordinary, chance, move,
-                   width, _Keying.of(sorted(gone), nsp=len(s.special), k=k, used=s.used))
+                   width, _Keying.of(sorted(gone), nsp=nsp, k=k, used=s.used),
+                   cls._joint(lay, pre, ordinary, found))
+
+    @staticmethod
+    def _joint(lay: _Layout, pre: dict[bool, _Pre], ordinary: tuple[Any, ...],
+               found: Any) -> tuple[tuple[counts._Table, counts._Table], _Columns] | None:
+        """Per world, a table over (special joint pre-state, ordinary count cell) pairs,
+        and the columns of both worlds' pairs (the wrong world's after the right one's),
+        where the special members and the ordinary counts come from tables and the pairs
+        are few; else None (then each block's draws are laid out anew)."""
+        pre_used = ordinary[0]
+        if pre_used and found is None:
+            return None
+        o_prob = found[1] if pre_used else np.ones(1)
+        o_vals = np.zeros((3, len(o_prob)), dtype=np.int64)
+        if pre_used:
+            o_vals[[(YES, ABSTAIN, SILENT).index(st) for st in pre_used]] = found[0][:, 1:].T
+        tables, parts = [], []
+        for right in (True, False):
+            w = pre[right]
+            if w.combos is None or len(w.prob) * len(o_prob) > counts.TABLE_LIMIT:
+                return None
+            prob = np.outer(w.prob, o_prob).ravel()
+            keep = np.flatnonzero(prob > 0)
+            sp, oc = keep // len(o_prob), keep % len(o_prob)
+            tables.append(counts._Table.of(prob[keep]))
+            parts.append(lay.columns(w.combos[:, sp], w.signal[sp], o_vals[:, oc]))
+        return (tables[0], tables[1]), _Columns.concat(parts)
 
     @staticmethod
     def _cascade_tables(board: Board, model: MeetingModel, s: Split, leader_col: int,
@@ -447,42 +493,44 @@ class HerdSampler:
         nsp, cols = len(s.special), np.arange(size)
         n_right = int(g.binomial(size, model.prior_yes))
         right = cols < n_right
-        at: list[tuple[np.ndarray, _Specials]] = []
-        for world, m in ((True, n_right), (False, size - n_right)):
-            if m:
-                at.append(self.pre[world].draw(m, g, lay))
-
-        def per(name: str) -> np.ndarray:  # a _Specials field, per meeting
-            return np.concatenate([np.take(getattr(sp, name), c, axis=-1) for c, sp in at],
-                                  axis=-1)
-
-        signal = per("signal")
-        voters, abst, quiet = self._ordinary_pre(size, g)
+        if self.joint is not None:
+            (t_right, t_wrong), table = self.joint
+            at = np.empty(size, dtype=np.intp)
+            at[:n_right] = t_right.draw(g.random(n_right))
+            at[n_right:] = t_wrong.draw(g.random(size - n_right)) + len(t_right.cum)
+            c = table.take(at)
+        else:
+            pre = np.empty((nsp, size), dtype=np.int8)
+            signal = np.empty(size, dtype=bool)
+            for world, part in ((True, slice(0, n_right)), (False, slice(n_right, size))):
+                if part.stop > part.start:
+                    pre[:, part], signal[part] = self.pre[world].draw(part.stop - part.start, g,
+                                                                      lay.leader_col)
+            c = lay.columns(pre, signal, self._ordinary_pre(size, g))
+        voters, abst, quiet = c.voters, c.abst, c.quiet
         here = voters + abst + quiet
         # no special member present: an ordinary member chairs (and speaks last / first)
-        pinned = np.flatnonzero(per("nobody") & (here > 0)) if lay.by_chair else cols[:0]
+        pinned = np.flatnonzero(c.pinnable)
         chair_says = np.zeros(size, dtype=bool)
         chair_abst = np.zeros(size, dtype=bool)
         if pinned.size:
             pick = (g.random(len(pinned)) * here[pinned]).astype(np.int32)
             chair_says[pinned] = pick < voters[pinned]
             chair_abst[pinned] = (pick >= voters[pinned]) & (pick < voters[pinned] + abst[pinned])
-        middle = voters - chair_says  # ordinary speakers in the middle class
         # each special speaker inserted at a uniform place of his class, one after another
-        speak, prior, mid, same = per("speak"), per("prior"), per("middle"), per("same")
         u = g.random((nsp, size), dtype=np.float32)
         rank = np.empty((nsp, size), dtype=np.int32)
         for j in range(nsp):
-            slots = prior[j] + 1 + mid[j] * middle
-            rank[j] = u[j] * slots
-            for i in range(j):
-                rank[i] += same[i, j] & (rank[i] >= rank[j])
-        total = per("speakers") + voters
+            np.multiply(u[j], c.slots[j], out=rank[j], casting="unsafe")
+            for p, (i, jj) in enumerate(lay.pairs):
+                if jj == j:
+                    rank[i] += c.same[p] & (rank[i] >= rank[j])
+        total = c.total  # an ordinary chair is one of the voters
         steps = int(total.max(initial=0))
-        place = np.where(speak, per("start") + per("after") * middle + rank, steps)
-        said, yes = self._cascade(g, right, total, place, per("kind"), steps)
+        place = np.where(c.kind > 0, c.base + rank, steps)
+        said, yes = self._cascade(g, right, total, place, c.kind, steps)
         spoke = np.take(said.ravel(), place * size + cols)
-        special = per("fixed") - spoke.view(np.int8)
+        special = c.fixed - spoke.view(np.int8)
         if model.p_defer > 0:
             special[(special == NO) & (g.random((nsp, size)) < model.p_defer)] = DEFER
         # the ordinary members' counts
@@ -504,7 +552,7 @@ class HerdSampler:
                 flags[name] = g.random(size) < p
                 if key is not None:
                     key = key * 2 + flags[name]
-        return {"right": right, "signal": signal, "special": special, "counts": cnt,
+        return {"right": right, "signal": c.signal, "special": special, "counts": cnt,
                 "head": head, "flags": flags, "key": key}
 
     def _cascade(self, g: np.random.Generator, right: np.ndarray, total: np.ndarray,

@@ -97,7 +97,8 @@ def test_fallbacks_have_the_members_distribution(monkeypatch: pytest.MonkeyPatch
     model = MeetingModel(p_silent=0.1 if first else 0.0, p_defer=0.3, portfolio="finance",
                          owner_speaks_first=True)
     sampler = HerdSampler.of(spec, board, model)
-    assert all(p.joint is None for p in sampler.pre.values()) and sampler.ordinary[1] is None
+    assert all(p.combos is None for p in sampler.pre.values()) and sampler.ordinary[1] is None
+    assert sampler.joint is None
     assert sampler.memo() is None
     t1 = simulate(spec, board, model, MEETINGS, seed=5, method="herding")
     t2 = simulate(spec, board, model, MEETINGS, seed=5, method="members")
