@@ -221,3 +221,20 @@ def test_an_ordinary_chair_speaks_in_his_place_and_decides(order: str) -> None:
     t1 = simulate(spec, board, model, MEETINGS, seed=21, method="herding")
     t2 = simulate(spec, board, model, MEETINGS, seed=21, method="members")
     assert_same(t1, t2, order, path="herding")
+
+
+@pytest.mark.parametrize(("n", "attendance", "model_args", "chief"), [
+    (1, 0.9, {}, False),  # the leader alone: no ordinary members
+    (3, 0.5, {"p_silent": 0.2}, True),  # the first present ordinary member may chair
+    (9, 0.0, {}, False),  # nobody ever comes
+    (9, 1.0, {"prior_yes": 1.0, "p_defer": 0.5}, False),  # one state of the world only
+    (6, 0.7, {"prior_yes": 0.0, "p_silent": 0.3, "order": "first"}, True),
+])
+def test_edge_boards_have_the_members_distribution(n: int, attendance: float,
+                                                   model_args: dict, chief: bool) -> None:
+    spec = RuleSpec(decision_mode="chief_decides" if chief else "vote", last_speaker="chair")
+    board = Board.uniform(n, attendance=attendance, conformity=1.2, leader_influence=0.5)
+    model = MeetingModel(**model_args)
+    t1 = simulate(spec, board, model, 50_000, seed=n, method="herding")
+    t2 = simulate(spec, board, model, 50_000, seed=n, method="members")
+    assert_same(t1, t2, (n, attendance, model_args), path="herding")
