@@ -60,7 +60,7 @@ from simulations.rng import Seed, as_generator
 from simulations.vectorised import BatchOutcome, evaluate_terms
 
 __all__ = ["ABSENT", "YES", "NO", "ABSTAIN", "DEFER", "SILENT", "STATES", "Split", "split",
-           "order_problem", "stand_terms", "any_head",
+           "order_problem", "stand_terms", "any_head", "draw_flags", "flag_probabilities",
            "StandIn", "member_states", "vote_code", "chain", "count_problem",
            "sampler_problem", "CountSampler", "CountDraw", "Memo"]
 
@@ -494,13 +494,10 @@ class CountSampler:
         worlds = (self.worlds[True], self.worlds[False])
         if any(w.joint is None or (self.split.ordinary and w.cells is None) for w in worlds):
             return None
-        flags = sum(p not in (0.0, 1.0) for p in self._flag_p().values())
+        flags = sum(p not in (0.0, 1.0) for p in flag_probabilities(self.model).values())
         keys = sum(w.keys for w in worlds) << flags
         return Memo.of(keys) if keys <= MEMO_LIMIT else None
 
-    def _flag_p(self) -> dict[str, float]:
-        m = self.model
-        return {"emergency": m.p_emergency, "ad_hoc": m.p_ad_hoc, "unclear": m.p_unclear}
 
     def _raw(self, size: int, g: np.random.Generator) -> _Raw:
         s, stand = self.split, self.stand
@@ -524,14 +521,7 @@ class CountSampler:
                 else:
                     key = None
             offset += w.keys
-        flags: dict[str, np.ndarray | bool] = {}
-        for name, p in self._flag_p().items():
-            if p in (0.0, 1.0):
-                flags[name] = bool(p)
-            else:
-                flags[name] = g.random(size) < p
-                if key is not None:
-                    key = key * 2 + flags[name]
+        flags, key = draw_flags(self.model, size, g, key)
         return _Raw(right, state, signal, cells, flags, key)
 
     def _terms(self, state: np.ndarray, cells: np.ndarray,
@@ -545,6 +535,26 @@ class CountSampler:
             head = cells[0] if self.worlds[True].cells is not None else used[cells[0]]
         return stand_terms(self.board.n, self.stand, s, self.model, state, head, cells[1:],
                            flags, size)
+
+
+def flag_probabilities(model: MeetingModel) -> dict[str, float]:
+    """P(emergency), P(ad hoc), P(unclear): the matter facts drawn per meeting."""
+    return {"emergency": model.p_emergency, "ad_hoc": model.p_ad_hoc, "unclear": model.p_unclear}
+
+
+def draw_flags(model: MeetingModel, size: int, g: np.random.Generator,
+               key: np.ndarray | None) -> tuple[dict[str, np.ndarray | bool], np.ndarray | None]:
+    """The matter facts of ``size`` meetings (a constant where the probability is 0 or 1),
+    and ``key`` (None: none) with one more binary digit per fact drawn."""
+    flags: dict[str, np.ndarray | bool] = {}
+    for name, p in flag_probabilities(model).items():
+        if p in (0.0, 1.0):
+            flags[name] = bool(p)
+        else:
+            flags[name] = g.random(size) < p
+            if key is not None:
+                key = key * 2 + flags[name]
+    return flags, key
 
 
 def any_head(used: list[int], counts: np.ndarray, size: int) -> np.ndarray:

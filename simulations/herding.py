@@ -82,6 +82,8 @@ from simulations.counts import (
     alike_cells,
     any_head,
     chain,
+    draw_flags,
+    flag_probabilities,
     order_problem,
     split,
     stand_terms,
@@ -457,13 +459,10 @@ class HerdSampler:
         return (BatchOutcome(memo.outcome[key], memo.yes[key], memo.no[key]),
                 raw["right"], raw["signal"])
 
-    def _flag_p(self) -> dict[str, float]:
-        m = self.model
-        return {"emergency": m.p_emergency, "ad_hoc": m.p_ad_hoc, "unclear": m.p_unclear}
-
     def _keys(self) -> int:
         """How many keys there are (meetings are keyed in 63 bits where this fits)."""
-        return self.keying.keys << sum(p not in (0.0, 1.0) for p in self._flag_p().values())
+        flags = flag_probabilities(self.model).values()
+        return self.keying.keys << sum(p not in (0.0, 1.0) for p in flags)
 
     def _terms(self, raw: dict[str, Any], rows: np.ndarray) -> Any:
         flags = {k: v if isinstance(v, bool) else v[rows] for k, v in raw["flags"].items()}
@@ -541,17 +540,8 @@ class HerdSampler:
         last = np.where(chair_says, total - 1 if model.order == "last" else 0, steps)
         head = self._head(g, cnt, here, pinned, chair_says, chair_abst,
                           np.take(said.ravel(), last * size + cols), nos, defer)
-        flags: dict[str, np.ndarray | bool] = {}
-        key: np.ndarray | None = None
-        if self.keying.keys < KEY_LIMIT:
-            key = self.keying.key(special, cnt, head)
-        for name, p in self._flag_p().items():
-            if p in (0.0, 1.0):
-                flags[name] = bool(p)
-            else:
-                flags[name] = g.random(size) < p
-                if key is not None:
-                    key = key * 2 + flags[name]
+        key = self.keying.key(special, cnt, head) if self.keying.keys < KEY_LIMIT else None
+        flags, key = draw_flags(model, size, g, key)
         return {"right": right, "signal": c.signal, "special": special, "counts": cnt,
                 "head": head, "flags": flags, "key": key}
 

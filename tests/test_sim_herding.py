@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from test_sim_counts import assert_same
+from test_sim_counts import assert_every_pair, assert_same, memo_cases
 
 from model.loader import builtin_ids, load_institution
 from model.rules import RuleSpec
@@ -63,24 +63,10 @@ def _board(n: int, deputies: int, cfg: dict) -> Board:
                                     for m in b.members))
 
 
-def _pairs(inst_id: str) -> list[tuple[str, str, dict[str, str]]]:
-    inst = load_institution(inst_id)
-    return [(b, m, next(inst.ruleset(b, m).choices())) for b, m in inst.pairs()]
-
-
 @pytest.mark.parametrize("inst_id", builtin_ids())
 def test_herding_path_has_the_members_distribution(inst_id: str) -> None:
-    inst = load_institution(inst_id)
-    for k, (body, matter, choice) in enumerate(_pairs(inst_id)):
-        spec = inst.ruleset(body, matter).spec(choice)
-        cfg = SETTINGS[k % len(SETTINGS)]
-        board = _board(7 + 3 * (k % 3), k % 4, cfg)
-        model = model_for(inst, matter, spec, ("last", "first")[k % 2], **cfg["model"])
-        assert herd_problem(spec, board, model) is None
-        seed = 2000 + k
-        t1 = simulate(spec, board, model, MEETINGS, seed=seed, method="herding")
-        t2 = simulate(spec, board, model, MEETINGS, seed=seed, method="members")
-        assert_same(t1, t2, (inst_id, body, matter, cfg), path="herding")
+    assert_every_pair(inst_id, SETTINGS, lambda k, cfg: _board(7 + 3 * (k % 3), k % 4, cfg),
+                      "herding", MEETINGS, 2000)
 
 
 @pytest.mark.parametrize("first", [False, True])
@@ -163,17 +149,10 @@ def test_memoised_decisions_equal_deciding_every_meeting(inst_id: str) -> None:
     """The same random stream drawn as terms and decided meeting by meeting through the
     semantics, and decided through the memo (and the distinct keys of a block): the same
     outcome, yes and no for every meeting, on every (body, matter)."""
-    inst = load_institution(inst_id)
     board = Board.uniform(8, attendance=0.7, abstain=0.1, deputies=2, conformity=0.7,
                           leader_influence=1.0)
-    for (body, matter), order in zip(inst.pairs(), ("first", "last") * 99, strict=False):
-        rs = inst.ruleset(body, matter)
-        spec = rs.spec(next(rs.choices()))
-        model = model_for(inst, matter, spec, order, p_emergency=0.3, p_silent=0.1,
-                          p_defer=0.2)
-        sampler = HerdSampler.of(spec, board, model)
-        memo = sampler.memo()
-        assert memo is not None, (body, matter)
+    for spec, sampler, memo in memo_cases(inst_id, board, HerdSampler, p_emergency=0.3,
+                                          p_silent=0.1, p_defer=0.2):
         for seed in range(2):  # the memo carries over from block to block
             d = sampler.draw(3000, seed)
             slow = evaluate_terms(spec, d.terms, 3000)
