@@ -238,7 +238,8 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
         CountSampler.of(spec, board, model) if path == "counts"
         else HerdSampler.of(spec, board, model) if path == "herding" else None)
     memo = sampler.memo() if sampler is not None else None
-    step = batch_size(sampler.stand.board.n if sampler else board.n, batch)
+    # the counts path's memory per meeting is the stand-in's; the cascade's grows with n
+    step = batch_size(sampler.stand.board.n if path == "counts" else board.n, batch)
     while tally.meetings < goal:
         size = min(step, goal - tally.meetings)
         if sampler is not None:
