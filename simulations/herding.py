@@ -22,12 +22,14 @@ draws a block of meetings as
    speakers (an insertion order that gives every interleaving the same probability);
    abstainers state nothing, so only the speakers who state yes or no take part;
 3. the cascade as a loop over speaking positions, vectorised across the block: each
-   meeting's state is one integer (the running sum of stated positions -- ordinary and
-   deputies weigh 1, the leader 1 + ``leader_influence`` -- and how many ordinary members
-   said yes so far); a speaker's chance to say yes given that state is one look-up in a
-   table built with the same formula as :func:`simulations.meetings._stated` (an
-   ordinary member's fresh signal folded in; a special member's signal drawn in step 1),
-   and the statement one comparison with a uniform number;
+   meeting's state is one integer, the running sum of stated positions (ordinary
+   members and deputies weigh 1, the leader 1 + ``leader_influence``; kept as the
+   others' net count and the leader's statement); a speaker's chance to say yes given
+   that state is one look-up in a table built with the same formula as
+   :func:`simulations.meetings._stated` (an ordinary member's fresh signal folded in; a
+   special member's signal drawn in step 1), the statement one comparison with 31
+   random bits, and the state's move one more look-up; the ordinary members' yeses
+   follow from the final sum and the special members' statements;
 4. the outcome decided through the one rule semantics on the counts path's stand-in
    board (:func:`simulations.counts.stand_terms`): each key -- the special members'
    final states, the ordinary members' counts per state, the state of the first present
@@ -314,7 +316,6 @@ class HerdSampler:
     ordinary: tuple[list[int], counts._Table | None, np.ndarray, list[float]]
     chance: np.ndarray  # (types * states,) uint32: P(says yes | type, cascade state) * 2^31
     move: np.ndarray  # (types * states,) int32: at type * states + said, the state's change
-    width: int  # cascade states per ordinary yes count (the running sums)
     keying: _Keying
     joint: tuple[tuple[counts._Table, counts._Table], _Columns] | None  # see _joint
 
@@ -346,7 +347,7 @@ class HerdSampler:
         lay = _Layout(leader_col, sorted(range(nsp), key=lambda c: prio.index(s.special[c])),
                       np.array([owners[i] and model.owner_speaks_first for i in s.special]),
                       (0, 1, 2) if model.order == "last" else (1, 2, 0), model.last == "chair",
-                      width * (k + 1), [(i, j) for j in range(nsp) for i in range(j)])
+                      width, [(i, j) for j in range(nsp) for i in range(j)])
         pre = {right: _Pre.of([_special_pre(board.members[i].attendance, sil,
                                             board.members[i].abstain,
                                             board.members[i].competence if right
@@ -356,7 +357,7 @@ class HerdSampler:
         gone = [ABSENT, YES, NO] + [SILENT] * (sil > 0) + [DEFER] * (model.p_defer > 0) + [
             ABSTAIN] * any(board.members[i].abstain > 0 for i in s.special)
         return cls(board, model, s, StandIn.of(board, s), lay, pre, ordinary, chance, move,
-                   width, _Keying.of(sorted(gone), nsp=nsp, k=k, used=s.used),
+                   _Keying.of(sorted(gone), nsp=nsp, k=k, used=s.used),
                    cls._joint(lay, pre, ordinary, found))
 
     @staticmethod
@@ -388,10 +389,9 @@ class HerdSampler:
     @staticmethod
     def _cascade_tables(board: Board, model: MeetingModel, s: Split, leader_col: int,
                         k: int) -> tuple[np.ndarray, np.ndarray, int]:
-        """P(says yes | type, state) * 2^31 and the state's moves.  A state is ``sum +
-        width * yes``: ``sum`` = 3 (m + n) + (l + 1) for a running sum m + l (1 +
-        leader_influence) (m: the others' statements, l: the leader's), ``yes``: the
-        ordinary members' yeses so far."""
+        """P(says yes | type, state) * 2^31 and the state's moves.  A state is 3 (m + n)
+        + (l + 1) for a running sum m + l (1 + leader_influence) (m: the others'
+        statements, l: the leader's): ``width`` states per speaker type."""
         n = board.n
         comp = np.asarray(board.column("competence"))
         conf = np.asarray(board.column("conformity"))
@@ -409,16 +409,15 @@ class HerdSampler:
         for sy in ((comp[s.ordinary[0]], 1 - comp[s.ordinary[0]]) if k else (0.0, 0.0)):
             o = s.ordinary[0] if k else 0  # right world, wrong world: signal yes with sy
             rows.append(sy * p_yes(o, 1.0) + (1 - sy) * p_yes(o, -1.0) if k else np.zeros(width))
-            moves.append((-3, 3 + width))
+            moves.append((-3, 3))
         for c, i in enumerate(s.special):
             d = 1 if c == leader_col else 3
             rows += [p_yes(i, 1.0), p_yes(i, -1.0)]
             moves += [(-d, d), (-d, d)]
-        chance = np.concatenate([np.tile(np.round(r * _ONE), k + 1) for r in rows])
+        chance = np.round(np.concatenate(rows) * _ONE)
         move = np.zeros(len(chance), dtype=np.int32)
-        states = width * (k + 1)
         for t, (down, up) in enumerate(moves):
-            move[t * states: t * states + 2] = (down, up)
+            move[t * width: t * width + 2] = (down, up)
         return chance.astype(np.uint32), move, width
 
     # -- drawing ------------------------------------------------------------------------
@@ -527,8 +526,15 @@ class HerdSampler:
         total = c.total  # an ordinary chair is one of the voters
         steps = int(total.max(initial=0))
         place = np.where(c.kind > 0, c.base + rank, steps)
-        said, yes = self._cascade(g, right, total, place, c.kind, steps)
+        said, state = self._cascade(g, right, total, place, c.kind, steps)
         spoke = np.take(said.ravel(), place * size + cols)
+        # the ordinary yeses: the others' net m = yes - no among the non-leader speakers
+        lead = lay.leader_col
+        others = total - (c.kind[lead] > 0)
+        yes = (state // 3 - self.board.n + others) // 2
+        for j in range(nsp):
+            if j != lead:
+                yes -= spoke[j]
         special = c.fixed - spoke.view(np.int8)
         if model.p_defer > 0:
             special[(special == NO) & (g.random((nsp, size)) < model.p_defer)] = DEFER
@@ -548,8 +554,8 @@ class HerdSampler:
     def _cascade(self, g: np.random.Generator, right: np.ndarray, total: np.ndarray,
                  place: np.ndarray, kind: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """Whether the speaker at each place says yes, (places + 1, size; the last row, a
-        scratch row, False), and how many ordinary members said yes: the loop over
-        speaking positions, vectorised across the meetings."""
+        scratch row, False), and the final cascade state: the loop over speaking
+        positions, vectorised across the meetings."""
         size = len(right)
         states = self.lay.states
         at = np.zeros((steps + 1, size), dtype=np.int32)  # speaker type * states
@@ -573,7 +579,7 @@ class HerdSampler:
             np.add(at[t], said[t], out=idx)
             np.take(self.move, idx, out=move)
             state += move
-        return said, state // self.width
+        return said, state
 
     def _head(self, g: np.random.Generator, cnt: np.ndarray, here: np.ndarray,
               pinned: np.ndarray, chair_says: np.ndarray, chair_abst: np.ndarray,
