@@ -15,7 +15,10 @@ Prints four tables:
    committee (if ``mesa`` is installed: ``pip install quorumlab[bench]``);
 2. power indices for n in {15, 50, 100, 175, 1000, 2977}: time and correctness against
    ``powerindex`` and ``powerindices`` (if installed), their failures flagged;
-3. time to a 95% confidence half-width of 0.005 on P(passed).
+3. time to a 95% confidence half-width of 0.005 on P(passed);
+4. with ``--before REV``: the engine against itself at git revision REV (``git archive``
+   into a temporary folder), meetings per second with and without herding, each rate the
+   best of five rounds of one child process per measurement, alternating.
 
 Competitors run in a child process with a time limit.  Figures depend on the machine;
 nothing here is asserted by the test suite.
@@ -28,7 +31,9 @@ import math
 import multiprocessing as mp
 import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from fractions import Fraction
 from functools import partial
@@ -179,6 +184,59 @@ def bare_table(quick: bool, out: Path | None) -> None:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_RATE_OF = """
+import os, sys, time
+os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+sys.path.insert(0, sys.argv[1])
+from model.loader import load_institution
+from simulations.compositions import Board
+from simulations.montecarlo import model_for, simulate
+n, m, conformity = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+inst_id, body, matter = sys.argv[5:8]
+inst = load_institution(inst_id)
+rs = inst.ruleset(body, matter)
+spec = rs.spec(next(rs.choices()))
+board = Board.uniform(n, attendance=0.9, competence=0.7, conformity=conformity,
+                      leader_influence=1.0 if conformity else 0.0)
+model = model_for(inst, matter, spec)
+simulate(spec, board, model, 1 << 14, seed=0)
+t = time.perf_counter()
+r = simulate(spec, board, model, m, seed=1)
+print(m / (time.perf_counter() - t), r.method)
+"""
+
+
+def before_table(rev: str, quick: bool) -> None:
+    """The engine here against the engine at git revision ``rev``, in child processes
+    (one per measurement, the two alternating; the best of five rounds)."""
+    here = Path(__file__).resolve().parent.parent
+    cases = [(15, 1_000_000, 0.5), (175, 200_000, 0.5), (15, 2_000_000, 0.0), (175, 1_000_000, 0.0)]
+    best: dict[tuple[int, float, str], tuple[float, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(here), "archive", rev], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        for _ in range(2 if quick else 5):
+            for n, meetings, conformity in cases:
+                for name, root in (("before", tmp), ("after", str(here))):
+                    m = meetings // (40 if quick else 4 if name == "before" and conformity else 1)
+                    out = subprocess.run([sys.executable, "-c", _RATE_OF, root, str(n), str(m),
+                                          str(conformity), INSTITUTION, BODY, MATTER],
+                                         check=True, capture_output=True,
+                                         text=True, cwd=tmp).stdout.split()
+                    key = (n, conformity, name)
+                    if float(out[0]) > best.get(key, (0.0, ""))[0]:
+                        best[key] = (float(out[0]), out[1])
+    rows = []
+    for n, _, conformity in cases:
+        (b, bm), (a, am) = best[(n, conformity, "before")], best[(n, conformity, "after")]
+        rows.append([n, "yes" if conformity else "no", bm, f"{b:,.0f}", am, f"{a:,.0f}",
+                     f"{a / b:.2f}x"])
+    table(f"The engine against itself at {rev} (meetings/s, best of alternating rounds)",
+          ["n", "herding", "path before", "before", "path after", "after", "after / before"],
+          rows)
 
 
 def naive_rate(n: int, seconds: float, via_decide: bool) -> float:
@@ -351,6 +409,8 @@ def main() -> None:
     ap.add_argument("--only", choices=["bare", "meetings", "power", "ci"], action="append",
                     help="run only these tables (repeatable)")
     ap.add_argument("--out", type=Path, help="write the bare-numpy table as Markdown here")
+    ap.add_argument("--before", metavar="REV",
+                    help="also measure the engine at git revision REV against this one")
     args = ap.parse_args()
     quick = args.quick
     only = set(args.only or ["bare", "meetings", "power", "ci"])
@@ -368,6 +428,8 @@ def main() -> None:
               power_rows(sizes, 20.0 if quick else 120.0))
     if "ci" in only:
         ci_table()
+    if args.before:
+        before_table(args.before, quick)
 
 
 def meetings_table(quick: bool) -> None:

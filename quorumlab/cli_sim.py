@@ -54,6 +54,7 @@ LARGE_SIMULATION = 1_000_000
 
 
 _METHOD = {"counts": "ordinary members drawn as counts (independent, alike)",
+           "herding": "the cascade by speaking position, ordinary members as counts (alike)",
            "members": "every member drawn"}
 """How ``simulate`` says which path drew the meetings (simulations.montecarlo)."""
 

@@ -60,6 +60,7 @@ from simulations.rng import Seed, as_generator
 from simulations.vectorised import BatchOutcome, evaluate_terms
 
 __all__ = ["ABSENT", "YES", "NO", "ABSTAIN", "DEFER", "SILENT", "STATES", "Split", "split",
+           "order_problem", "stand_terms", "any_head", "draw_flags", "flag_probabilities",
            "StandIn", "member_states", "vote_code", "chain", "count_problem",
            "sampler_problem", "CountSampler", "CountDraw", "Memo"]
 
@@ -80,6 +81,14 @@ def count_problem(board: Board, model: MeetingModel) -> tuple[str, str, str] | N
     if any(board.column("conformity")):
         return ("conformity", "members who conform are not independent",
                 "use the Monte Carlo (simulate), or set every conformity to 0")
+    return order_problem(board, model)
+
+
+def order_problem(board: Board, model: MeetingModel) -> tuple[str, str, str] | None:
+    """:func:`count_problem` but for conformity: why a meeting's outcome does not depend
+    only on the special members' states and the ordinary members' counts once everyone's
+    stated position is known (correlations, interests, notes, an order that is random or
+    depends on who attends), or None."""
     for name in ("attendance_correlation", "signal_correlation"):
         if getattr(board, name):
             return (f"board.{name}", "correlated members are not independent",
@@ -485,13 +494,10 @@ class CountSampler:
         worlds = (self.worlds[True], self.worlds[False])
         if any(w.joint is None or (self.split.ordinary and w.cells is None) for w in worlds):
             return None
-        flags = sum(p not in (0.0, 1.0) for p in self._flag_p().values())
+        flags = sum(p not in (0.0, 1.0) for p in flag_probabilities(self.model).values())
         keys = sum(w.keys for w in worlds) << flags
         return Memo.of(keys) if keys <= MEMO_LIMIT else None
 
-    def _flag_p(self) -> dict[str, float]:
-        m = self.model
-        return {"emergency": m.p_emergency, "ad_hoc": m.p_ad_hoc, "unclear": m.p_unclear}
 
     def _raw(self, size: int, g: np.random.Generator) -> _Raw:
         s, stand = self.split, self.stand
@@ -515,51 +521,80 @@ class CountSampler:
                 else:
                     key = None
             offset += w.keys
-        flags: dict[str, np.ndarray | bool] = {}
-        for name, p in self._flag_p().items():
-            if p in (0.0, 1.0):
-                flags[name] = bool(p)
-            else:
-                flags[name] = g.random(size) < p
-                if key is not None:
-                    key = key * 2 + flags[name]
+        flags, key = draw_flags(self.model, size, g, key)
         return _Raw(right, state, signal, cells, flags, key)
 
     def _terms(self, state: np.ndarray, cells: np.ndarray,
                flags: dict[str, np.ndarray | bool], size: int) -> MeetingTerms[Any]:
         """The stand-in board's terms of meetings given the special members' states
         (filled in ``state``) and the ordinary members' count cells."""
-        s, stand, model = self.split, self.stand, self.model
-        weight: list[Any] = [1] * stand.board.n
-        if s.ordinary:
+        s = self.split
+        head = None
+        if s.ordinary and s.first:  # from the table: a state; from the chain: a class (1 + j)
             used = np.array([ABSENT, *s.used], dtype=np.int8)
-            counts = cells[1:]
-            if s.first:  # from the table: a state; from the chain: a class (1 + j)
-                head = cells[0] if self.worlds[True].cells is not None else used[cells[0]]
-                head = np.asarray(head, dtype=np.int8)
-            else:  # any present one will do: the first state with a count
-                head = np.zeros(size, dtype=np.int8)
-                for j in reversed(range(len(s.used))):
-                    head = np.where(counts[j] > 0, np.int8(s.used[j]), head)
-            state[stand.head] = head
-            for j, entry in enumerate(stand.classes):
-                rest = counts[j] - (head == s.used[j])
-                state[entry] = np.where(rest > 0, s.used[j], ABSENT)
-                weight[entry] = rest
-        present = state != ABSENT
-        vote = vote_code(state).astype(np.int8)
-        chair = chair_of(stand.board, present)
-        pos = fixed_places(stand.board, model, present & (vote != 0), chair)
-        e = stand.board.n
-        return MeetingTerms(
-            n=self.board.n, leader=stand.board.leader, present=list(present),
-            recused=[False] * e, interested=[False] * e,
-            owner=list(stand.board.owners(model.portfolio)),
-            chair=list(chair[None, :] == np.arange(e)[:, None]), vote=list(vote),
-            opinion=[0] * e, pos=list(pos), emergency=flags["emergency"],
-            ad_hoc=flags["ad_hoc"], vote_called=True, portfolio=model.portfolio,
-            deputy=list(stand.board.deputies()), unclear=flags["unclear"],
-            amount=-1 if model.amount is None else model.amount, weight=weight)
+            head = cells[0] if self.worlds[True].cells is not None else used[cells[0]]
+        return stand_terms(self.board.n, self.stand, s, self.model, state, head, cells[1:],
+                           flags, size)
+
+
+def flag_probabilities(model: MeetingModel) -> dict[str, float]:
+    """P(emergency), P(ad hoc), P(unclear): the matter facts drawn per meeting."""
+    return {"emergency": model.p_emergency, "ad_hoc": model.p_ad_hoc, "unclear": model.p_unclear}
+
+
+def draw_flags(model: MeetingModel, size: int, g: np.random.Generator,
+               key: np.ndarray | None) -> tuple[dict[str, np.ndarray | bool], np.ndarray | None]:
+    """The matter facts of ``size`` meetings (a constant where the probability is 0 or 1),
+    and ``key`` (None: none) with one more binary digit per fact drawn."""
+    flags: dict[str, np.ndarray | bool] = {}
+    for name, p in flag_probabilities(model).items():
+        if p in (0.0, 1.0):
+            flags[name] = bool(p)
+        else:
+            flags[name] = g.random(size) < p
+            if key is not None:
+                key = key * 2 + flags[name]
+    return flags, key
+
+
+def any_head(used: list[int], counts: np.ndarray, size: int) -> np.ndarray:
+    """The first used state with a count (ABSENT where none): the first present ordinary
+    member's state where it does not matter which one he is in."""
+    head = np.zeros(size, dtype=np.int8)
+    for j in reversed(range(len(used))):
+        head = np.where(counts[j] > 0, np.int8(used[j]), head)
+    return head
+
+
+def stand_terms(n: int, stand: StandIn, s: Split, model: MeetingModel, state: np.ndarray,
+                head: np.ndarray | None, counts: np.ndarray, flags: dict[str, np.ndarray | bool],
+                size: int) -> MeetingTerms[Any]:
+    """The stand-in board's terms of ``size`` meetings of a board of ``n`` members: the
+    special members' states (filled in ``state``), the first present ordinary member's
+    state (``head``; None: any present one, :func:`any_head`) and the ordinary members'
+    counts in each state of ``s.used`` (the head included)."""
+    weight: list[Any] = [1] * stand.board.n
+    if s.ordinary:
+        head = any_head(s.used, counts, size) if head is None else np.asarray(head, np.int8)
+        state[stand.head] = head
+        for j, entry in enumerate(stand.classes):
+            rest = counts[j] - (head == s.used[j])
+            state[entry] = np.where(rest > 0, s.used[j], ABSENT)
+            weight[entry] = rest
+    present = state != ABSENT
+    vote = vote_code(state).astype(np.int8)
+    chair = chair_of(stand.board, present)
+    pos = fixed_places(stand.board, model, present & (vote != 0), chair)
+    e = stand.board.n
+    return MeetingTerms(
+        n=n, leader=stand.board.leader, present=list(present),
+        recused=[False] * e, interested=[False] * e,
+        owner=list(stand.board.owners(model.portfolio)),
+        chair=list(chair[None, :] == np.arange(e)[:, None]), vote=list(vote),
+        opinion=[0] * e, pos=list(pos), emergency=flags["emergency"],
+        ad_hoc=flags["ad_hoc"], vote_called=True, portfolio=model.portfolio,
+        deputy=list(stand.board.deputies()), unclear=flags["unclear"],
+        amount=-1 if model.amount is None else model.amount, weight=weight)
 
 
 @dataclass(frozen=True)

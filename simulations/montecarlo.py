@@ -14,16 +14,21 @@ pass ``as_if_allowed=True``: the spec's speaking-order rules are then switched o
 (``dataclasses.replace(spec, last_speaker="none", owner_speaks_first=False)``) and the
 result says so (``spec_note``).
 
-Two ways of drawing a meeting, one semantics.  Where the members are independent with a
-fixed speaking order and the ordinary members (all but the leader, the deputies and the
+Three ways of drawing a meeting, one semantics.  Where the members are independent with
+a fixed speaking order and the ordinary members (all but the leader, the deputies and the
 portfolio owners) are alike (:func:`simulations.counts.sampler_problem`), ``method="auto"``
 (the default) draws the special members one by one and the ordinary members as counts
-(``"counts"``, :class:`simulations.counts.CountSampler`); otherwise it draws each member
-(``"members"``, :func:`simulations.meetings.draw_meetings`).  Both give the same
-distribution of outcomes (tests/test_sim_counts.py) and decide through the same
-:func:`model.semantics.evaluate`; every result names the path that ran (``method``).
-``seed`` makes a run reproducible: the same seed gives the same results on the same path
-(the two paths use the random stream differently).
+(``"counts"``, :class:`simulations.counts.CountSampler`); where members conform (herding)
+but the ordinary ones are alike, conformity included, and the order is fixed up to a
+random order within each class (:func:`simulations.herding.herd_problem`), it runs the
+cascade speaking position by speaking position over a block of meetings, the ordinary
+members as counts (``"herding"``, :class:`simulations.herding.HerdSampler`); otherwise
+it draws each member (``"members"``, :func:`simulations.meetings.draw_meetings`).  All
+give the same distribution of outcomes (tests/test_sim_counts.py,
+tests/test_sim_herding.py) and decide through the same :func:`model.semantics.evaluate`;
+every result names the path that ran (``method``).  ``seed`` makes a run reproducible:
+the same seed gives the same results on the same path (the paths use the random stream
+differently).
 
 :func:`simulate_institution` runs every combination of readings of the rule set's open
 points (or those named, see :mod:`simulations.readings`), each on the same simulated
@@ -69,6 +74,7 @@ from model.rules import Institution, RuleSet, RuleSpec
 from simulations.compositions import Board, BoardFileError
 from simulations.counts import CountSampler, sampler_problem
 from simulations.estimates import Estimate, proportion
+from simulations.herding import HerdSampler, herd_problem
 from simulations.meetings import MeetingModel, draw_meetings
 from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
@@ -81,7 +87,7 @@ __all__ = ["OUTCOME_KEYS", "QUALITY_KEYS", "SimulationResult", "Tally", "simulat
 OUTCOME_KEYS = tuple(o.label for o in Outcome)
 QUALITY_KEYS = ("correct", "leader_followed")
 BATCH: int | None = None  # None: about 2^20 member-rows per batch, 2^13..2^16 meetings
-METHODS = ("auto", "counts", "members")
+METHODS = ("auto", "counts", "herding", "members")
 
 
 def batch_size(n: int, batch: int | None = None) -> int:
@@ -95,7 +101,7 @@ class Tally:
     """Running counts over batches (mutable accumulator, internal to a run)."""
 
     n: int
-    method: str = "members"  # the path that drew the meetings: "counts" or "members"
+    method: str = "members"  # the path that drew the meetings: "counts", "herding" or "members"
     meetings: int = 0
     by_outcome: np.ndarray = field(default_factory=lambda: np.zeros(len(Outcome) + 1, dtype=np.int64))
     correct: int = 0
@@ -137,7 +143,7 @@ class SimulationResult:
     spec_note: str = ""
     reading: Mapping[str, str] = field(default_factory=dict)
     assumption: str = ""
-    method: str = "members"  # how meetings were drawn: "counts" or "members" (see the module)
+    method: str = "members"  # how meetings were drawn: "counts", "herding" or "members" (see the module)
 
     @property
     def reading_label(self) -> str:
@@ -184,29 +190,37 @@ def model_for(inst: Institution, matter: str, spec: RuleSpec, order: str = "last
 
 def choose_method(spec: RuleSpec, board: Board, model: MeetingModel, method: str = "auto") -> str:
     """The path that draws the meetings: ``"counts"`` where ``method`` is ``"auto"`` or
-    ``"counts"`` and :func:`~simulations.counts.sampler_problem` finds none, else
-    ``"members"`` (``"counts"`` where it does not apply is an error).
+    ``"counts"`` and :func:`~simulations.counts.sampler_problem` finds none; else
+    ``"herding"`` where ``method`` is ``"auto"`` or ``"herding"`` and
+    :func:`~simulations.herding.herd_problem` finds none; else ``"members"`` (a path
+    named where it does not apply is an error).
 
     >>> from model.rules import RuleSpec
     >>> choose_method(RuleSpec(), Board.uniform(5), MeetingModel()), choose_method(
     ...     RuleSpec(), Board.uniform(5), MeetingModel(order="random"))
     ('counts', 'members')
+    >>> choose_method(RuleSpec(), Board.uniform(5, conformity=0.5), MeetingModel())
+    'herding'
     >>> choose_method(RuleSpec(), Board.uniform(5, conformity=0.5), MeetingModel(), "counts")
     Traceback (most recent call last):
     ...
-    simulations.compositions.BoardFileError: field 'conformity': members who conform are not independent (fix: use method 'members' or 'auto'; or use the Monte Carlo (simulate), or set every conformity to 0)
+    simulations.compositions.BoardFileError: field 'conformity': members who conform are not independent (fix: use method 'herding', 'members' or 'auto'; or use the Monte Carlo (simulate), or set every conformity to 0)
     """
     if method not in METHODS:
         raise BoardFileError("method", f"unknown method {method!r}",
                              fix=f"use one of {', '.join(METHODS)}")
     if method == "members":
         return method
-    problem = sampler_problem(spec, board, model)
-    if problem is None:
-        return "counts"
-    if method == "counts":
-        where, message, fix = problem
-        raise BoardFileError(where, message, fix=f"use method 'members' or 'auto'; or {fix}")
+    for path, find in (("counts", sampler_problem), ("herding", herd_problem)):
+        if method not in ("auto", path):
+            continue
+        problem = find(spec, board, model)
+        if problem is None:
+            return path
+        if method == path:
+            where, message, fix = problem
+            others = ", ".join(repr(m) for m in METHODS if m not in ("auto", path))
+            raise BoardFileError(where, message, fix=f"use method {others} or 'auto'; or {fix}")
     return "members"
 
 
@@ -220,9 +234,12 @@ def simulate(spec: RuleSpec, board: Board, model: MeetingModel, meetings: int,
     path = choose_method(spec, board, model, method)
     tally = Tally(board.n, path)
     goal = meetings if half_width is None else max_meetings
-    sampler = CountSampler.of(spec, board, model) if path == "counts" else None
+    sampler: CountSampler | HerdSampler | None = (
+        CountSampler.of(spec, board, model) if path == "counts"
+        else HerdSampler.of(spec, board, model) if path == "herding" else None)
     memo = sampler.memo() if sampler is not None else None
-    step = batch_size(sampler.stand.board.n if sampler else board.n, batch)
+    # the counts path's memory per meeting is the stand-in's; the cascade's grows with n
+    step = batch_size(sampler.stand.board.n if path == "counts" else board.n, batch)
     while tally.meetings < goal:
         size = min(step, goal - tally.meetings)
         if sampler is not None:

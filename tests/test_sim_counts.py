@@ -14,6 +14,8 @@ the path that ran.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pytest
@@ -82,9 +84,10 @@ def test_two_sample_rejects_a_shift() -> None:
     assert same > 0.5 and shifted < 1e-10
 
 
-def assert_same(t1: Tally, t2: Tally, where: object) -> None:
-    """Outcomes, margins, correct and leader-followed counts of two runs agree."""
-    assert (t1.method, t2.method) == ("counts", "members"), where
+def assert_same(t1: Tally, t2: Tally, where: object, path: str = "counts") -> None:
+    """Outcomes, margins, correct and leader-followed counts of two runs (``path`` and
+    the per-member path) agree."""
+    assert (t1.method, t2.method) == (path, "members"), where
     assert t1.margins is not None and t2.margins is not None
     tests = {"outcome": (t1.by_outcome, t2.by_outcome), "margin": (t1.margins, t2.margins)}
     for key in ("correct", "leader_followed"):
@@ -111,18 +114,27 @@ def _pairs(inst_id: str) -> list[tuple[str, str, dict[str, str]]]:
     return [(b, m, next(inst.ruleset(b, m).choices())) for b, m in inst.pairs()]
 
 
-@pytest.mark.parametrize("inst_id", builtin_ids())
-def test_counts_path_has_the_members_distribution(inst_id: str) -> None:
+def assert_every_pair(inst_id: str, settings: tuple[dict, ...],
+                      board_of: Callable[[int, dict], Board], path: str, meetings: int,
+                      seed: int) -> None:
+    """On every (body, matter) of an institution (its first reading; the k-th pair with
+    ``settings[k % len]``, ``board_of(k, setting)`` and order last or first in turn),
+    ``path`` and the per-member path have the same distribution (:func:`assert_same`)."""
     inst = load_institution(inst_id)
     for k, (body, matter, choice) in enumerate(_pairs(inst_id)):
         spec = inst.ruleset(body, matter).spec(choice)
-        cfg = SETTINGS[k % len(SETTINGS)]
-        board = Board.uniform(9 + 4 * (k % 3), deputies=k % 4, **cfg["board"])
+        cfg = settings[k % len(settings)]
+        board = board_of(k, cfg)
         model = model_for(inst, matter, spec, ("last", "first")[k % 2], **cfg["model"])
-        seed = 1000 + k
-        t1 = simulate(spec, board, model, MEETINGS, seed=seed, method="counts")
-        t2 = simulate(spec, board, model, MEETINGS, seed=seed, method="members")
-        assert_same(t1, t2, (inst_id, body, matter, cfg))
+        t1 = simulate(spec, board, model, meetings, seed=seed + k, method=path)
+        t2 = simulate(spec, board, model, meetings, seed=seed + k, method="members")
+        assert_same(t1, t2, (inst_id, body, matter, cfg), path=path)
+
+
+@pytest.mark.parametrize("inst_id", builtin_ids())
+def test_counts_path_has_the_members_distribution(inst_id: str) -> None:
+    assert_every_pair(inst_id, SETTINGS, lambda k, cfg: Board.uniform(
+        9 + 4 * (k % 3), deputies=k % 4, **cfg["board"]), "counts", MEETINGS, 1000)
 
 
 @pytest.mark.parametrize("first", [False, True])
@@ -192,7 +204,7 @@ def test_results_name_the_path_that_ran() -> None:
     assert r.method == "counts" and {row["method"] for row in r.rows()} == {"counts"}
     [herd] = simulate_institution(inst, board=Board.uniform(9, conformity=0.5), meetings=2000,
                                   seed=1, reading=_pairs(inst)[0][2])
-    assert herd.method == "members"
+    assert herd.method == "herding"
     [forced] = simulate_institution(inst, board=Board.uniform(9), meetings=2000, seed=1,
                                     reading=_pairs(inst)[0][2], method="members")
     assert forced.method == "members"
@@ -203,14 +215,18 @@ def test_method_is_chosen_only_where_the_members_are_independent_and_alike() -> 
     assert choose_method(spec, Board.uniform(7), model) == "counts"
     mixed = Board.uniform(7)
     mixed = Board((*mixed.members[:-1], BoardMember("m6", competence=0.9)))
-    for board, m in ((Board.uniform(7, conformity=0.2), model),
-                     (Board.uniform(7, attendance_correlation=0.3), model),
+    for board, m in ((Board.uniform(7, attendance_correlation=0.3), model),
                      (Board.uniform(7), MeetingModel(order="random")),
                      (Board.uniform(7), MeetingModel(p_interested=0.1)),
                      (mixed, model)):
         assert choose_method(spec, board, m) == "members"
-        with pytest.raises(BoardFileError):
-            choose_method(spec, board, m, "counts")
+        for path in ("counts", "herding"):
+            with pytest.raises(BoardFileError):
+                choose_method(spec, board, m, path)
+    herding = Board.uniform(7, conformity=0.2)  # not independent: the herding path
+    assert choose_method(spec, herding, model) == "herding"
+    with pytest.raises(BoardFileError, match="conformity"):
+        choose_method(spec, herding, model, "counts")
     with pytest.raises(BoardFileError, match="unknown method"):
         choose_method(spec, Board.uniform(7), model, "fast")
 
@@ -225,22 +241,29 @@ def test_same_seed_same_results_on_each_path() -> None:
         assert a.margins.tolist() == b.margins.tolist() and a.correct == b.correct
 
 
+def memo_cases(inst_id: str, board: Board, sampler_cls: Any,
+               **model_args: Any) -> Iterator[tuple[RuleSpec, Any, Any]]:
+    """(spec, sampler, an empty memo) for every (body, matter) of an institution, its
+    first reading, orders first and last in turn; each sampler must have a memo."""
+    inst = load_institution(inst_id)
+    for (body, matter), order in zip(inst.pairs(), ("first", "last") * 99, strict=False):
+        rs = inst.ruleset(body, matter)
+        spec = rs.spec(next(rs.choices()))
+        sampler = sampler_cls.of(spec, board, model_for(inst, matter, spec, order, **model_args))
+        memo = sampler.memo()
+        assert memo is not None, (body, matter)
+        yield spec, sampler, memo
+
+
 @pytest.mark.parametrize("inst_id", builtin_ids())
 def test_memoised_decisions_equal_deciding_every_meeting(inst_id: str) -> None:
     """The counts path decides each (world, joint state, count cell, flags) key once and
     looks it up after: on the same random stream, every meeting's outcome, yes and no
     equal deciding every meeting anew, on every (body, matter) of every institution, with
     random emergencies, unclear items and silence (keys carry the flags), both orders."""
-    inst = load_institution(inst_id)
     board = Board.uniform(8, attendance=0.85, competence=0.7, abstain=0.1, deputies=2)
-    for (body, matter), order in zip(inst.pairs(), ("first", "last") * 99, strict=False):
-        rs = inst.ruleset(body, matter)
-        spec = rs.spec(next(rs.choices()))
-        model = model_for(inst, matter, spec, order, p_emergency=0.3, p_unclear=0.2,
-                          p_silent=0.1)
-        sampler = CountSampler.of(spec, board, model)
-        memo = sampler.memo()
-        assert memo is not None, (body, matter)
+    for spec, sampler, memo in memo_cases(inst_id, board, CountSampler, p_emergency=0.3,
+                                          p_unclear=0.2, p_silent=0.1):
         for seed in range(3):  # the memo carries over from batch to batch
             fast, right, signal = sampler.decide(spec, 4000, seed, memo)
             slow, right_slow, signal_slow = sampler.decide(spec, 4000, seed)
