@@ -82,7 +82,8 @@ from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
 
 __all__ = ["PowerError", "PowerIndices", "BodyPower", "TernaryPower", "weighted_game",
-           "ShapleyFloat", "shapley_shubik_float",
+           "ShapleyFloat", "shapley_shubik_float", "quadrature_bound", "exact_seconds",
+           "ARITHMETIC", "Road", "WeightedPower", "weighted_power",
            "anonymous_game", "brute_force", "body_power", "sampled_power", "sampled_shapley"]
 
 
@@ -233,20 +234,48 @@ def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None
     return t[:top + 1]
 
 
-def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
-    """Whether building the table once per modulus in uint64 is cheaper than once in
-    Python integers.  Costs per update and per cell as measured on the development
-    machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a cell (the
-    integers have up to n bits); a uint64 update about 3.6 us plus 1.8 ns a cell, per
-    modulus.  Small tables (weights 1..10) are all call overhead, which residues only
-    multiply."""
+def _build_seconds(weights: Sequence[int], cap: int, moduli: int,
+                   n_free: int) -> tuple[float, float]:
+    """Estimated seconds to build the table by size (:func:`_table`) in Python integers
+    and once per modulus in uint64.  Costs per update and per cell as measured on the
+    development machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a
+    cell (the integers have up to n bits); a uint64 update about 3.6 us plus 1.8 ns a
+    cell, per modulus."""
     calls = cells = 0
     for _, rows, los, his in _spans(weights, cap):
         calls += len(rows)
         cells += sum(his) - sum(los) + len(rows)
     as_ints = calls * 2e-6 + cells * (30 + 0.13 * n_free) * 1e-9
-    as_residues = moduli * (calls * 3.6e-6 + cells * 1.8e-9)
+    return as_ints, moduli * (calls * 3.6e-6 + cells * 1.8e-9)
+
+
+def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
+    """Whether building the table once per modulus in uint64 is cheaper than once in
+    Python integers (:func:`_build_seconds`).  Small tables (weights 1..10) are all call
+    overhead, which residues only multiply."""
+    as_ints, as_residues = _build_seconds(weights, cap, moduli, n_free)
     return as_residues < as_ints
+
+
+def exact_seconds(weights: Sequence[int], quota: int) -> float:
+    """Estimated seconds :func:`weighted_game` takes for Shapley-Shubik (no veto players)
+    on the development machine: the cheaper of its two ways to build the table
+    (:func:`_build_seconds`), which is most of the work.  An estimate, to choose between
+    the exact and the floating-point road, not a promise (bench/power.md has the
+    measurements: 1,000 players of weights 1..100 take minutes).
+
+    >>> exact_seconds([7] * 5 + [1] * 10, 39) < 0.01
+    True
+    >>> import numpy as np
+    >>> exact_seconds(np.random.default_rng(7).integers(1, 101, 1000).tolist(), 25_000) > 30
+    True
+    """
+    _check_game(weights, quota)
+    free = [int(w) for w in weights]
+    if len(set(free)) == 1:  # all alike: closed form (:func:`anonymous_game`)
+        return 0.0
+    light = [w for w in free if w < quota]
+    return min(_build_seconds(light, quota, len(_moduli(len(free) + 1)), len(free)))
 
 
 def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
@@ -441,17 +470,66 @@ class ShapleyFloat:
 
     ``tail_bound`` is proven: no index changes by more than that from the two
     truncations (the integral's tails outside the interval the quadrature covers, and the
-    tails of the weight distribution folded by a short FFT).  ``exact_rule``: the Gauss
-    rule has at least half as many nodes as there are players, so it integrates the
-    (polynomial) integrand exactly and only rounding remains; otherwise the quadrature
-    error is not bounded, and ``sum_defect`` (|sum - 1|, which is 0 for the true indices)
-    is the check on it."""
+    tails of the weight distribution folded by a short FFT).  ``quadrature_bound`` is
+    proven too: the Gauss rule's error on that interval (:func:`quadrature_bound`; 0 when
+    ``exact_rule``, the rule having at least half as many nodes as there are players, so
+    that it integrates the polynomial integrand exactly).  ``error_bound``, their sum,
+    bounds each index's distance from the exact one before rounding; rounding is not
+    bounded, and ``sum_defect`` (|sum - 1|, which is 0 for the true indices) checks it
+    with the rest (measured: a relative 1e-14 against the exact indices, bench/power.md)."""
 
     values: tuple[float, ...]
     nodes: int
     exact_rule: bool
     tail_bound: float
     sum_defect: float
+    quadrature_bound: float = 0.0
+
+    @property
+    def error_bound(self) -> float:
+        """Proven bound on |value - exact index| for every player, rounding aside."""
+        return self.tail_bound + self.quadrature_bound
+
+
+def quadrature_bound(players: int, a: float, b: float, nodes: int) -> float:
+    """A proven bound on the error of the ``nodes``-point Gauss-Legendre rule on [a, b]
+    for every integrand p(t) = sum_S c_S t^|S| (1 - t)^(players - |S|) with 0 <= c_S <= 1
+    over the subsets S of ``players`` others (an Owen integrand: the probability that the
+    others joining with probability t land in a window).
+
+    Such a p is a polynomial, and on every complex t, |p(t)| <= (|t| + |1 - t|)^players
+    (the sum over all S of |t|^|S| |1 - t|^(players - |S|)).  Mapped to [-1, 1], if
+    |g| <= M on the Bernstein ellipse E_rho, g's Chebyshev coefficients obey
+    |a_k| <= 2 M rho^(-k) (Trefethen, *Approximation Theory and Approximation Practice*,
+    2013, Theorem 8.1).  The m-node Gauss rule is exact up to degree 2m - 1 and symmetric
+    (odd T_k cost nothing), and for even k it errs on T_k by at most
+    2 + 2 / (k^2 - 1) (its weights sum to 2, |T_k| <= 1, int T_k = -2 / (k^2 - 1)), so by
+    at most c = 32/15 once k >= 4 (m >= 2; c = 8/3 for m = 1).  Summing over even
+    k >= 2m: error <= 2 c M rho^(2 - 2m) / (rho^2 - 1) (Theorem 19.3 there, whose rule has
+    m = n + 1 nodes), times (b - a) / 2 on [a, b].  M is the largest |t| + |1 - t| on
+    the ellipse's image around [a, b] (maximum modulus), taken over 4,096 points of its
+    boundary plus what lies between them (the function moves by at most 2 A per radian,
+    A the semi-major axis), to the power ``players``; the bound is the least over a grid
+    of rho.
+
+    >>> quadrature_bound(10, 0.0, 1.0, 6) == 0.0  # degree 10 <= 2 * 6 - 1: exact
+    True
+    >>> 0 < quadrature_bound(999, 0.32, 0.68, 48) < 1e-13 < quadrature_bound(999, 0.32, 0.68, 24)
+    True
+    """
+    if 2 * nodes - 1 >= players or b <= a:
+        return 0.0
+    half, mid, k = (b - a) / 2, (a + b) / 2, 4096
+    theta = np.linspace(0, 2 * np.pi, k, endpoint=False)[None, :]
+    rho = np.geomspace(1.01, 64.0, 160)[:, None]
+    semi_a, semi_b = half * (rho + 1 / rho) / 2, half * (rho - 1 / rho) / 2
+    t = mid + semi_a * np.cos(theta) + 1j * semi_b * np.sin(theta)
+    top = (np.abs(t) + np.abs(1 - t)).max(axis=1) + (2 * np.pi / k) * semi_a[:, 0]
+    rho = rho[:, 0]
+    c = 32 / 15 if nodes >= 2 else 8 / 3
+    log_err = (math.log(half * 2 * c) + players * np.log(top) + (2 - 2 * nodes) * np.log(rho)
+               - np.log(rho * rho - 1))
+    return float(np.exp(log_err.min()))
 
 
 def _fft_length(size: int) -> int:
@@ -482,7 +560,8 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
     with probability t -- a polynomial in t of degree < n (the Beta integral of
     k! (n-1-k)! / n!).  Outside an interval [a, b] the integrand is provably below
     1e-20 (Hoeffding's bound on the total weight; ``tail_bound``); on [a, b] a Gauss-Legendre
-    rule with ``nodes`` points (exact when that is at least n / 2) evaluates it.  At each
+    rule with ``nodes`` points (exact when that is at least n / 2) evaluates it, with a
+proven bound on its error (:func:`quadrature_bound`).  At each
     node the distribution of the total weight is one inverse FFT of
     prod_w (1 - t + t z^w)^(m_w) over the distinct weights w (m_w players each, summed as
     logarithms), as short as Hoeffding's bound allows (:func:`_owen`: about 10 standard
@@ -490,8 +569,9 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
     and each distinct weight's window for the others is read off it without dividing:
     with r = -t / (1 - t) the quotient by (1 - t + t z^w) has window sum
     sum_(e < quota) D(e) r^floor((quota-1-e)/w) / (1 - t), and for t > 1/2 the same from
-    above with r = -(1 - t)/t, so |r| <= 1 and no error is amplified.  If the indices do
-    not sum to 1 within ``tol``, the rule is doubled (up to n / 2 nodes).
+    above with r = -(1 - t)/t, so |r| <= 1 and no error is amplified.  Until the proven
+    quadrature bound is within ``tol`` and the indices sum to 1 within ``tol``, the rule
+    is doubled (up to n / 2 nodes, where it is exact).
 
     >>> r = shapley_shubik_float([7] * 5 + [1] * 10, 39)  # UN Security Council: 421/2145
     >>> r.exact_rule, abs(r.values[0] - 421 / 2145) < 1e-14, abs(r.values[-1] - 4 / 2145) < 1e-14
@@ -514,8 +594,9 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
         got, fold = _owen(distinct, counts, quota, a, b, m)
         values = tuple(got[w] if w else 0.0 for w in weights)
         defect = abs(math.fsum(values) - 1)
-        if m >= whole or defect <= tol:
-            return ShapleyFloat(values, m, m >= whole, (a + 1 - b) * _TAIL + fold, defect)
+        quad = quadrature_bound(len(free) - 1, a, b, m)
+        if m >= whole or (defect <= tol and quad <= tol):
+            return ShapleyFloat(values, m, m >= whole, (a + 1 - b) * _TAIL + fold, defect, quad)
         m = min(2 * m, whole)
 
 
@@ -584,6 +665,101 @@ def _owen(distinct: list[int], counts: list[int], quota: int, a: float, b: float
             blocks = np.diff(prefix[ends], axis=0).astype(float)
             out[i] += float((blocks * powers[:len(blocks)]).sum(axis=0) @ scale)
     return dict(zip(distinct, out.tolist(), strict=True)), fold
+
+
+ARITHMETIC = ("auto", "exact", "float")
+"""The roads :func:`weighted_power` takes for Shapley-Shubik (Banzhaf is always exact)."""
+AUTO_SECONDS = 10.0
+"""``auto`` takes the exact road when :func:`exact_seconds` estimates it within this."""
+
+
+@dataclass(frozen=True)
+class Road:
+    """How one index was computed: ``arithmetic`` "exact" (``error_bound`` 0) or "float"
+    (``error_bound`` the proven bound on every player's |value - exact index| before
+    rounding, :attr:`ShapleyFloat.error_bound`, with the Gauss ``nodes`` and the
+    ``sum_defect`` that checks rounding too)."""
+
+    arithmetic: str
+    error_bound: float = 0.0
+    nodes: int | None = None
+    sum_defect: float | None = None
+
+    @property
+    def describe(self) -> str:
+        """One line for people.
+
+        >>> Road("exact").describe
+        'exact (rational arithmetic; error 0)'
+        """
+        if self.arithmetic == "exact":
+            return "exact (rational arithmetic; error 0)"
+        return (f"floating point (Owen's integral, {self.nodes} Gauss nodes): each index within "
+                f"{self.error_bound:.2g} of the exact one (proven bound on truncation and "
+                f"quadrature; rounding aside: the indices sum to 1 within {self.sum_defect:.2g})")
+
+
+@dataclass(frozen=True)
+class WeightedPower:
+    """Indices of ``[quota; weights]`` by :func:`weighted_power`, each labelled with its
+    :class:`Road`; ``shapley_shubik`` holds Fractions (exact) or floats (float road)."""
+
+    weights: tuple[int, ...]
+    quota: int
+    requested: str
+    reason: str
+    banzhaf_swings: tuple[int, ...]
+    shapley_shubik: tuple[Fraction | float, ...]
+    banzhaf_road: Road
+    shapley_road: Road
+
+    @property
+    def n(self) -> int:
+        return len(self.weights)
+
+    @property
+    def banzhaf_absolute(self) -> tuple[Fraction, ...]:
+        return PowerIndices(self.banzhaf_swings, ()).banzhaf_absolute
+
+    @property
+    def banzhaf_normalised(self) -> tuple[Fraction, ...]:
+        return PowerIndices(self.banzhaf_swings, ()).banzhaf_normalised
+
+
+def weighted_power(weights: Sequence[int], quota: int, arithmetic: str = "auto", *,
+                   budget: float = AUTO_SECONDS) -> WeightedPower:
+    """Banzhaf (exact) and Shapley-Shubik indices of ``[quota; weights]``, Shapley-Shubik by
+    the road ``arithmetic`` asks for: "exact" (:func:`weighted_game`), "float"
+    (:func:`shapley_shubik_float`, with its proven error bound), or "auto": exact when
+    :func:`exact_seconds` estimates that within ``budget`` seconds, else float.  The
+    result names the road of each index and, for "auto", why (``reason``).
+
+    >>> un = weighted_power([7] * 5 + [1] * 10, 39)
+    >>> un.shapley_road.arithmetic, str(un.shapley_shubik[0]), un.reason[:29]
+    ('exact', '421/2145', 'auto: the exact road is estim')
+    >>> f = weighted_power([7] * 5 + [1] * 10, 39, "float")
+    >>> f.shapley_road.arithmetic, abs(f.shapley_shubik[0] - 421 / 2145) < 1e-15
+    ('float', True)
+    """
+    if arithmetic not in ARITHMETIC:
+        raise PowerError("arithmetic", f"{arithmetic!r} is not one of {', '.join(ARITHMETIC)}",
+                         fix="write exact, float or auto")
+    _check_game(weights, quota)
+    weights = tuple(int(w) for w in weights)
+    road, reason = arithmetic, f"{arithmetic}: asked for"
+    if arithmetic == "auto":
+        secs = exact_seconds(weights, quota)
+        road = "exact" if secs <= budget else "float"
+        reason = (f"auto: the exact road is estimated at {secs:.2g} s, "
+                  f"{'within' if road == 'exact' else 'more than'} {budget:g} s")
+    if road == "exact":
+        r = weighted_game(weights, quota)
+        return WeightedPower(weights, quota, arithmetic, reason, r.banzhaf_swings,
+                             r.shapley_shubik, Road("exact"), Road("exact"))
+    swings = weighted_game(weights, quota, shapley=False).banzhaf_swings
+    f = shapley_shubik_float(weights, quota)
+    return WeightedPower(weights, quota, arithmetic, reason, swings, f.values, Road("exact"),
+                         Road("float", f.error_bound, f.nodes, f.sum_defect))
 
 
 def brute_force(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:
