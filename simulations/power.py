@@ -209,28 +209,62 @@ def _spans(weights: Sequence[int], cap: int) -> Iterator[tuple[int, list[int], l
         yield w, r[keep].tolist(), lo[keep].tolist(), hi[keep].tolist()
 
 
-def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None) -> np.ndarray:
+def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
     < cap, as Python integers (or, with ``mod``, their residues as uint64): shape (k+1, cap)
     by coalition size if ``sizes`` (k the largest size of a coalition lighter than cap;
-    rows updated as :func:`_spans` says), else (1, cap)."""
-    t = np.zeros((len(weights) + 1 if sizes else 1, cap),
-                 dtype=object if mod is None else np.uint64)
+    rows updated as :func:`_spans` says), else (1, cap).  ``out``: a zeroed array of at
+    least k+1 rows and cap columns to build it in (by size only)."""
+    t = out if out is not None else np.zeros(
+        (len(weights) + 1 if sizes else 1, cap), dtype=object if mod is None else np.uint64)
     t[0, 0] = 1
     if not sizes:
         for total, w in zip(itertools.accumulate(weights), weights, strict=True):
             hi = min(total, cap - 1)
             t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
         return t
+    if mod:
+        return _table_lazy(weights, cap, mod, t)
     top = 0
-    step = np.uint64(mod or 0)
     for w, rows, los, his in _spans(weights, cap):
         top = max(top, rows[0] if rows else 0)
         for r, lo, hi in zip(rows, los, his, strict=True):
             dst = t[r, lo:hi + 1]
             dst += t[r - 1, lo - w:hi + 1 - w]
-            if mod:
-                np.minimum(dst, dst - step, out=dst)
+    return t[:top + 1]
+
+
+_LAZY = 63 - _PRIME_BITS  # players added between reductions modulo a prime below 2^56
+
+
+def _table_lazy(weights: Sequence[int], cap: int, mod: int, t: np.ndarray) -> np.ndarray:
+    """:func:`_table` by size modulo the prime ``mod`` (below 2^56) in ``t``, reducing
+    only every ``_LAZY`` = 7 players.  Every cell is below mod after a reduction, and
+    adding a player at most doubles the bound (a cell gains one cell of the row below,
+    which this player has not touched yet), so 7 players leave every cell below
+    2^7 mod < 2^63: nothing wraps.  Each row is then reduced (``%``) over the columns
+    those players touched.  One addition per cell and player instead of an addition, a
+    subtraction and a minimum."""
+    touched: dict[int, list[int]] = {}
+    top = 0
+    step = np.uint64(mod)
+
+    def reduce() -> None:
+        for r, (lo, hi) in touched.items():
+            t[r, lo:hi + 1] %= step
+        touched.clear()
+
+    for j, (w, rows, los, his) in enumerate(_spans(weights, cap), start=1):
+        top = max(top, rows[0] if rows else 0)
+        for r, lo, hi in zip(rows, los, his, strict=True):
+            dst = t[r, lo:hi + 1]
+            dst += t[r - 1, lo - w:hi + 1 - w]
+            span = touched.setdefault(r, [lo, hi])
+            span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        if j % _LAZY == 0:
+            reduce()
+    reduce()
     return t[:top + 1]
 
 
@@ -293,6 +327,86 @@ def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
             part[:] = _add(part, carry[:, None], mod)
             carry = part[:, -1].copy()
     return np.concatenate([np.zeros((table.shape[0], 1), dtype=table.dtype), table], axis=1)
+
+
+_BLOCK = 1 << (63 - _PRIME_BITS)  # residues below 2^56: 2^7 of them sum below 2^63
+
+
+def _top(weights: Sequence[int], cap: int) -> int:
+    """The largest size of a coalition of ``weights`` lighter than ``cap`` (the last row
+    :func:`_table` fills)."""
+    return max((rows[0] for _, rows, _, _ in _spans(weights, cap) if rows), default=0)
+
+
+def _reduce(a: np.ndarray, mod: int) -> None:
+    """a -= mod where a >= mod, in place, for a < 2 mod (row by row: no big temporary)."""
+    step = np.uint64(mod)
+    for row in a.reshape(a.shape[0], -1):
+        np.minimum(row, row - step, out=row)
+
+
+def _prefix_rows(a: np.ndarray, mod: int) -> None:
+    """Inclusive prefix sums along each row of ``a`` (uint64 residues), in place, modulo
+    ``mod`` (0: 2^64, by wrap-around).  For a prime, the row is cut into blocks of 2^7
+    residues (below 2^56, so a block sums below 2^63): one cumsum and one reduction per
+    block, then the blocks' totals are summed the same way (recursively) and added back.
+    ``a``'s row length must be a multiple of the block (or ``mod`` 0).
+
+    >>> a = np.arange(2 * 256, dtype=np.uint64).reshape(2, 256) * np.uint64(97)
+    >>> _prefix_rows(a, 101)
+    >>> [int(x) for x in a[:, -1]] == [sum(range(256)) * 97 % 101,
+    ...                               sum(range(256, 512)) * 97 % 101]
+    True
+    """
+    if not mod:
+        np.cumsum(a, axis=1, out=a)
+        return
+    rows, cols = a.shape
+    if cols <= _BLOCK:
+        np.cumsum(a, axis=1, out=a)
+        a %= np.uint64(mod)
+        return
+    b = a.reshape(rows, cols // _BLOCK, _BLOCK)
+    np.cumsum(b, axis=2, out=b)
+    b %= np.uint64(mod)
+    totals = b[:, :, -1].copy()  # block totals, reduced; their prefix sums carry over
+    pad = -totals.shape[1] % _BLOCK
+    totals = np.concatenate([totals, np.zeros((rows, pad), dtype=np.uint64)], axis=1)
+    _prefix_rows(totals, mod)
+    b[:, 1:, :] += totals[:, :b.shape[1] - 1, None]
+    _reduce(b, mod)
+
+
+def _residue_prefix(light: Sequence[int], cap: int, mod: int) -> tuple[np.ndarray, int]:
+    """The table by size (:func:`_table`) modulo ``mod``, turned into row prefix sums in
+    its own memory: (``full``, R), where ``full[R + k, e]`` = sum(table[k, :e]) (so
+    column 0 is 0) for the R table rows, with R zero rows above and one below, which let
+    :func:`_window_residues` read its diagonals as strided views.  The columns run to a
+    multiple of the prefix block (:func:`_prefix_rows`); the extra ones are never read."""
+    r = _top(light, cap) + 1
+    width = -(-cap // _BLOCK) * _BLOCK
+    full = np.zeros((2 * r + 1, width + 1), dtype=np.uint64)
+    _table(light, cap, True, mod, out=full[r:2 * r, 1:])
+    _prefix_rows(full[r:2 * r, 1:], mod)
+    return full, r
+
+
+def _window_residues(full: np.ndarray, r: int, w: int, need: int, mod: int) -> np.ndarray:
+    """:func:`_window` (own player divided out, by size) on :func:`_residue_prefix`'s
+    layout, without gathering: with P the prefix rows and
+    A[k] = sum_(t=0..T) (-1)^t P[k - t, need - t w], T = (need - 1) // w, the window is
+    A[k] + A[k + 1] - P[k + 1, need] (the blocks' right ends give A[k]; their left ends,
+    shifted one size down, give the rest), and A's terms lie on a line of constant stride
+    -(C + w) in the flat array of C columns: one strided view, summed row by row."""
+    cols = full.shape[1]
+    steps = min((need - 1) // w, r)  # t > k reads the zero rows above: not needed past r
+    flat = full.reshape(-1)
+    start = r * cols + need
+    view = np.lib.stride_tricks.as_strided(
+        flat[start:], shape=(r + 1, steps + 1),
+        strides=(cols * flat.itemsize, -(cols + w) * flat.itemsize), writeable=False)
+    a = _sub(_row_sums(view[:, 0::2], mod), _row_sums(view[:, 1::2], mod), mod)
+    return _sub(_add(a[:-1], a[1:], mod), full[r + 1:2 * r + 1, need], mod)
 
 
 def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool,
@@ -411,7 +525,12 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
     combs = [math.comb(n_free, k) for k in range(n_free + 1)] if shapley else [2 ** n_free]
     res: dict[Key, list[np.ndarray]] = {key: [] for key in keys}
     for mod in moduli:
-        prefix = _prefix(_table(light, max(need, 1), shapley, mod), mod)
+        padded = r = None
+        if mod is not None and shapley:  # residues by size: strided windows
+            padded, r = _residue_prefix(light, max(need, 1), mod)
+            prefix = padded[r:2 * r]
+        else:
+            prefix = _prefix(_table(light, max(need, 1), shapley, mod), mod)
         for w, is_veto in keys:
             if is_veto:  # every coalition of free players, less those weighing < need
                 full = combs if mod is None else [c % (mod or 1 << 64) for c in combs]
@@ -421,10 +540,12 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
                     got[:rows] = _sub(got[:rows], prefix[:, need], mod)
             elif w == 0 or need <= 0:
                 continue
+            elif padded is not None and r is not None and w < need:
+                got = _window_residues(padded, r, w, need, mod or 0)
             else:
                 got = _window(prefix, w, need, own=w < need, by_size=shapley, mod=mod)
             res[(w, is_veto)].append(got)
-        del prefix
+        del prefix, padded
     return {key: (None if not r else r[0] if moduli[0] is None else _crt(r, moduli))
             for key, r in res.items()}
 

@@ -18,8 +18,10 @@ from simulations.power import (
     PowerError,
     Road,
     _counts,
+    _is_prime,
     _moduli,
     _passes,
+    _prefix_rows,
     body_power,
     brute_force,
     quadrature_bound,
@@ -73,6 +75,49 @@ def test_residues_rebuild_the_python_integer_counts(weights: list[int],
             got = new[key]
             assert (counts is None and got is None) or (
                 counts is not None and got is not None and list(got) == list(counts))
+
+
+def _primes_below(top: int, count: int) -> tuple[int, ...]:
+    out: list[int] = []
+    m = top
+    while len(out) < count:
+        m -= 1
+        if _is_prime(m):
+            out.append(m)
+    return tuple(out)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=15, max_size=40), st.data())
+def test_residue_road_equals_python_integers_on_longer_games(weights: list[int],
+                                                             data: st.DataObject) -> None:
+    """Differential for the residue road's own steps (lazy reduction every 7 players, the
+    block-wise prefix sums, the strided windows): 15 to 40 players, so several lazy
+    rounds pass, against the Python-integer counts; primes below 2^20 (3 of them with
+    2^64 exceed 2^41), so the residues wrap often."""
+    quota = data.draw(st.integers(1, sum(weights)))
+    keys = [(w, False) for w in dict.fromkeys(weights)]
+    light = [w for w in weights if w < quota]
+    old = _counts(light, quota, keys, len(weights), True, (None,))
+    new = _counts(light, quota, keys, len(weights), True, (0, *_primes_below(1 << 20, 3)))
+    for key, counts in old.items():
+        got = new[key]
+        assert (counts is None and got is None) or list(got) == list(counts)
+
+
+def test_block_prefix_sums_recurse() -> None:
+    """Rows of 300 blocks of 128 residues (the block totals are themselves summed in
+    blocks, padded) against Python integers, for a prime near 2^56 and for 2^64."""
+    rng = np.random.default_rng(5)
+    p = _moduli(200)[1]
+    a = rng.integers(0, p, size=(3, 300 * 128), dtype=np.uint64)
+    want = [list(itertools.accumulate(int(x) for x in row)) for row in a]
+    got = a.copy()
+    _prefix_rows(got, p)
+    assert [[int(x) for x in row] for row in got] == [[x % p for x in row] for row in want]
+    got = a.copy()
+    _prefix_rows(got, 0)
+    assert [[int(x) for x in row] for row in got] == [[x % 2 ** 64 for x in row] for row in want]
 
 
 def test_moduli_exceed_every_count() -> None:
