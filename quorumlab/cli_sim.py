@@ -321,9 +321,10 @@ def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
 
 
 _ARITHMETIC_HELP = (
-    "Arithmetic of a weighted game's Shapley-Shubik indices: exact (fractions; minutes at "
-    "1,000 players of weights 1..100), float (floating point, under a second there, each "
-    "index with a proven error bound) or auto, the default: exact where the exact road is "
+    "Arithmetic of a weighted game's Shapley-Shubik indices: exact (fractions; a minute or "
+    "more at 1,000 players of weights 1..100), float (floating point, under a second there; "
+    "every index within a proven bound on truncation and quadrature error, rounding aside, "
+    "which the sum check covers) or auto, the default: exact where the exact road is "
     "estimated within 10 s, else float -- so a small game answers exactly and a large one "
     "in seconds rather than minutes.  Banzhaf indices and a body's rule are always exact.  "
     "The output names the arithmetic and error bound of every index, and why auto chose.")

@@ -9,12 +9,15 @@ Four roads, all exact except :func:`shapley_shubik_float` and :func:`sampled_pow
   cells a coalition can reach are touched; each distinct weight then costs O(quota / w)
   additions (:func:`_window`); O(n) when all weights are equal.  Exact counts have up to
   n bits: for large Shapley-Shubik tables they are built as uint64 residues modulo
-  2^64 and primes below 2^56 and put together by the Chinese remainder theorem
-  (:func:`_counts`), about twice as fast as Python integers, but n = 1,000 with weights
-  1..100 still takes minutes (see bench/power.md).
+  2^64 and primes below 2^56 (reduced every 7 players, :func:`_table_lazy`) and put
+  together by the Chinese remainder theorem (:func:`_counts`), but n = 1,000 with weights
+  1..100 still takes about a minute (see bench/power.md).
 * :func:`shapley_shubik_float` -- the same Shapley-Shubik indices in floating point, by
   Owen's integral (one short FFT per quadrature node), in under a second at that size,
-  with a proven bound on its truncations; not exact.
+  with a proven bound on its truncations and on the quadrature's error
+  (:func:`quadrature_bound`), rounding aside; not exact.  :func:`weighted_power` takes
+  one road or the other (``quorumlab power --weights --arithmetic exact|float|auto``)
+  and labels every index with its road and error bound.
 * :func:`body_power` -- a body's own decision rule.  Every member present, each votes yes
   or no; the chair may be special (the chief decides, the chair calls the vote).  The
   outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`,
@@ -521,7 +524,10 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
     is exact when the moduli multiply to more than every count: each is a number of sets
     of at most ``n_free`` players, below 2^(n_free + 1), which :func:`_moduli` exceeds.
     At 1,000 players that takes 18 moduli; a cell costs about 1.8 ns per modulus against
-    about 160 ns as a Python integer of up to 1,000 bits (:func:`_residues_pay`)."""
+    about 160 ns as a Python integer of up to 1,000 bits (:func:`_residues_pay`).  With
+    residues, the table is built lazily reduced (:func:`_table_lazy`) in a padded layout
+    (:func:`_residue_prefix`) whose swing windows are strided views
+    (:func:`_window_residues`)."""
     combs = [math.comb(n_free, k) for k in range(n_free + 1)] if shapley else [2 ** n_free]
     res: dict[Key, list[np.ndarray]] = {key: [] for key in keys}
     for mod in moduli:
