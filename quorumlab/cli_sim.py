@@ -460,7 +460,8 @@ def _power_game(weights: tuple[int, ...], quota: int | None, arithmetic: str,
                              "(a simple majority of the weight)")
     from simulations.power import weighted_power
 
-    r = weighted_power(weights, quota, arithmetic)
+    with as_flags({"arithmetic": "--arithmetic"}):
+        r = weighted_power(weights, quota, arithmetic)
     exact = r.shapley_road.arithmetic == "exact"
     groups: dict[int, list[int]] = {}
     for i, w in enumerate(weights):

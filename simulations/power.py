@@ -74,6 +74,7 @@ import numpy as np
 
 from model.backend import NP
 from model.errors import QuorumlabError
+from model.limits import enforce, limit
 from model.meeting import MeetingTerms, Outcome, Vote
 from model.rules import Institution, RuleSpec
 from model.semantics import evaluate
@@ -858,8 +859,9 @@ def weighted_power(weights: Sequence[int], quota: int, arithmetic: str = "auto",
     """Banzhaf (exact) and Shapley-Shubik indices of ``[quota; weights]``, Shapley-Shubik by
     the road ``arithmetic`` asks for: "exact" (:func:`weighted_game`), "float"
     (:func:`shapley_shubik_float`, with its proven error bound), or "auto": exact when
-    :func:`exact_seconds` estimates that within ``budget`` seconds, else float.  The
-    result names the road of each index and, for "auto", why (``reason``).
+    :func:`exact_seconds` estimates that within ``budget`` seconds and its table within the
+    ``power_cells`` limit (:mod:`model.limits`; "exact" past that limit is an error), else
+    float.  The result names the road of each index and, for "auto", why (``reason``).
 
     >>> un = weighted_power([7] * 5 + [1] * 10, 39)
     >>> un.shapley_road.arithmetic, str(un.shapley_shubik[0]), un.reason[:29]
@@ -874,12 +876,17 @@ def weighted_power(weights: Sequence[int], quota: int, arithmetic: str = "auto",
     _check_game(weights, quota)
     weights = tuple(int(w) for w in weights)
     road, reason = arithmetic, f"{arithmetic}: asked for"
+    cells = 0 if arithmetic == "float" else (
+        _top([w for w in weights if w < quota], quota) + 1) * quota
     if arithmetic == "auto":
         secs = exact_seconds(weights, quota)
-        road = "exact" if secs <= budget else "float"
+        road = "exact" if secs <= budget and cells <= limit("power_cells") else "float"
         reason = (f"auto: the exact road is estimated at {secs:.2g} s, "
-                  f"{'within' if road == 'exact' else 'more than'} {budget:g} s")
+                  f"{'within' if secs <= budget else 'more than'} {budget:g} s")
+        if cells > limit("power_cells"):
+            reason += f", and its table of {cells} cells is over the power_cells limit"
     if road == "exact":
+        enforce("power_cells", cells, PowerError, "arithmetic")
         r = weighted_game(weights, quota)
         return WeightedPower(weights, quota, arithmetic, reason, r.banzhaf_swings,
                              r.shapley_shubik, Road("exact"), Road("exact"))

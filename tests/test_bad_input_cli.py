@@ -113,6 +113,8 @@ CASES: list[tuple[list[str], str, str, dict[str, str]]] = [
      "whole number >= 1", {}),
     (["power", "--weights", "3,2,1", "--quota", "4", "--arithmetic", "fast", "--out", OUT],
      "--arithmetic", "'fast' is not one of auto, exact, float", {}),
+    (["power", "--weights", "7,7,7,7,7,1,1,1,1,1,1,1,1,1,1", "--quota", "39", "--arithmetic",
+      "exact", "--out", OUT], "--arithmetic", "585 table cells", {"QUORUMLAB_LIMIT_POWER_CELLS": "100"}),
     (["check", PREF, "--sizes", "3-100000000000"], "--sizes",
      _limit_text("check_size", 100000000000), {}),
     (["compare", PREF, "--sizes", "5,401"], "--sizes", "QUORUMLAB_LIMIT_CHECK_SIZE=401", {}),

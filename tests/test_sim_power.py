@@ -353,6 +353,21 @@ def test_weighted_power_labels_each_road() -> None:
         weighted_power(un, q, "fast")
 
 
+def test_exact_road_is_held_to_the_cell_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """UN Security Council: coalitions lighter than 39 have at most 14 players (the ten 1s
+    and four 7s weigh 38), so the table has 15 sizes x 39 columns = 585 cells.  Under a
+    limit of 100, exact is a one-line error naming the limit, and auto takes the
+    floating road and says why."""
+    un = [7] * 5 + [1] * 10
+    monkeypatch.setenv("QUORUMLAB_LIMIT_POWER_CELLS", "100")
+    with pytest.raises(PowerError, match="585 table cells .* limit of 100 .*POWER_CELLS=585"):
+        weighted_power(un, 39, "exact")
+    auto = weighted_power(un, 39)
+    assert auto.shapley_road.arithmetic == "float" and "585 cells" in auto.reason
+    monkeypatch.setenv("QUORUMLAB_LIMIT_POWER_CELLS", "585")
+    assert weighted_power(un, 39).shapley_road.arithmetic == "exact"
+
+
 def test_errors_name_the_field() -> None:
     with pytest.raises(PowerError, match="quota"):
         weighted_game([1, 2], 9)
