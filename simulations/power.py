@@ -277,14 +277,15 @@ def _build_seconds(weights: Sequence[int], cap: int, moduli: int,
     """Estimated seconds to build the table by size (:func:`_table`) in Python integers
     and once per modulus in uint64.  Costs per update and per cell as measured on the
     development machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a
-    cell (the integers have up to n bits); a uint64 update about 3.6 us plus 1.8 ns a
-    cell, per modulus."""
+    cell (the integers have up to n bits); a uint64 update about 2.5 us plus 1.25 ns a
+    cell, per modulus (with the lazy reduction of :func:`_table_lazy`; 3.6 us and 1.8 ns
+    before it)."""
     calls = cells = 0
     for _, rows, los, his in _spans(weights, cap):
         calls += len(rows)
         cells += sum(his) - sum(los) + len(rows)
     as_ints = calls * 2e-6 + cells * (30 + 0.13 * n_free) * 1e-9
-    return as_ints, moduli * (calls * 3.6e-6 + cells * 1.8e-9)
+    return as_ints, moduli * (calls * 2.5e-6 + cells * 1.25e-9)
 
 
 def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
@@ -524,7 +525,7 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
     are put together from their residues by the Chinese remainder theorem (Garner).  That
     is exact when the moduli multiply to more than every count: each is a number of sets
     of at most ``n_free`` players, below 2^(n_free + 1), which :func:`_moduli` exceeds.
-    At 1,000 players that takes 18 moduli; a cell costs about 1.8 ns per modulus against
+    At 1,000 players that takes 18 moduli; a cell costs about 1.25 ns per modulus against
     about 160 ns as a Python integer of up to 1,000 bits (:func:`_residues_pay`).  With
     residues, the table is built lazily reduced (:func:`_table_lazy`) in a padded layout
     (:func:`_residue_prefix`) whose swing windows are strided views
