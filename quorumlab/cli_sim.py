@@ -9,6 +9,11 @@ the flag of ``decide`` and ``compare``) and labels every result, row and chart w
 reading that produced it.  Above 16 combinations it asks for ``--reading`` or
 ``--all-readings``.
 
+``power --weights W --quota Q`` takes a weighted game instead of institutions; its
+Shapley-Shubik indices are exact or floating-point as ``--arithmetic`` says (``auto``, the
+default, chooses by the exact road's estimated time and says why), and every output names
+the arithmetic and error bound of every index (a body's rule: always exact).
+
 Each takes ``--json`` (one document on stdout; docs/schemas/<command>.schema.json) and
 names every file it writes ("wrote ...", or the JSON key ``files``).  ``--out`` folders are
 created if missing and written only when the command succeeds, holding only the last run's
