@@ -2,14 +2,16 @@
 
 Every time is printed as a ratio against a baseline measured in the same run:
 
-* the previous exact algorithm (``simulations/power.py`` at commit ``BASELINE``, Python
-  integers, read with ``git show``): ``old / new`` is the speed-up, and its answers must
-  equal the new ones exactly;
+* the previous exact road (``simulations/power.py`` at commit ``BASELINE``, main before
+  this round: uint64 residues reduced at every addition, gathered swing windows; read
+  with ``git show``): ``prev / new`` is the speed-up, and its answers must equal the new
+  ones exactly (the run stops with an error otherwise);
 * ``powerindex`` and ``powerindices`` (floating point; ``pip install quorumlab[bench]``):
   ``theirs / new``, with their largest error against our exact answer;
 * for Shapley-Shubik, ``shapley_shubik_float`` (Owen's integral, floating point) against
-  the exact new and old code and ``powerindex``, with its largest relative error against
-  the exact index;
+  the exact new and previous code and ``powerindex``, with its largest error against the
+  exact index and the proven bound it reports (truncation and quadrature, rounding
+  aside);
 * the issue's goal, 2 s for Shapley-Shubik with weights 1..100 at n = 1,000: ``time / 2 s``
   for the exact and for the floating-point road.
 
@@ -39,7 +41,7 @@ from bench_sim import competitor, table, verdict  # noqa: E402 - pins one core
 
 from simulations.power import PowerIndices, shapley_shubik_float, weighted_game  # noqa: E402
 
-BASELINE = "75c6c07"  # the last commit with the previous exact algorithm (Python integers)
+BASELINE = "835732d"  # main before this round: residues reduced at every addition
 GOAL_SECONDS = 2.0
 
 
@@ -65,7 +67,7 @@ def _ours(q: Any, which: str, weights: list[int], quota: int, shapley: bool) -> 
     if which == "float":
         t = time.perf_counter()
         f = shapley_shubik_float(weights, quota)
-        q.put(("ok", time.perf_counter() - t, f.values))
+        q.put(("ok", time.perf_counter() - t, (f.values, f.error_bound)))
         return
     game = weighted_game
     if which == "old":
@@ -82,7 +84,7 @@ def _ours(q: Any, which: str, weights: list[int], quota: int, shapley: bool) -> 
 def run(which: str, weights: list[int], quota: int, shapley: bool,
         limit: float) -> tuple[str, float, Any]:
     """(status, seconds, (swings, shapley_shubik)) of ``which`` = "new" or "old"; for
-    "float", (status, seconds, the floating-point Shapley-Shubik indices)."""
+    "float", (status, seconds, (the floating-point indices, their proven bound)))."""
     q: Any = mp.Queue()
     p = mp.Process(target=_ours, args=(q, which, weights, quota, shapley))
     p.start()
@@ -114,7 +116,13 @@ def rel_error(got: tuple[float, ...], exact: tuple[Any, ...]) -> float:
     return max(abs(g - float(e)) / (float(e) or 1.0) for g, e in zip(got, exact, strict=True))
 
 
-def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], list[list[Any]], dict]:
+def abs_error(got: tuple[float, ...], exact: tuple[Any, ...]) -> float:
+    """Largest absolute error of ``got`` against the exact indices."""
+    return max(abs(g - float(e)) for g, e in zip(got, exact, strict=True))
+
+
+def rows(sizes: list[int], limit: float,
+         prev_limit: float) -> tuple[list[list[Any]], list[list[Any]], dict]:
     out, flo, goal = [], [], {}
     rng = np.random.default_rng(7)
     for top in (10, 100):
@@ -127,8 +135,11 @@ def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], list[list[Any
                     out.append([n, f"1..{top}", index, status, "", "", ""])
                     continue
                 r = PowerIndices(*got)
-                o_status, o_secs, o_got = run("old", weights, quota, shapley, limit)
-                same = "" if o_got is None else (" same" if o_got == got else " DIFFERENT")
+                o_status, o_secs, o_got = run("old", weights, quota, shapley, prev_limit)
+                if o_got is not None and o_got != got:
+                    raise SystemExit(f"n = {n}, weights 1..{top}, {index}: the previous "
+                                     "exact road answers differently")
+                same = "" if o_got is None else " same"
                 row = [n, f"1..{top}", index, f"{secs:.3g}s",
                        ratio(o_status, o_secs, secs) + same]
                 exact = r.shapley_shubik if shapley else r.banzhaf_normalised
@@ -144,11 +155,14 @@ def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], list[list[Any
                     continue
                 f_status, f_secs, f_got = run("float", weights, quota, True, limit)
                 if f_status != "ok":
-                    flo.append([n, f"1..{top}", f_status, "", "", "", ""])
+                    flo.append([n, f"1..{top}", f_status, "", "", "", "", ""])
                     continue
+                values, bound = f_got
+                err = abs_error(values, exact)
                 flo.append([n, f"1..{top}", f"{f_secs:.3g}s", f"{secs / f_secs:.3g}x",
                             ratio(o_status, o_secs, f_secs), ratio(px[0], px[1], f_secs),
-                            f"{rel_error(f_got, exact):.1g}"])
+                            f"{rel_error(values, exact):.1g}",
+                            f"{err:.1g} {'<=' if err <= bound else '> (rounding)'} {bound:.1g}"])
                 if top == 100 and n == 1000:
                     goal = {"exact": secs, "float": f_secs, "old": (o_status, o_secs),
                             "powerindex": px}
@@ -158,28 +172,34 @@ def rows(sizes: list[int], limit: float) -> tuple[list[list[Any]], list[list[Any
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="n up to 300, 30 s limits")
-    ap.add_argument("--limit", type=float, default=120.0, help="seconds per baseline run")
+    ap.add_argument("--limit", type=float, default=120.0, help="seconds per peer run")
+    ap.add_argument("--prev-limit", type=float, default=300.0,
+                    help="seconds per run of the previous exact road")
     args = ap.parse_args()
     sizes = [100, 300] if args.quick else [100, 300, 1000]
     limit = 30.0 if args.quick else args.limit
-    found, flo, goal = rows(sizes, limit)
+    found, flo, goal = rows(sizes, limit, 60.0 if args.quick else args.prev_limit)
     table("Exact power indices: new time, and each baseline's time as a multiple of it",
-          ["n", "weights", "index", "new, exact (the unit)", "old / new", "powerindex / new",
+          ["n", "weights", "index", "new, exact (the unit)", "prev / new", "powerindex / new",
            "powerindices / new"], found)
     table("Shapley-Shubik in floating point (shapley_shubik_float): its time, and each "
           "baseline's as a multiple of it",
-          ["n", "weights", "float (the unit)", "new exact / float", "old exact / float",
-           "powerindex / float", "max relative error vs exact"], flo)
+          ["n", "weights", "float (the unit)", "new exact / float", "prev exact / float",
+           "powerindex / float", "max relative error vs exact",
+           "max abs error vs proven bound"], flo)
     if goal:
         print(f"\nGoal (Shapley-Shubik, weights 1..100, n = 1,000, under {GOAL_SECONDS:g} s):")
         for road in ("exact", "float"):
             secs = goal[road]
             print(f"  {road}: {secs:.3g} s, {secs / GOAL_SECONDS:.3g}x the goal "
                   f"({'met' if secs <= GOAL_SECONDS else 'missed'})")
+        print(f"  exact, previous road: {ratio(*goal['old'], goal['exact'])} the new "
+              "exact road's time")
         print(f"  float against the same run: new exact / float = "
-              f"{goal['exact'] / goal['float']:.3g}x, old exact / float = "
+              f"{goal['exact'] / goal['float']:.3g}x, prev exact / float = "
               f"{ratio(*goal['old'], goal['float'])}, powerindex / float = "
               f"{ratio(*goal['powerindex'], goal['float'])}")
+
 
 if __name__ == "__main__":
     main()

@@ -56,6 +56,7 @@ LIMITS: dict[str, Limit] = {lim.name: lim for lim in (
     Limit("exact_size", 5000, "members", "use a smaller board"),
     Limit("power_players", 5000, "players", "use fewer players"),
     Limit("power_quota", 1_000_000, "weight units", "use smaller weights"),
+    Limit("power_cells", 50_000_000, "table cells", "use --arithmetic float"),
     Limit("meetings", 100_000_000, "meetings", "simulate fewer meetings"),
     Limit("sweep_points", 100_000, "grid points", "sweep a coarser grid"),
     Limit("kin_people", 10_000, "people", "record fewer relatives"),

@@ -9,6 +9,11 @@ the flag of ``decide`` and ``compare``) and labels every result, row and chart w
 reading that produced it.  Above 16 combinations it asks for ``--reading`` or
 ``--all-readings``.
 
+``power --weights W --quota Q`` takes a weighted game instead of institutions; its
+Shapley-Shubik indices are exact or floating-point as ``--arithmetic`` says (``auto``, the
+default, chooses by the exact road's estimated time and says why), and every output names
+the arithmetic and error bound of every index (a body's rule: always exact).
+
 Each takes ``--json`` (one document on stdout; docs/schemas/<command>.schema.json) and
 names every file it writes ("wrote ...", or the JSON key ``files``).  ``--out`` folders are
 created if missing and written only when the command succeeds, holding only the last run's
@@ -33,10 +38,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 from wcwidth import wcswidth
 
 from model.errors import QuorumlabError
@@ -44,7 +51,16 @@ from model.limits import enforce
 from quorumlab.console import emit_json, progress
 from quorumlab.errors import BODY_FLAGS, as_flags, user_errors
 from quorumlab.outputs import staged
-from quorumlab.params import OUT_DIR, PROBABILITY, SCHEDULER, SEED, WEIGHT, OneOf, WholeNumber
+from quorumlab.params import (
+    OUT_DIR,
+    PROBABILITY,
+    SCHEDULER,
+    SEED,
+    WEIGHT,
+    WEIGHTS,
+    OneOf,
+    WholeNumber,
+)
 from quorumlab.readings import reading_option
 
 __all__ = ["register", "LARGE_SIMULATION", "exact_fix"]
@@ -310,14 +326,50 @@ def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
         click.echo(f"wrote {p}")
 
 
+_ARITHMETIC_HELP = (
+    "Arithmetic of a weighted game's Shapley-Shubik indices: exact (fractions; a minute or "
+    "more at 1,000 players of weights 1..100), float (floating point, under a second there; "
+    "every index within a proven bound on truncation and quadrature error, rounding aside, "
+    "which the sum check covers) or auto, the default: exact where the exact road is "
+    "estimated within 10 s, else float -- so a small game answers exactly and a large one "
+    "in seconds rather than minutes.  Banzhaf indices and a body's rule are always exact.  "
+    "The output names the arithmetic and error bound of every index, and why auto chose.")
+
+
+def _road(road: Any) -> dict[str, Any]:
+    """A :class:`simulations.power.Road` as JSON."""
+    return {"arithmetic": road.arithmetic, "error_bound": road.error_bound,
+            "nodes": road.nodes, "sum_defect": road.sum_defect}
+
+
+def _power_files(out: Path | None, data: Any, chart: Callable[[Path], None]) -> list[str]:
+    """With ``--out``: write ``power.json`` (``data``) and ``chart(folder)`` there, staged;
+    the files written (none without ``--out``)."""
+    with staged() as staging:
+        if out:
+            d = staging.folder(out, "--out")
+            (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
+                                          encoding="utf-8")
+            chart(d)
+    return staging.written
+
+
 @click.command("power")
-@click.argument("institutions", nargs=-1, required=True)
+@click.argument("institutions", nargs=-1)
 @click.option("--body", help="Body id (default: the first).")
 @click.option("--matter", help="Matter category (default: the body's first).")
 @click.option("--n", "n", type=WholeNumber(2, 15, "--n", limit="power_players"), default=15,
               show_default=True, help="Number of members (2 or more; limit: power_players).")
 @click.option("--no-ternary", is_flag=True, help="Skip the yes/no/absent (ternary) measures.")
 @reading_options
+@click.option("--weights", type=WEIGHTS,
+              help="A weighted game [quota; weights] instead of institutions: the players' "
+              "weights, comma-separated, or @FILE (limits: power_players, power_quota).")
+@click.option("--quota", type=WholeNumber(1, 51, "--quota", limit="power_quota"),
+              help="The weighted game's quota: a coalition wins when its weight reaches it.")
+@click.option("--arithmetic", type=OneOf(("auto", "exact", "float")),  # power.ARITHMETIC
+              default="auto", show_default=True,
+              help=_ARITHMETIC_HELP)
 @click.option("--out", type=OUT_DIR,
               help="Write JSON and a chart in this folder (created if missing; the previous "
               "run's files there are replaced, other files kept).")
@@ -326,16 +378,33 @@ def sweep_cmd(spec: str, out: Path, workers: int | None, scheduler: str | None,
 @user_errors
 def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | None, n: int,
               no_ternary: bool, reading: dict[str, str], all_readings: bool,
+              weights: tuple[int, ...] | None, quota: int | None, arithmetic: str,
               out: Path | None, as_json: bool) -> None:
     """Exact Banzhaf and Shapley-Shubik indices of each INSTITUTION's decision rule
-    (ids or rule-file paths; several give one chart side by side), once per reading."""
-    from simulations.power import body_power
+    (ids or rule-file paths; several give one chart side by side), once per reading; or,
+    with --weights and --quota, of a weighted game (Shapley-Shubik as --arithmetic says)."""
+    if weights is not None:
+        _power_game(weights, quota, arithmetic, out, as_json)
+        return
+    if quota is not None:
+        raise QuorumlabError("--quota", "applies to a weighted game only",
+                             fix="add --weights, or drop --quota")
+    if not institutions:
+        raise QuorumlabError("INSTITUTIONS", "no institution and no weighted game",
+                             fix="name an institution (quorumlab list), or give --weights "
+                             "and --quota")
+    if arithmetic == "float":
+        raise QuorumlabError("--arithmetic", "a body's rule has no floating road (its members "
+                             "are alike, so its indices are counted exactly in O(n))",
+                             fix="drop --arithmetic float, or give a weighted game with --weights")
+    from simulations.power import Road, body_power
 
     with as_flags(BODY_FLAGS):
         results = [p for i in institutions
                    for p in body_power(i, n=n, body=body, matter=matter, reading=reading,
                                        all_readings=all_readings,
                                        ternary=False if no_ternary else None)]
+    exact = _road(Road("exact"))
     data = [{"institution": p.institution, "body": p.body, "matter": p.matter, "n": p.n,
              "reading": dict(p.reading), "reading_label": p.reading_label,
              "chair_vetoes": p.chair_vetoes, "chair_dictates": p.chair_dictates,
@@ -343,26 +412,26 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
              "banzhaf_normalised": [str(p.banzhaf_normalised[0]),
                                     str(p.banzhaf_normalised[1])],
              "shapley_shubik": [str(p.shapley_shubik[0]), str(p.shapley_shubik[1])],
+             "arithmetic": {"banzhaf": exact, "shapley_shubik": exact, "ternary": exact},
              "ternary": {w: ({k: str(v) for k, v in vars(t).items()} if t else None)
                          for w, t in (("chair", p.ternary_chair),
                                       ("member", p.ternary_member))},
              "note": "index 0 = the chair (leader), index 1 = any ordinary member"}
             for p in results]
-    with staged() as staging:
-        if out:
-            from simulations.plotting import plot_power
+    def chart(d: Path) -> None:
+        from simulations.plotting import plot_power
 
-            d = staging.folder(out, "--out")
-            (d / "power.json").write_text(json.dumps(data, indent=2, ensure_ascii=False),
-                                          encoding="utf-8")
-            plot_power(results, d)
-    files = staging.written
+        plot_power(results, d)
+
+    files = _power_files(out, data, chart)
     if as_json:
-        emit_json({"results": data, "out": str(out) if out else None, "files": files})
+        emit_json({"results": data, "game": None, "out": str(out) if out else None,
+                   "files": files})
         return
     for p in results:
         rows = [("institution", f"{p.institution} / {p.body} / {p.matter}, n = {p.n}"),
                 ("reading", p.reading_label),
+                ("arithmetic", Road("exact").describe + ", every index"),
                 ("chair", f"vetoes: {p.chair_vetoes}, dictates: {p.chair_dictates}")]
         for who, i in (("chair", 0), ("member", 1)):
             rows.append((f"{who} Banzhaf (abs)", f"{float(p.banzhaf_absolute[i]):.6g}"))
@@ -374,6 +443,73 @@ def power_cmd(institutions: tuple[str, ...], body: str | None, matter: str | Non
                              f"{float(t.absent_to_yes):.4g}, no->absent "
                              f"{float(t.no_to_absent):.4g}"))
         click.echo(_table(rows) + "\n")
+    for f in files:
+        click.echo(f"wrote {f}")
+
+
+def _power_game(weights: tuple[int, ...], quota: int | None, arithmetic: str,
+                out: Path | None, as_json: bool) -> None:
+    """``power --weights``: the indices of ``[quota; weights]``, one row per distinct
+    weight, every index labelled with its arithmetic and error bound."""
+    ctx = click.get_current_context()
+    for name, flag in (("institutions", "INSTITUTIONS"), ("body", "--body"),
+                       ("matter", "--matter"), ("n", "--n"), ("no_ternary", "--no-ternary"),
+                       ("reading", "--reading"), ("all_readings", "--all-readings")):
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None):
+            raise QuorumlabError(flag, "applies to institutions, not to a weighted game "
+                                 "(--weights)", fix=f"drop {flag}, or drop --weights")
+    total = sum(weights)
+    if quota is None or quota > total:
+        raise QuorumlabError("--quota", "a weighted game needs a quota" if quota is None else
+                             f"{quota} is more than the total weight {total}",
+                             fix=f"write a quota in 1..{total}, e.g. --quota {total // 2 + 1} "
+                             "(a simple majority of the weight)")
+    from simulations.power import weighted_power
+
+    with as_flags({"arithmetic": "--arithmetic"}):
+        r = weighted_power(weights, quota, arithmetic)
+    exact = r.shapley_road.arithmetic == "exact"
+    groups: dict[int, list[int]] = {}
+    for i, w in enumerate(weights):
+        groups.setdefault(w, []).append(i)
+    classes = [{"weight": w, "players": ids,
+                "banzhaf_swings": str(r.banzhaf_swings[ids[0]]),
+                "banzhaf_normalised": str(r.banzhaf_normalised[ids[0]]),
+                "shapley_shubik": str(r.shapley_shubik[ids[0]]) if exact
+                else float(r.shapley_shubik[ids[0]])}
+               for w, ids in sorted(groups.items(), reverse=True)]
+    game = {"weights": list(weights), "quota": quota, "n": r.n, "total_weight": total,
+            "requested": arithmetic, "reason": r.reason,
+            "arithmetic": {"banzhaf": _road(r.banzhaf_road),
+                           "shapley_shubik": _road(r.shapley_road)},
+            "classes": classes,
+            "note": "one entry per distinct weight, heaviest first (players of equal weight "
+                    "have equal indices); players are 0-based positions in --weights"}
+    def chart(d: Path) -> None:
+        from simulations.plotting import plot_weighted_power
+
+        plot_weighted_power(r, d)
+
+    files = _power_files(out, game, chart)
+    if as_json:
+        emit_json({"results": [], "game": game, "out": str(out) if out else None,
+                   "files": files})
+        return
+    head = [("game", f"[{quota}; {r.n} players], total weight {total}"),
+            ("arithmetic", r.reason),
+            ("Banzhaf", r.banzhaf_road.describe),
+            ("Shapley-Shubik", r.shapley_road.describe)]
+    lines = [("weight", "players", "Banzhaf (abs)", "Banzhaf (norm)", "Shapley-Shubik")]
+    for c in classes:
+        i = c["players"][0]
+        lines.append((str(c["weight"]), str(len(c["players"])),
+                      f"{float(r.banzhaf_absolute[i]):.6g}",
+                      f"{float(r.banzhaf_normalised[i]):.6g}",
+                      f"{float(r.shapley_shubik[i]):.6g}"))
+    widths = [max(len(row[k]) for row in lines) for k in range(5)]
+    click.echo(_table(head) + "\n")
+    click.echo("\n".join("  ".join(x.rjust(wd) for x, wd in zip(row, widths, strict=True))
+                         for row in lines) + "\n")
     for f in files:
         click.echo(f"wrote {f}")
 

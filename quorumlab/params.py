@@ -48,7 +48,8 @@ from proofs.options import DEFAULT_TIMEOUT_S, parse_sizes
 
 __all__ = ["ParamError", "flag_of", "Sizes", "WholeNumber", "Number", "OneOf", "Property", "OutDir",
            "OutFile", "Scheduler", "check_dir", "SIZES", "SEED", "PROBABILITY", "WEIGHT",
-           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE", "proof_run_options"]
+           "SECONDS", "SCHEDULER", "OUT_DIR", "OUT_FILE", "Weights", "WEIGHTS",
+           "proof_run_options"]
 
 
 class ParamError(click.ClickException):
@@ -170,6 +171,49 @@ class Number(click.ParamType):
             raise ParamError(QuorumlabError(flag, f"{value} is not {self.describe()}",
                                             fix=f"write e.g. {flag} {self.example}"))
         return x
+
+
+class Weights(click.ParamType):
+    """Players' weights for a weighted game: whole numbers >= 0 separated by commas (or,
+    from a file named ``@PATH``, by commas, spaces or lines; ``#`` starts a comment), at
+    least one of them above 0; at most ``power_players`` of them, summing to at most
+    ``power_quota`` (:mod:`model.limits`).
+
+    >>> WEIGHTS.convert("7, 7,1", None, None)
+    (7, 7, 1)
+    """
+
+    name = "weights"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        flag = flag_of(param, "--weights")
+        text, where = str(value), ""
+        if text.startswith("@"):
+            where = f" in {text[1:]}"
+            try:
+                text = re.sub(r"#[^\n]*", "", Path(text[1:]).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as err:
+                raise ParamError(QuorumlabError(
+                    flag, f"cannot read {text[1:]} ({type(err).__name__})",
+                    fix=f"name a readable text file of weights: {flag} @weights.txt")) from None
+        items = [x for x in re.split(r"[,\s]+", text.strip()) if x]
+        bad = next((x for x in items if not re.fullmatch(r"[0-9]+", x)), None)
+        if bad is not None or not items or not any(int(x) for x in items):
+            what = f"{bad!r} is not a whole number >= 0" if bad is not None else (
+                "no weight above 0")
+            raise ParamError(QuorumlabError(
+                flag, f"{what}{where}",
+                fix=f"write whole numbers separated by commas, e.g. {flag} 3,2,2,1"))
+        weights = tuple(int(x) for x in items)
+        try:
+            enforce("power_players", len(weights), QuorumlabError, flag)
+            enforce("power_quota", sum(weights), QuorumlabError, flag)
+        except QuorumlabError as err:
+            raise ParamError(err) from None
+        return weights
 
 
 def _number(x: float) -> str:
@@ -307,6 +351,7 @@ SECONDS = Number(0, 1_000_000, "10", "--timeout", "a number of seconds", above=T
 SCHEDULER = Scheduler()
 OUT_DIR = OutDir()
 OUT_FILE = OutFile()
+WEIGHTS = Weights()
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from simulations.montecarlo import OUTCOME_KEYS, SimulationResult  # noqa: E402
-from simulations.power import BodyPower  # noqa: E402
+from simulations.power import BodyPower, WeightedPower  # noqa: E402
 
 __all__ = ["plot_outcomes", "plot_herding", "plot_power", "plot_simulation", "save"]
 
@@ -185,11 +185,33 @@ def plot_power(results: Sequence[BodyPower], out_dir: str | Path, name: str = "p
         ax.bar(xs, [float(get(r)) for r in results], width, label=label)
     ax.set_xticks(range(len(results)), labels, fontsize=6)
     ax.set_ylabel("share of voting power")
-    ax.set_title("Voting power of the chair and of an ordinary member\n"
+    ax.set_title("Voting power of the chair and of an ordinary member (exact)\n"
                  "(all present, yes/no votes; the chair withholds the vote where the rules let him)",
                  fontsize=9)
     fig.legend(fontsize=7, loc="outside right center")
     ax.grid(axis="y", alpha=0.3)
+    return save(fig, out_dir, name)
+
+
+def plot_weighted_power(result: WeightedPower, out_dir: str | Path,
+                        name: str = "power") -> list[Path]:
+    """Normalised Banzhaf and Shapley-Shubik index per distinct weight of a weighted game,
+    each series labelled with the arithmetic that produced it."""
+    weights = sorted(set(result.weights))
+    first = {w: result.weights.index(w) for w in weights}
+    fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
+    for label, road, values in (
+            ("Banzhaf (normalised)", result.banzhaf_road, result.banzhaf_normalised),
+            ("Shapley-Shubik", result.shapley_road, result.shapley_shubik)):
+        bound = "" if road.arithmetic == "exact" else f", within {road.error_bound:.1g}"
+        ax.plot(weights, [float(values[first[w]]) for w in weights], marker=".",
+                label=f"{label}: {road.arithmetic}{bound}")
+    ax.set_xlabel("weight")
+    ax.set_ylabel("index of one player of that weight")
+    ax.set_title(f"Weighted game [{result.quota}; {result.n} players]\n{result.reason}",
+                 fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
     return save(fig, out_dir, name)
 
 

@@ -9,12 +9,15 @@ Four roads, all exact except :func:`shapley_shubik_float` and :func:`sampled_pow
   cells a coalition can reach are touched; each distinct weight then costs O(quota / w)
   additions (:func:`_window`); O(n) when all weights are equal.  Exact counts have up to
   n bits: for large Shapley-Shubik tables they are built as uint64 residues modulo
-  2^64 and primes below 2^56 and put together by the Chinese remainder theorem
-  (:func:`_counts`), about twice as fast as Python integers, but n = 1,000 with weights
-  1..100 still takes minutes (see bench/power.md).
+  2^64 and primes below 2^56 (reduced every 7 players, :func:`_table_lazy`) and put
+  together by the Chinese remainder theorem (:func:`_counts`), but n = 1,000 with weights
+  1..100 still takes about a minute (see bench/power.md).
 * :func:`shapley_shubik_float` -- the same Shapley-Shubik indices in floating point, by
   Owen's integral (one short FFT per quadrature node), in under a second at that size,
-  with a proven bound on its truncations; not exact.
+  with a proven bound on its truncations and on the quadrature's error
+  (:func:`quadrature_bound`), rounding aside; not exact.  :func:`weighted_power` takes
+  one road or the other (``quorumlab power --weights --arithmetic exact|float|auto``)
+  and labels every index with its road and error bound.
 * :func:`body_power` -- a body's own decision rule.  Every member present, each votes yes
   or no; the chair may be special (the chief decides, the chair calls the vote).  The
   outcome of every profile is decided by the rule semantics (:func:`model.semantics.evaluate`,
@@ -71,6 +74,7 @@ import numpy as np
 
 from model.backend import NP
 from model.errors import QuorumlabError
+from model.limits import enforce, limit
 from model.meeting import MeetingTerms, Outcome, Vote
 from model.rules import Institution, RuleSpec
 from model.semantics import evaluate
@@ -82,7 +86,8 @@ from simulations.readings import reading_label, reading_specs
 from simulations.rng import Seed, as_generator
 
 __all__ = ["PowerError", "PowerIndices", "BodyPower", "TernaryPower", "weighted_game",
-           "ShapleyFloat", "shapley_shubik_float",
+           "ShapleyFloat", "shapley_shubik_float", "quadrature_bound", "exact_seconds",
+           "ARITHMETIC", "Road", "WeightedPower", "weighted_power",
            "anonymous_game", "brute_force", "body_power", "sampled_power", "sampled_shapley"]
 
 
@@ -208,45 +213,108 @@ def _spans(weights: Sequence[int], cap: int) -> Iterator[tuple[int, list[int], l
         yield w, r[keep].tolist(), lo[keep].tolist(), hi[keep].tolist()
 
 
-def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None) -> np.ndarray:
+def _table(weights: Sequence[int], cap: int, sizes: bool, mod: int | None = None,
+           out: np.ndarray | None = None) -> np.ndarray:
     """Coefficients of prod(1 + y x^w) over ``weights`` (each < cap) truncated to x-degree
     < cap, as Python integers (or, with ``mod``, their residues as uint64): shape (k+1, cap)
     by coalition size if ``sizes`` (k the largest size of a coalition lighter than cap;
-    rows updated as :func:`_spans` says), else (1, cap)."""
-    t = np.zeros((len(weights) + 1 if sizes else 1, cap),
-                 dtype=object if mod is None else np.uint64)
+    rows updated as :func:`_spans` says), else (1, cap).  ``out``: a zeroed array of at
+    least k+1 rows and cap columns to build it in (by size only)."""
+    t = out if out is not None else np.zeros(
+        (len(weights) + 1 if sizes else 1, cap), dtype=object if mod is None else np.uint64)
     t[0, 0] = 1
     if not sizes:
         for total, w in zip(itertools.accumulate(weights), weights, strict=True):
             hi = min(total, cap - 1)
             t[0, w:hi + 1] = _add(t[0, w:hi + 1], t[0, :hi + 1 - w], mod)
         return t
+    if mod:
+        return _table_lazy(weights, cap, mod, t)
     top = 0
-    step = np.uint64(mod or 0)
     for w, rows, los, his in _spans(weights, cap):
         top = max(top, rows[0] if rows else 0)
         for r, lo, hi in zip(rows, los, his, strict=True):
             dst = t[r, lo:hi + 1]
             dst += t[r - 1, lo - w:hi + 1 - w]
-            if mod:
-                np.minimum(dst, dst - step, out=dst)
     return t[:top + 1]
 
 
-def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
-    """Whether building the table once per modulus in uint64 is cheaper than once in
-    Python integers.  Costs per update and per cell as measured on the development
-    machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a cell (the
-    integers have up to n bits); a uint64 update about 3.6 us plus 1.8 ns a cell, per
-    modulus.  Small tables (weights 1..10) are all call overhead, which residues only
-    multiply."""
+_LAZY = 63 - _PRIME_BITS  # players added between reductions modulo a prime below 2^56
+
+
+def _table_lazy(weights: Sequence[int], cap: int, mod: int, t: np.ndarray) -> np.ndarray:
+    """:func:`_table` by size modulo the prime ``mod`` (below 2^56) in ``t``, reducing
+    only every ``_LAZY`` = 7 players.  Every cell is below mod after a reduction, and
+    adding a player at most doubles the bound (a cell gains one cell of the row below,
+    which this player has not touched yet), so 7 players leave every cell below
+    2^7 mod < 2^63: nothing wraps.  Each row is then reduced (``%``) over the columns
+    those players touched.  One addition per cell and player instead of an addition, a
+    subtraction and a minimum."""
+    touched: dict[int, list[int]] = {}
+    top = 0
+    step = np.uint64(mod)
+
+    def reduce() -> None:
+        for r, (lo, hi) in touched.items():
+            t[r, lo:hi + 1] %= step
+        touched.clear()
+
+    for j, (w, rows, los, his) in enumerate(_spans(weights, cap), start=1):
+        top = max(top, rows[0] if rows else 0)
+        for r, lo, hi in zip(rows, los, his, strict=True):
+            dst = t[r, lo:hi + 1]
+            dst += t[r - 1, lo - w:hi + 1 - w]
+            span = touched.setdefault(r, [lo, hi])
+            span[0], span[1] = min(span[0], lo), max(span[1], hi)
+        if j % _LAZY == 0:
+            reduce()
+    reduce()
+    return t[:top + 1]
+
+
+def _build_seconds(weights: Sequence[int], cap: int, moduli: int,
+                   n_free: int) -> tuple[float, float]:
+    """Estimated seconds to build the table by size (:func:`_table`) in Python integers
+    and once per modulus in uint64.  Costs per update and per cell as measured on the
+    development machine (2026): a Python-integer update about 2 us plus 30 + 0.13 n ns a
+    cell (the integers have up to n bits); a uint64 update about 2.5 us plus 1.25 ns a
+    cell, per modulus (with the lazy reduction of :func:`_table_lazy`; 3.6 us and 1.8 ns
+    before it)."""
     calls = cells = 0
     for _, rows, los, his in _spans(weights, cap):
         calls += len(rows)
         cells += sum(his) - sum(los) + len(rows)
     as_ints = calls * 2e-6 + cells * (30 + 0.13 * n_free) * 1e-9
-    as_residues = moduli * (calls * 3.6e-6 + cells * 1.8e-9)
+    return as_ints, moduli * (calls * 2.5e-6 + cells * 1.25e-9)
+
+
+def _residues_pay(weights: Sequence[int], cap: int, moduli: int, n_free: int) -> bool:
+    """Whether building the table once per modulus in uint64 is cheaper than once in
+    Python integers (:func:`_build_seconds`).  Small tables (weights 1..10) are all call
+    overhead, which residues only multiply."""
+    as_ints, as_residues = _build_seconds(weights, cap, moduli, n_free)
     return as_residues < as_ints
+
+
+def exact_seconds(weights: Sequence[int], quota: int) -> float:
+    """Estimated seconds :func:`weighted_game` takes for Shapley-Shubik (no veto players)
+    on the development machine: the cheaper of its two ways to build the table
+    (:func:`_build_seconds`), which is most of the work.  An estimate, to choose between
+    the exact and the floating-point road, not a promise (bench/power.md has the
+    measurements: 1,000 players of weights 1..100 take minutes).
+
+    >>> exact_seconds([7] * 5 + [1] * 10, 39) < 0.01
+    True
+    >>> import numpy as np
+    >>> exact_seconds(np.random.default_rng(7).integers(1, 101, 1000).tolist(), 25_000) > 30
+    True
+    """
+    _check_game(weights, quota)
+    free = [int(w) for w in weights]
+    if len(set(free)) == 1:  # all alike: closed form (:func:`anonymous_game`)
+        return 0.0
+    light = [w for w in free if w < quota]
+    return min(_build_seconds(light, quota, len(_moduli(len(free) + 1)), len(free)))
 
 
 def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
@@ -264,6 +332,86 @@ def _prefix(table: np.ndarray, mod: int | None) -> np.ndarray:
             part[:] = _add(part, carry[:, None], mod)
             carry = part[:, -1].copy()
     return np.concatenate([np.zeros((table.shape[0], 1), dtype=table.dtype), table], axis=1)
+
+
+_BLOCK = 1 << (63 - _PRIME_BITS)  # residues below 2^56: 2^7 of them sum below 2^63
+
+
+def _top(weights: Sequence[int], cap: int) -> int:
+    """The largest size of a coalition of ``weights`` lighter than ``cap`` (the last row
+    :func:`_table` fills)."""
+    return max((rows[0] for _, rows, _, _ in _spans(weights, cap) if rows), default=0)
+
+
+def _reduce(a: np.ndarray, mod: int) -> None:
+    """a -= mod where a >= mod, in place, for a < 2 mod (row by row: no big temporary)."""
+    step = np.uint64(mod)
+    for row in a.reshape(a.shape[0], -1):
+        np.minimum(row, row - step, out=row)
+
+
+def _prefix_rows(a: np.ndarray, mod: int) -> None:
+    """Inclusive prefix sums along each row of ``a`` (uint64 residues), in place, modulo
+    ``mod`` (0: 2^64, by wrap-around).  For a prime, the row is cut into blocks of 2^7
+    residues (below 2^56, so a block sums below 2^63): one cumsum and one reduction per
+    block, then the blocks' totals are summed the same way (recursively) and added back.
+    ``a``'s row length must be a multiple of the block (or ``mod`` 0).
+
+    >>> a = np.arange(2 * 256, dtype=np.uint64).reshape(2, 256) * np.uint64(97)
+    >>> _prefix_rows(a, 101)
+    >>> [int(x) for x in a[:, -1]] == [sum(range(256)) * 97 % 101,
+    ...                               sum(range(256, 512)) * 97 % 101]
+    True
+    """
+    if not mod:
+        np.cumsum(a, axis=1, out=a)
+        return
+    rows, cols = a.shape
+    if cols <= _BLOCK:
+        np.cumsum(a, axis=1, out=a)
+        a %= np.uint64(mod)
+        return
+    b = a.reshape(rows, cols // _BLOCK, _BLOCK)
+    np.cumsum(b, axis=2, out=b)
+    b %= np.uint64(mod)
+    totals = b[:, :, -1].copy()  # block totals, reduced; their prefix sums carry over
+    pad = -totals.shape[1] % _BLOCK
+    totals = np.concatenate([totals, np.zeros((rows, pad), dtype=np.uint64)], axis=1)
+    _prefix_rows(totals, mod)
+    b[:, 1:, :] += totals[:, :b.shape[1] - 1, None]
+    _reduce(b, mod)
+
+
+def _residue_prefix(light: Sequence[int], cap: int, mod: int) -> tuple[np.ndarray, int]:
+    """The table by size (:func:`_table`) modulo ``mod``, turned into row prefix sums in
+    its own memory: (``full``, R), where ``full[R + k, e]`` = sum(table[k, :e]) (so
+    column 0 is 0) for the R table rows, with R zero rows above and one below, which let
+    :func:`_window_residues` read its diagonals as strided views.  The columns run to a
+    multiple of the prefix block (:func:`_prefix_rows`); the extra ones are never read."""
+    r = _top(light, cap) + 1
+    width = -(-cap // _BLOCK) * _BLOCK
+    full = np.zeros((2 * r + 1, width + 1), dtype=np.uint64)
+    _table(light, cap, True, mod, out=full[r:2 * r, 1:])
+    _prefix_rows(full[r:2 * r, 1:], mod)
+    return full, r
+
+
+def _window_residues(full: np.ndarray, r: int, w: int, need: int, mod: int) -> np.ndarray:
+    """:func:`_window` (own player divided out, by size) on :func:`_residue_prefix`'s
+    layout, without gathering: with P the prefix rows and
+    A[k] = sum_(t=0..T) (-1)^t P[k - t, need - t w], T = (need - 1) // w, the window is
+    A[k] + A[k + 1] - P[k + 1, need] (the blocks' right ends give A[k]; their left ends,
+    shifted one size down, give the rest), and A's terms lie on a line of constant stride
+    -(C + w) in the flat array of C columns: one strided view, summed row by row."""
+    cols = full.shape[1]
+    steps = min((need - 1) // w, r)  # t > k reads the zero rows above: not needed past r
+    flat = full.reshape(-1)
+    start = r * cols + need
+    view = np.lib.stride_tricks.as_strided(
+        flat[start:], shape=(r + 1, steps + 1),
+        strides=(cols * flat.itemsize, -(cols + w) * flat.itemsize), writeable=False)
+    a = _sub(_row_sums(view[:, 0::2], mod), _row_sums(view[:, 1::2], mod), mod)
+    return _sub(_add(a[:-1], a[1:], mod), full[r + 1:2 * r + 1, need], mod)
 
 
 def _window(prefix: np.ndarray, w: int, need: int, own: bool, by_size: bool,
@@ -377,12 +525,20 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
     are put together from their residues by the Chinese remainder theorem (Garner).  That
     is exact when the moduli multiply to more than every count: each is a number of sets
     of at most ``n_free`` players, below 2^(n_free + 1), which :func:`_moduli` exceeds.
-    At 1,000 players that takes 18 moduli; a cell costs about 1.8 ns per modulus against
-    about 160 ns as a Python integer of up to 1,000 bits (:func:`_residues_pay`)."""
+    At 1,000 players that takes 18 moduli; a cell costs about 1.25 ns per modulus against
+    about 160 ns as a Python integer of up to 1,000 bits (:func:`_residues_pay`).  With
+    residues, the table is built lazily reduced (:func:`_table_lazy`) in a padded layout
+    (:func:`_residue_prefix`) whose swing windows are strided views
+    (:func:`_window_residues`)."""
     combs = [math.comb(n_free, k) for k in range(n_free + 1)] if shapley else [2 ** n_free]
     res: dict[Key, list[np.ndarray]] = {key: [] for key in keys}
     for mod in moduli:
-        prefix = _prefix(_table(light, max(need, 1), shapley, mod), mod)
+        padded = r = None
+        if mod is not None and shapley:  # residues by size: strided windows
+            padded, r = _residue_prefix(light, max(need, 1), mod)
+            prefix = padded[r:2 * r]
+        else:
+            prefix = _prefix(_table(light, max(need, 1), shapley, mod), mod)
         for w, is_veto in keys:
             if is_veto:  # every coalition of free players, less those weighing < need
                 full = combs if mod is None else [c % (mod or 1 << 64) for c in combs]
@@ -392,10 +548,12 @@ def _counts(light: list[int], need: int, keys: list[Key], n_free: int, shapley: 
                     got[:rows] = _sub(got[:rows], prefix[:, need], mod)
             elif w == 0 or need <= 0:
                 continue
+            elif padded is not None and r is not None and w < need:
+                got = _window_residues(padded, r, w, need, mod or 0)
             else:
                 got = _window(prefix, w, need, own=w < need, by_size=shapley, mod=mod)
             res[(w, is_veto)].append(got)
-        del prefix
+        del prefix, padded
     return {key: (None if not r else r[0] if moduli[0] is None else _crt(r, moduli))
             for key, r in res.items()}
 
@@ -441,17 +599,66 @@ class ShapleyFloat:
 
     ``tail_bound`` is proven: no index changes by more than that from the two
     truncations (the integral's tails outside the interval the quadrature covers, and the
-    tails of the weight distribution folded by a short FFT).  ``exact_rule``: the Gauss
-    rule has at least half as many nodes as there are players, so it integrates the
-    (polynomial) integrand exactly and only rounding remains; otherwise the quadrature
-    error is not bounded, and ``sum_defect`` (|sum - 1|, which is 0 for the true indices)
-    is the check on it."""
+    tails of the weight distribution folded by a short FFT).  ``quadrature_bound`` is
+    proven too: the Gauss rule's error on that interval (:func:`quadrature_bound`; 0 when
+    ``exact_rule``, the rule having at least half as many nodes as there are players, so
+    that it integrates the polynomial integrand exactly).  ``error_bound``, their sum,
+    bounds each index's distance from the exact one before rounding; rounding is not
+    bounded, and ``sum_defect`` (|sum - 1|, which is 0 for the true indices) checks it
+    with the rest (measured: a relative 1e-14 against the exact indices, bench/power.md)."""
 
     values: tuple[float, ...]
     nodes: int
     exact_rule: bool
     tail_bound: float
     sum_defect: float
+    quadrature_bound: float = 0.0
+
+    @property
+    def error_bound(self) -> float:
+        """Proven bound on |value - exact index| for every player, rounding aside."""
+        return self.tail_bound + self.quadrature_bound
+
+
+def quadrature_bound(players: int, a: float, b: float, nodes: int) -> float:
+    """A proven bound on the error of the ``nodes``-point Gauss-Legendre rule on [a, b]
+    for every integrand p(t) = sum_S c_S t^|S| (1 - t)^(players - |S|) with 0 <= c_S <= 1
+    over the subsets S of ``players`` others (an Owen integrand: the probability that the
+    others joining with probability t land in a window).
+
+    Such a p is a polynomial, and on every complex t, |p(t)| <= (|t| + |1 - t|)^players
+    (the sum over all S of |t|^|S| |1 - t|^(players - |S|)).  Mapped to [-1, 1], if
+    |g| <= M on the Bernstein ellipse E_rho, g's Chebyshev coefficients obey
+    |a_k| <= 2 M rho^(-k) (Trefethen, *Approximation Theory and Approximation Practice*,
+    2013, Theorem 8.1).  The m-node Gauss rule is exact up to degree 2m - 1 and symmetric
+    (odd T_k cost nothing), and for even k it errs on T_k by at most
+    2 + 2 / (k^2 - 1) (its weights sum to 2, |T_k| <= 1, int T_k = -2 / (k^2 - 1)), so by
+    at most c = 32/15 once k >= 4 (m >= 2; c = 8/3 for m = 1).  Summing over even
+    k >= 2m: error <= 2 c M rho^(2 - 2m) / (rho^2 - 1) (Theorem 19.3 there, whose rule has
+    m = n + 1 nodes), times (b - a) / 2 on [a, b].  M is the largest |t| + |1 - t| on
+    the ellipse's image around [a, b] (maximum modulus), taken over 4,096 points of its
+    boundary plus what lies between them (the function moves by at most 2 A per radian,
+    A the semi-major axis), to the power ``players``; the bound is the least over a grid
+    of rho.
+
+    >>> quadrature_bound(10, 0.0, 1.0, 6) == 0.0  # degree 10 <= 2 * 6 - 1: exact
+    True
+    >>> 0 < quadrature_bound(999, 0.32, 0.68, 48) < 1e-13 < quadrature_bound(999, 0.32, 0.68, 24)
+    True
+    """
+    if 2 * nodes - 1 >= players or b <= a:
+        return 0.0
+    half, mid, k = (b - a) / 2, (a + b) / 2, 4096
+    theta = np.linspace(0, 2 * np.pi, k, endpoint=False)[None, :]
+    rho = np.geomspace(1.01, 64.0, 160)[:, None]
+    semi_a, semi_b = half * (rho + 1 / rho) / 2, half * (rho - 1 / rho) / 2
+    t = mid + semi_a * np.cos(theta) + 1j * semi_b * np.sin(theta)
+    top = (np.abs(t) + np.abs(1 - t)).max(axis=1) + (2 * np.pi / k) * semi_a[:, 0]
+    rho = rho[:, 0]
+    c = 32 / 15 if nodes >= 2 else 8 / 3
+    log_err = (math.log(half * 2 * c) + players * np.log(top) + (2 - 2 * nodes) * np.log(rho)
+               - np.log(rho * rho - 1))
+    return float(np.exp(log_err.min()))
 
 
 def _fft_length(size: int) -> int:
@@ -482,7 +689,8 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
     with probability t -- a polynomial in t of degree < n (the Beta integral of
     k! (n-1-k)! / n!).  Outside an interval [a, b] the integrand is provably below
     1e-20 (Hoeffding's bound on the total weight; ``tail_bound``); on [a, b] a Gauss-Legendre
-    rule with ``nodes`` points (exact when that is at least n / 2) evaluates it.  At each
+    rule with ``nodes`` points (exact when that is at least n / 2) evaluates it, with a
+proven bound on its error (:func:`quadrature_bound`).  At each
     node the distribution of the total weight is one inverse FFT of
     prod_w (1 - t + t z^w)^(m_w) over the distinct weights w (m_w players each, summed as
     logarithms), as short as Hoeffding's bound allows (:func:`_owen`: about 10 standard
@@ -490,8 +698,9 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
     and each distinct weight's window for the others is read off it without dividing:
     with r = -t / (1 - t) the quotient by (1 - t + t z^w) has window sum
     sum_(e < quota) D(e) r^floor((quota-1-e)/w) / (1 - t), and for t > 1/2 the same from
-    above with r = -(1 - t)/t, so |r| <= 1 and no error is amplified.  If the indices do
-    not sum to 1 within ``tol``, the rule is doubled (up to n / 2 nodes).
+    above with r = -(1 - t)/t, so |r| <= 1 and no error is amplified.  Until the proven
+    quadrature bound is within ``tol`` and the indices sum to 1 within ``tol``, the rule
+    is doubled (up to n / 2 nodes, where it is exact).
 
     >>> r = shapley_shubik_float([7] * 5 + [1] * 10, 39)  # UN Security Council: 421/2145
     >>> r.exact_rule, abs(r.values[0] - 421 / 2145) < 1e-14, abs(r.values[-1] - 4 / 2145) < 1e-14
@@ -514,8 +723,9 @@ def shapley_shubik_float(weights: Sequence[int], quota: int, *, nodes: int = 48,
         got, fold = _owen(distinct, counts, quota, a, b, m)
         values = tuple(got[w] if w else 0.0 for w in weights)
         defect = abs(math.fsum(values) - 1)
-        if m >= whole or defect <= tol:
-            return ShapleyFloat(values, m, m >= whole, (a + 1 - b) * _TAIL + fold, defect)
+        quad = quadrature_bound(len(free) - 1, a, b, m)
+        if m >= whole or (defect <= tol and quad <= tol):
+            return ShapleyFloat(values, m, m >= whole, (a + 1 - b) * _TAIL + fold, defect, quad)
         m = min(2 * m, whole)
 
 
@@ -584,6 +794,107 @@ def _owen(distinct: list[int], counts: list[int], quota: int, a: float, b: float
             blocks = np.diff(prefix[ends], axis=0).astype(float)
             out[i] += float((blocks * powers[:len(blocks)]).sum(axis=0) @ scale)
     return dict(zip(distinct, out.tolist(), strict=True)), fold
+
+
+ARITHMETIC = ("auto", "exact", "float")
+"""The roads :func:`weighted_power` takes for Shapley-Shubik (Banzhaf is always exact)."""
+AUTO_SECONDS = 10.0
+"""``auto`` takes the exact road when :func:`exact_seconds` estimates it within this."""
+
+
+@dataclass(frozen=True)
+class Road:
+    """How one index was computed: ``arithmetic`` "exact" (``error_bound`` 0) or "float"
+    (``error_bound`` the proven bound on every player's |value - exact index| before
+    rounding, :attr:`ShapleyFloat.error_bound`, with the Gauss ``nodes`` and the
+    ``sum_defect`` that checks rounding too)."""
+
+    arithmetic: str
+    error_bound: float = 0.0
+    nodes: int | None = None
+    sum_defect: float | None = None
+
+    @property
+    def describe(self) -> str:
+        """One line for people.
+
+        >>> Road("exact").describe
+        'exact (rational arithmetic; error 0)'
+        """
+        if self.arithmetic == "exact":
+            return "exact (rational arithmetic; error 0)"
+        return (f"floating point (Owen's integral, {self.nodes} Gauss nodes): each index within "
+                f"{self.error_bound:.2g} of the exact one (proven bound on truncation and "
+                f"quadrature; rounding aside: the indices sum to 1 within {self.sum_defect:.2g})")
+
+
+@dataclass(frozen=True)
+class WeightedPower:
+    """Indices of ``[quota; weights]`` by :func:`weighted_power`, each labelled with its
+    :class:`Road`; ``shapley_shubik`` holds Fractions (exact) or floats (float road)."""
+
+    weights: tuple[int, ...]
+    quota: int
+    requested: str
+    reason: str
+    banzhaf_swings: tuple[int, ...]
+    shapley_shubik: tuple[Fraction | float, ...]
+    banzhaf_road: Road
+    shapley_road: Road
+
+    @property
+    def n(self) -> int:
+        return len(self.weights)
+
+    @property
+    def banzhaf_absolute(self) -> tuple[Fraction, ...]:
+        return PowerIndices(self.banzhaf_swings, ()).banzhaf_absolute
+
+    @property
+    def banzhaf_normalised(self) -> tuple[Fraction, ...]:
+        return PowerIndices(self.banzhaf_swings, ()).banzhaf_normalised
+
+
+def weighted_power(weights: Sequence[int], quota: int, arithmetic: str = "auto", *,
+                   budget: float = AUTO_SECONDS) -> WeightedPower:
+    """Banzhaf (exact) and Shapley-Shubik indices of ``[quota; weights]``, Shapley-Shubik by
+    the road ``arithmetic`` asks for: "exact" (:func:`weighted_game`), "float"
+    (:func:`shapley_shubik_float`, with its proven error bound), or "auto": exact when
+    :func:`exact_seconds` estimates that within ``budget`` seconds and its table within the
+    ``power_cells`` limit (:mod:`model.limits`; "exact" past that limit is an error), else
+    float.  The result names the road of each index and, for "auto", why (``reason``).
+
+    >>> un = weighted_power([7] * 5 + [1] * 10, 39)
+    >>> un.shapley_road.arithmetic, str(un.shapley_shubik[0]), un.reason[:29]
+    ('exact', '421/2145', 'auto: the exact road is estim')
+    >>> f = weighted_power([7] * 5 + [1] * 10, 39, "float")
+    >>> f.shapley_road.arithmetic, abs(f.shapley_shubik[0] - 421 / 2145) < 1e-15
+    ('float', True)
+    """
+    if arithmetic not in ARITHMETIC:
+        raise PowerError("arithmetic", f"{arithmetic!r} is not one of {', '.join(ARITHMETIC)}",
+                         fix="write exact, float or auto")
+    _check_game(weights, quota)
+    weights = tuple(int(w) for w in weights)
+    road, reason = arithmetic, f"{arithmetic}: asked for"
+    cells = 0 if arithmetic == "float" else (
+        _top([w for w in weights if w < quota], quota) + 1) * quota
+    if arithmetic == "auto":
+        secs = exact_seconds(weights, quota)
+        road = "exact" if secs <= budget and cells <= limit("power_cells") else "float"
+        reason = (f"auto: the exact road is estimated at {secs:.2g} s, "
+                  f"{'within' if secs <= budget else 'more than'} {budget:g} s")
+        if cells > limit("power_cells"):
+            reason += f", and its table of {cells} cells is over the power_cells limit"
+    if road == "exact":
+        enforce("power_cells", cells, PowerError, "arithmetic")
+        r = weighted_game(weights, quota)
+        return WeightedPower(weights, quota, arithmetic, reason, r.banzhaf_swings,
+                             r.shapley_shubik, Road("exact"), Road("exact"))
+    swings = weighted_game(weights, quota, shapley=False).banzhaf_swings
+    f = shapley_shubik_float(weights, quota)
+    return WeightedPower(weights, quota, arithmetic, reason, swings, f.values, Road("exact"),
+                         Road("float", f.error_bound, f.nodes, f.sum_defect))
 
 
 def brute_force(weights: Sequence[int], quota: int, vetoers: Sequence[int] = ()) -> PowerIndices:

@@ -196,6 +196,63 @@ def test_power_json(tmp_path: Path) -> None:
     assert str(tmp_path / "p" / "power.json") in doc["files"]
 
 
+UN = ",".join(["7"] * 5 + ["1"] * 10)  # UN Security Council, quota 39
+
+
+def test_power_weighted_game_exact_by_hand(tmp_path: Path) -> None:
+    """[4; 3, 2, 1] by hand: of the 6 orders, the 3 is pivotal in 4 (whenever it is not
+    first, and when first it is not: 3 < 4), the 2 in (3, 2, 1), the 1 in (3, 1, 2):
+    Shapley-Shubik 2/3, 1/6, 1/6.  Swings: the 3 with {2}, {1}, {2, 1}; the 2 and the 1
+    each with {3}: 3, 1, 1, normalised 3/5, 1/5, 1/5."""
+    r = run("power", "--weights", "3,2,1", "--quota", "4", "--arithmetic", "exact",
+            "--out", str(tmp_path / "p"), "--json")
+    assert r.exit_code == 0, r.output
+    doc = valid("power", r)
+    game = doc["game"]
+    assert doc["results"] == [] and game["requested"] == "exact"
+    assert [(c["weight"], c["players"], c["banzhaf_swings"], c["banzhaf_normalised"],
+             c["shapley_shubik"]) for c in game["classes"]] == [
+        (3, [0], "3", "3/5", "2/3"), (2, [1], "1", "1/5", "1/6"), (1, [2], "1", "1/5", "1/6")]
+    for index in ("banzhaf", "shapley_shubik"):
+        assert game["arithmetic"][index]["arithmetic"] == "exact"
+        assert game["arithmetic"][index]["error_bound"] == 0
+    written = json.loads((tmp_path / "p" / "power.json").read_text(encoding="utf-8"))
+    assert written == game and str(tmp_path / "p" / "power.json") in doc["files"]
+
+
+def test_power_weighted_game_float_names_its_bound() -> None:
+    """UN Security Council in floating point (421/2145 and 4/2145, derived by hand in
+    test_sim_power.test_un_security_council): JSON numbers within the reported bound
+    (plus rounding), the Gauss nodes and the sum check; the text says the same."""
+    r = run("power", "--weights", UN, "--quota", "39", "--arithmetic", "float", "--json")
+    assert r.exit_code == 0, r.output
+    game = valid("power", r)["game"]
+    road = game["arithmetic"]["shapley_shubik"]
+    assert road["arithmetic"] == "float" and road["nodes"] >= 1
+    assert 0 <= road["error_bound"] < 1e-12 and road["sum_defect"] < 1e-12
+    assert game["arithmetic"]["banzhaf"]["arithmetic"] == "exact"
+    got = {c["weight"]: c["shapley_shubik"] for c in game["classes"]}
+    assert abs(got[7] - 421 / 2145) <= road["error_bound"] + 1e-15
+    assert abs(got[1] - 4 / 2145) <= road["error_bound"] + 1e-15
+    text = run("power", "--weights", UN, "--quota", "39", "--arithmetic", "float").output
+    assert "Shapley-Shubik  floating point (Owen's integral" in text and "within" in text
+    assert "Banzhaf         exact" in text and "float: asked for" in text
+
+
+def test_power_auto_says_why_and_bodies_say_exact() -> None:
+    r = run("power", "--weights", UN, "--quota", "39", "--json")
+    game = valid("power", r)["game"]
+    assert game["requested"] == "auto" and game["reason"].startswith("auto: the exact road is")
+    assert game["arithmetic"]["shapley_shubik"]["arithmetic"] == "exact"
+    assert {c["shapley_shubik"] for c in game["classes"]} == {"421/2145", "4/2145"}
+    doc = valid("power", run("power", TAOBEI, "--n", "4", "--no-ternary", "--json"))
+    assert doc["game"] is None
+    assert {road["arithmetic"] for res in doc["results"]
+            for road in res["arithmetic"].values()} == {"exact"}
+    assert "exact (rational arithmetic; error 0), every index" in run(
+        "power", TAOBEI, "--n", "4", "--no-ternary").output
+
+
 # --- one parameter type for sizes, seeds and output folders ---------------------------
 
 @pytest.mark.parametrize(("args", "needle"), [
@@ -210,6 +267,17 @@ def test_power_json(tmp_path: Path) -> None:
     (["simulate", PREF, "--seed", "1.5"], "--seed"),
     (["simulate", PREF, "--meetings", "0"], "--meetings"),
     (["power", PREF, "--n", "1"], "field '--n': 1 is not a whole number >= 2"),
+    (["power", "--weights", "3,2,1", "--quota", "4", "--arithmetic", "fast"],
+     "field '--arithmetic': 'fast' is not one of auto, exact, float"),
+    (["power", PREF, "--arithmetic", "float"], "field '--arithmetic': a body's rule has no "
+                                               "floating road"),
+    (["power", "--weights", "3,x", "--quota", "4"], "field '--weights': 'x' is not a whole"),
+    (["power", "--weights", "3,2,1"], "field '--quota': a weighted game needs a quota"),
+    (["power", "--weights", "3,2,1", "--quota", "7"], "7 is more than the total weight 6"),
+    (["power", PREF, "--weights", "3,2,1", "--quota", "4"], "field 'INSTITUTIONS': applies"),
+    (["power", "--weights", "3,2,1", "--quota", "4", "--n", "5"], "field '--n': applies"),
+    (["power", PREF, "--quota", "4"], "field '--quota': applies to a weighted game only"),
+    (["power"], "field 'INSTITUTIONS': no institution and no weighted game"),
     (["check", PREF, "--jobs", "0"], "--jobs"),
 ])
 def test_bad_values_are_one_line_errors(args: list[str], needle: str) -> None:

@@ -16,15 +16,20 @@ from model.loader import builtin_ids, load_institution
 from simulations.compositions import Board
 from simulations.power import (
     PowerError,
+    Road,
     _counts,
+    _is_prime,
     _moduli,
     _passes,
+    _prefix_rows,
     body_power,
     brute_force,
+    quadrature_bound,
     sampled_power,
     sampled_shapley,
     shapley_shubik_float,
     weighted_game,
+    weighted_power,
 )
 
 
@@ -70,6 +75,49 @@ def test_residues_rebuild_the_python_integer_counts(weights: list[int],
             got = new[key]
             assert (counts is None and got is None) or (
                 counts is not None and got is not None and list(got) == list(counts))
+
+
+def _primes_below(top: int, count: int) -> tuple[int, ...]:
+    out: list[int] = []
+    m = top
+    while len(out) < count:
+        m -= 1
+        if _is_prime(m):
+            out.append(m)
+    return tuple(out)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 20), min_size=15, max_size=40), st.data())
+def test_residue_road_equals_python_integers_on_longer_games(weights: list[int],
+                                                             data: st.DataObject) -> None:
+    """Differential for the residue road's own steps (lazy reduction every 7 players, the
+    block-wise prefix sums, the strided windows): 15 to 40 players, so several lazy
+    rounds pass, against the Python-integer counts; primes below 2^20 (3 of them with
+    2^64 exceed 2^41), so the residues wrap often."""
+    quota = data.draw(st.integers(1, sum(weights)))
+    keys = [(w, False) for w in dict.fromkeys(weights)]
+    light = [w for w in weights if w < quota]
+    old = _counts(light, quota, keys, len(weights), True, (None,))
+    new = _counts(light, quota, keys, len(weights), True, (0, *_primes_below(1 << 20, 3)))
+    for key, counts in old.items():
+        got = new[key]
+        assert (counts is None and got is None) or list(got) == list(counts)
+
+
+def test_block_prefix_sums_recurse() -> None:
+    """Rows of 300 blocks of 128 residues (the block totals are themselves summed in
+    blocks, padded) against Python integers, for a prime near 2^56 and for 2^64."""
+    rng = np.random.default_rng(5)
+    p = _moduli(200)[1]
+    a = rng.integers(0, p, size=(3, 300 * 128), dtype=np.uint64)
+    want = [list(itertools.accumulate(int(x) for x in row)) for row in a]
+    got = a.copy()
+    _prefix_rows(got, p)
+    assert [[int(x) for x in row] for row in got] == [[x % p for x in row] for row in want]
+    got = a.copy()
+    _prefix_rows(got, 0)
+    assert [[int(x) for x in row] for row in got] == [[x % 2 ** 64 for x in row] for row in want]
 
 
 def test_moduli_exceed_every_count() -> None:
@@ -235,6 +283,89 @@ def test_float_shapley_past_the_exact_rule() -> None:
     few = shapley_shubik_float(w, q, nodes=4)
     assert few.nodes > 4 and few.sum_defect <= 1e-12
     assert np.allclose(few.values, exact, rtol=1e-11, atol=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 30), min_size=5, max_size=14), st.integers(1, 3), st.data())
+def test_float_error_bound_holds_when_the_rule_is_short(weights: list[int], nodes: int,
+                                                       data: st.DataObject) -> None:
+    """The proven bound (tails + Gauss rule, :func:`quadrature_bound`) against the exact
+    indices, with 1 to 3 nodes for up to 14 players (so the rule is truncated and its
+    error is what the bound must cover; ``tol`` = inf keeps it from doubling).  1e-13 is
+    room for rounding, which the bound leaves aside."""
+    quota = data.draw(st.integers(1, sum(weights)))
+    got = shapley_shubik_float(weights, quota, nodes=nodes, tol=math.inf)
+    want = weighted_game(weights, quota).shapley_shubik
+    assert got.nodes == min(nodes, -(-len(weights) // 2))
+    assert got.exact_rule or got.quadrature_bound > 0
+    err = max(abs(g - float(x)) for g, x in zip(got.values, want, strict=True))
+    assert err <= got.error_bound + 1e-13
+
+
+def test_float_error_bound_is_not_vacuous() -> None:
+    """14 players, 2 nodes: the rule errs visibly, and the bound covers it within a few
+    orders of magnitude; more nodes make both smaller, and n/2 nodes make the bound 0."""
+    w = [3, 17, 5, 29, 11, 2, 23, 8, 13, 19, 7, 1, 26, 4]
+    q = sum(w) // 2 + 1
+    want = [float(x) for x in weighted_game(w, q).shapley_shubik]
+    bounds = []
+    for nodes in (2, 4):
+        got = shapley_shubik_float(w, q, nodes=nodes, tol=math.inf)
+        err = max(abs(g - x) for g, x in zip(got.values, want, strict=True))
+        assert 1e-12 < err <= got.quadrature_bound < 1e4 * err
+        bounds.append(got.quadrature_bound)
+    assert bounds[1] < bounds[0]
+    assert quadrature_bound(13, 0.0, 1.0, 7) == 0.0  # degree 13 = 2 * 7 - 1
+
+
+def test_float_doubles_until_the_bound_is_met() -> None:
+    """200 players from 4 nodes: the rule doubles until the proven quadrature bound (not
+    only the sum check) is within tol."""
+    rng = np.random.default_rng(3)
+    w = [int(x) for x in rng.integers(1, 61, 200)]
+    got = shapley_shubik_float(w, sum(w) // 2 + 1, nodes=4, tol=1e-12)
+    assert got.nodes > 4 and got.quadrature_bound <= 1e-12 and got.sum_defect <= 1e-12
+    assert got.error_bound == got.tail_bound + got.quadrature_bound
+
+
+def test_weighted_power_labels_each_road() -> None:
+    """UN Security Council (values derived by hand in test_un_security_council): exact gives
+    the fractions; float gives floats within the proven bound (plus rounding); auto takes
+    the exact road within its time budget and the floating one past it, saying why;
+    Banzhaf stays exact on every road."""
+    un, q = [7] * 5 + [1] * 10, 39
+    want = [Fraction(421, 2145)] * 5 + [Fraction(4, 2145)] * 10
+    exact = weighted_power(un, q, "exact")
+    assert exact.shapley_shubik == tuple(want) and exact.shapley_road == Road("exact")
+    assert exact.banzhaf_swings == (848,) * 5 + (84,) * 10
+    flo = weighted_power(un, q, "float")
+    assert flo.shapley_road.arithmetic == "float" and flo.banzhaf_road == Road("exact")
+    assert flo.banzhaf_swings == exact.banzhaf_swings
+    assert all(isinstance(x, float) for x in flo.shapley_shubik)
+    assert max(abs(g - float(x)) for g, x in zip(flo.shapley_shubik, want, strict=True)) <= (
+        flo.shapley_road.error_bound + 1e-15)
+    assert "floating point" in flo.shapley_road.describe and "within" in flo.shapley_road.describe
+    cheap = weighted_power(un, q, "auto", budget=math.inf)
+    assert cheap.shapley_road.arithmetic == "exact" and "within inf s" in cheap.reason
+    dear = weighted_power(un, q, "auto", budget=0.0)
+    assert dear.shapley_road.arithmetic == "float" and "more than 0 s" in dear.reason
+    with pytest.raises(PowerError, match="field 'arithmetic'.*fix: write exact, float or auto"):
+        weighted_power(un, q, "fast")
+
+
+def test_exact_road_is_held_to_the_cell_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """UN Security Council: coalitions lighter than 39 have at most 14 players (the ten 1s
+    and four 7s weigh 38), so the table has 15 sizes x 39 columns = 585 cells.  Under a
+    limit of 100, exact is a one-line error naming the limit, and auto takes the
+    floating road and says why."""
+    un = [7] * 5 + [1] * 10
+    monkeypatch.setenv("QUORUMLAB_LIMIT_POWER_CELLS", "100")
+    with pytest.raises(PowerError, match="585 table cells .* limit of 100 .*POWER_CELLS=585"):
+        weighted_power(un, 39, "exact")
+    auto = weighted_power(un, 39)
+    assert auto.shapley_road.arithmetic == "float" and "585 cells" in auto.reason
+    monkeypatch.setenv("QUORUMLAB_LIMIT_POWER_CELLS", "585")
+    assert weighted_power(un, 39).shapley_road.arithmetic == "exact"
 
 
 def test_errors_name_the_field() -> None:
