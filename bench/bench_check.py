@@ -53,7 +53,7 @@ def _timed(f: Callable[[], Any]) -> tuple[Any, float, float]:
 def _polish_everything(refs: list[str], opts: CheckOptions, jobs: int) -> list[Any]:
     insts = {ref: load_institution(ref) for ref in refs}
     _, tasks = runner.plan(insts, opts.sizes, None)
-    return runner._run(tasks, opts, jobs, None)
+    return runner._run([replace(t, polish=True) for t in tasks], opts, jobs, None)
 
 
 def _keys(results: Any) -> list[Any]:
