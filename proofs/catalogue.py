@@ -211,18 +211,21 @@ class _ExistsForall:
         outer = self.outer
         try:
             outer.push()
-            if split.counted:
-                objective = split.setting_cost(enc)
-            else:  # the setting and its best conduct (a copy of the conduct variables)
-                alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
-                copy = {k: getattr(alt, k) for k in CONDUCT}
-                smc = sm.with_conduct(copy)
-                e = instantiate(enc, _conduct_pairs(sm, copy), track=False)
-                outer.add(*[c for _, c in conduct_ranges(smc)])
-                objective = irregular(sm, enc, conduct=False) + irregular(smc, e, setting=False)
-            better = polish_exists_forall(outer, inner, self.ask, self.refine, model,
-                                          lambda: objective)
-            outer.pop()
+            try:  # the scope is closed however polishing ends
+                if split.counted:
+                    objective = split.setting_cost(enc)
+                else:  # the setting and its best conduct (a copy of the conduct variables)
+                    alt = symbolic_meeting(sm.n, sm.portfolio, tag="_regular")
+                    copy = {k: getattr(alt, k) for k in CONDUCT}
+                    smc = sm.with_conduct(copy)
+                    e = instantiate(enc, _conduct_pairs(sm, copy), track=False)
+                    outer.add(*[c for _, c in conduct_ranges(smc)])
+                    objective = (irregular(sm, enc, conduct=False)
+                                 + irregular(smc, e, setting=False))
+                better = polish_exists_forall(outer, inner, self.ask, self.refine, model,
+                                              lambda: objective)
+            finally:
+                outer.pop()
             return w if better is model else show(better)
         except SolverUnknown:
             return w
