@@ -10,7 +10,9 @@ depend on:
 - the Z3 version, and every :class:`~proofs.options.CheckOptions` field but the SMT-LIB folder;
 - the task itself: the rule sets, the board size, the properties, the size-free flag.
 
-What is never kept: a task with an ``unknown`` result (a timeout may be answered next time),
+Files live in one folder per *generation* (the code and Z3's version); the first write of
+a run deletes all but the :data:`KEEP` most recent generations, so the cache does not grow
+with every upgrade.  What is never kept: a task with an ``unknown`` result (a timeout may be answered next time),
 and nothing at all when SMT-LIB files are asked for (they are written while solving).  A
 result read back is the result written (:meth:`~proofs.results.PropertyResult.to_dict`, and
 its witnesses rebuilt through the meeting-file schema); the files are JSON, never code.
@@ -31,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from functools import cache
@@ -50,6 +53,9 @@ __all__ = ["ResultCache", "default_cache_dir", "code_fingerprint"]
 
 FORMAT = 1
 """The layout of a cache file; a change makes every older file a miss."""
+
+KEEP = 3
+"""Generations (code and Z3 versions) kept: the current one and the two written before."""
 
 
 def default_cache_dir() -> Path:
@@ -99,6 +105,7 @@ class ResultCache:
         self.folder = folder
         self.hits = 0
         self.misses = 0
+        self._pruned = False
         self.unwritable: str | None = None
         """Why results could not be kept (the first error), if they could not."""
 
@@ -111,8 +118,26 @@ class ResultCache:
                 repr(sorted(opts.items())), properties, list(sizes), size_free]
         return hashlib.sha256(json.dumps(what, default=str).encode()).hexdigest()
 
+    @property
+    def generation(self) -> Path:
+        """The folder of this code and Z3 version (``<folder>/<16 hex digits>``): a result
+        of other code can never be a hit, so :meth:`prune` may drop whole generations."""
+        tag = hashlib.sha256(f"{FORMAT} {code_fingerprint()} {z3.get_full_version()}".encode())
+        return self.folder / tag.hexdigest()[:16]
+
     def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+        return self.generation / key[:2] / f"{key}.json"
+
+    def prune(self, keep: int = KEEP) -> list[Path]:
+        """Delete all but the ``keep`` most recently written generations (this one counts
+        as the newest); returns the folders deleted.  Run once per run that writes."""
+        gens = [d for d in self.folder.glob("*") if d.is_dir() and len(d.name) == 16
+                and all(c in "0123456789abcdef" for c in d.name) and d != self.generation]
+        gens.sort(key=lambda d: d.stat().st_mtime, reverse=True)
+        old = gens[max(keep - 1, 0):]
+        for d in old:
+            shutil.rmtree(d, ignore_errors=True)
+        return old
 
     def get(self, key: str) -> list[PropertyResult] | None:
         """The results kept under ``key``, or ``None`` (also for a file that cannot be read:
@@ -137,6 +162,9 @@ class ResultCache:
             "results": [r.to_dict() for r in results], "seconds": [r.seconds for r in results],
             "sources": [[w.meeting.source for w in r.witnesses] for r in results]})
         try:
+            if not self._pruned:
+                self._pruned = True
+                self.prune()
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(text, encoding="utf-8")

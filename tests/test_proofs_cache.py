@@ -125,3 +125,19 @@ def test_a_cache_folder_that_cannot_be_written_is_a_note(tmp_path: Path,
     assert r.exit_code == 0, r.output
     assert "note: results not cached:" in r.stderr and "QUORUMLAB_CACHE" in r.stderr
     assert "0 regressions" in r.stdout
+
+
+def test_old_generations_are_pruned_on_the_first_write(tmp_path: Path) -> None:
+    import os
+
+    cache = ResultCache(tmp_path / "c")
+    olds = []
+    for k in range(4):  # four generations of other code, the newest last
+        d = tmp_path / "c" / f"{k:016x}"
+        (d / "ab").mkdir(parents=True)
+        os.utime(d, (1000 + k, 1000 + k))
+        olds.append(d)
+    (tmp_path / "c" / "notes").mkdir()  # not a generation: left alone
+    run_suite([PREF], CheckOptions(sizes=(3,)), ["quorum_reachable"], cache=cache)
+    kept = sorted(d.name for d in (tmp_path / "c").iterdir())
+    assert kept == sorted([cache.generation.name, olds[3].name, olds[2].name, "notes"])
