@@ -172,9 +172,6 @@ def polishing(on: bool) -> Iterator[None]:
 def _capped(*queries: Query) -> Iterator[bool]:
     """Give ``queries`` a deadline of :data:`POLISH_SECONDS` (or the check's, if sooner) for
     the ``with`` block, marked :data:`POLISHING`; yields whether any time is left at all."""
-    if not polishes():
-        yield False
-        return
     saved = [q.budget for q in queries]
     left = min([POLISH_SECONDS] + [b.deadline - time.monotonic() for b in saved if b is not None])
     if left <= 0:
@@ -196,11 +193,15 @@ def polish(q: Query, model: Any, objective: Callable[[], Irregular],
            assumptions: Sequence[Any] = ()) -> Any:
     """A model of ``q`` (under ``assumptions``) with the least ``objective()`` (setting first,
     then conduct), starting from ``model``: ``model`` itself or a better one if some question
-    is unanswered in time.  ``objective`` is built only when there is time to polish."""
+    is unanswered in time.  ``objective`` is built only when polishing is on, and before
+    its time starts."""
+    if not polishes():
+        return model
+    goal = objective()
     with _capped(q) as ok:
         if not ok:
             return model
-        return _lexicographic(lambda bound: q.check([*assumptions, bound]), model, objective())
+        return _lexicographic(lambda bound: q.check([*assumptions, bound]), model, goal)
 
 
 def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer],
@@ -215,5 +216,8 @@ def polish_exists_forall(outer: Query, inner: Query, ask: Callable[[Any], Answer
         except SolverUnknown as err:  # deadline, unanswered, or no convergence: keep
             return Answer("unknown", reason=err.reason)
 
+    if not polishes():
+        return model
+    goal = objective()
     with _capped(outer, inner) as ok:
-        return _lexicographic(step, model, objective()) if ok else model
+        return _lexicographic(step, model, goal) if ok else model
