@@ -88,10 +88,13 @@ def test_unknown_is_never_kept_and_damaged_files_are_misses(tmp_path: Path) -> N
     json.loads(files[0].read_text(encoding="utf-8"))  # replaced by a good file
 
 
-def test_the_witness_a_finding_shows_is_polished() -> None:
+def test_the_witness_a_finding_shows_is_polished(monkeypatch: pytest.MonkeyPatch) -> None:
     """seed 001 第二十一条: the chair may leave a vote uncalled.  The finding's meeting (at the
     smallest failing size) is polished as the property check alone polishes it: a regular
     meeting, and the same meeting with the vote not called (tests/test_witness.py)."""
+    import proofs.witness
+
+    monkeypatch.setattr(proofs.witness, "POLISH_SECONDS", 60.0)  # whatever the load
     rep = run_suite([PREF], OPTS, ["no_chair_veto"])
     s = next(s for s in rep.summaries if (s.body, s.matter) == ("party_group", "ordinary"))
     assert s.status == "fails" and s.failing_sizes[0] == 3
