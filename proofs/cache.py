@@ -104,17 +104,16 @@ class ResultCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.hits = 0
-        self.misses = 0
         self._pruned = False
         self.unwritable: str | None = None
         """Why results could not be kept (the first error), if they could not."""
 
     def key(self, ref: str, pairs: Sequence[tuple[str, str]], options: CheckOptions,
             properties: Sequence[str] | None, sizes: Sequence[int], size_free: bool) -> str:
-        """The digest naming one task's results."""
+        """The digest naming one task's results (the code and Z3's version name its
+        :attr:`generation`, the folder it is kept in)."""
         opts = {k: v for k, v in asdict(options).items() if k not in ("smtlib_dir", "sizes")}
-        what = [FORMAT, code_fingerprint(), z3.get_full_version(), ref,
-                hashlib.sha256(_rule_file(ref)).hexdigest(), [list(p) for p in pairs],
+        what = [ref, hashlib.sha256(_rule_file(ref)).hexdigest(), [list(p) for p in pairs],
                 repr(sorted(opts.items())), properties, list(sizes), size_free]
         return hashlib.sha256(json.dumps(what, default=str).encode()).hexdigest()
 
@@ -147,7 +146,6 @@ class ResultCache:
             out = [_result(*x) for x in zip(data["results"], data["seconds"], data["sources"],
                                             strict=True)]
         except (OSError, ValueError, KeyError, TypeError):
-            self.misses += 1
             return None
         self.hits += 1
         return out

@@ -154,8 +154,9 @@ def polishes() -> bool:
 def polishing(on: bool) -> Iterator[None]:
     """Polish witnesses in the ``with`` block (``on``) or keep the first model found (off:
     the witness is still confirmed by the reference evaluator, only not the most regular).
-    :func:`proofs.runner.run_suite` checks with polishing off, then checks again with it on
-    only the results a report shows (:class:`~proofs.options.CheckOptions` ``polish``).
+    :func:`proofs.runner.run_suite` polishes in its first pass only at the smallest size,
+    then checks again, polished, the other results a report shows
+    (:class:`~proofs.options.CheckOptions` ``polish``).
 
     >>> with polishing(False):
     ...     polish(Query(1000), "the first model", lambda: Irregular(0, 0))
